@@ -1,10 +1,53 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+
 namespace Shiming.BaiduEmulator;
 
+/// <summary>
+/// The standalone emulator: <c>dotnet run -- [--urls URL]</c> serves it, <c>dotnet run -- generate-card …</c> writes a
+/// synthetic card. An explicit class rather than top-level statements, because the tests also reference another web
+/// app whose top-level <c>Program</c> would clash with a second one.
+/// </summary>
 internal static class Program
 {
-    public static async Task Main(string[] args)
+    public const string DefaultUrl = "http://127.0.0.1:8790";
+
+    public static async Task<int> Main(string[] args)
     {
-        var app = WebApplication.CreateBuilder(args).Build();
-        await app.RunAsync();
+        if (args.Length > 0 && args[0] == CardCommand.Name)
+        {
+            return CardCommand.Run(args[1..], Console.Out, Console.Error);
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        // One line at start and nothing per request: requests carry card images and what they say.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        var options = new EmulatorOptions();
+        builder.Configuration.GetSection(EmulatorOptions.SectionName).Bind(options);
+        builder.AddEmulator(options, TimeProvider.System);
+
+        await using var app = builder.Build();
+        app.MapEmulator();
+        await app.StartAsync();
+
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        app.Logger.LogInformation(
+            "Baidu OCR emulator listening on {Urls} (API key {ApiKey}, secret key {SecretKey}, {QpsLimit} QPS)",
+            string.Join(", ", addresses),
+            options.ApiKey,
+            options.SecretKey,
+            options.QpsLimit);
+
+        await app.WaitForShutdownAsync();
+        return 0;
     }
 }

@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Shiming.BaiduEmulator;
+
+/// <summary>
+/// The emulator running in-process on Kestrel, for tests: a real socket, so clients go through their whole HTTP stack.
+/// Reads no configuration files or environment variables; everything comes from the arguments.
+/// </summary>
+public sealed class BaiduEmulatorHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly EmulatorState _state;
+
+    private BaiduEmulatorHost(WebApplication app, EmulatorState state, Uri baseAddress)
+    {
+        _app = app;
+        _state = state;
+        BaseAddress = baseAddress;
+    }
+
+    /// <summary>The address to send requests to, such as <c>http://127.0.0.1:49152/</c>.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>The live options: changes take effect on the next request.</summary>
+    public EmulatorOptions Options => _state.Options;
+
+    /// <summary>The OCR calls received so far, in arrival order (a snapshot).</summary>
+    public IReadOnlyList<EmulatorCall> Calls => _state.Calls.Snapshot();
+
+    /// <summary>Starts an emulator.</summary>
+    /// <param name="options">Keys, limits and behaviour; defaults when null.</param>
+    /// <param name="timeProvider">The clock for token expiry, the QPS window and arrival times; the system clock when null.</param>
+    /// <param name="url">Where to listen; port 0 picks a free port.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<BaiduEmulatorHost> StartAsync(
+        EmulatorOptions? options = null,
+        TimeProvider? timeProvider = null,
+        string url = "http://127.0.0.1:0",
+        CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(BaiduEmulatorHost).Assembly.GetName().Name,
+        });
+        builder.WebHost.UseKestrelCore().UseUrls(url);
+        builder.Services.AddRoutingCore();
+        var state = builder.AddEmulator(options ?? new EmulatorOptions(), timeProvider ?? TimeProvider.System);
+
+        var app = builder.Build();
+        app.MapEmulator();
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new BaiduEmulatorHost(app, state, new Uri(address.EndsWith('/') ? address : address + "/"));
+    }
+
+    /// <summary>Forgets the calls received so far.</summary>
+    public void ClearCalls() => _state.Calls.Clear();
+
+    /// <summary>Stops listening and releases the port.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

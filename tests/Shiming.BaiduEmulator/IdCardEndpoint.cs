@@ -1,0 +1,255 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Shiming.BaiduEmulator;
+
+/// <summary>
+/// <c>POST /rest/2.0/ocr/v1/idcard</c>. Every outcome, failures included, is an HTTP 200 with a JSON body, as
+/// Baidu's OCR endpoints answer; the checks run in the order a gateway would: token, QPS, then the request itself.
+/// </summary>
+internal static class IdCardEndpoint
+{
+    public const string Path = "/rest/2.0/ocr/v1/idcard";
+    public const string Name = "idcard";
+
+    private const string NonIdCard = "non_idcard";
+
+    public static async Task HandleAsync(HttpContext context)
+    {
+        var state = context.RequestServices.GetRequiredService<EmulatorState>();
+        var sequence = state.Calls.NextSequence();
+        var arrivedAt = state.TimeProvider.GetUtcNow();
+        var form = await ReadFormAsync(context, state.Options);
+        var side = Parameter(form, "id_card_side");
+
+        var answer = Answer(state, context.Request.Query["access_token"].ToString(), form, arrivedAt);
+        state.Calls.Add(sequence, new EmulatorCall(arrivedAt, Name, side, answer.ErrorCode, answer.ImageStatus));
+        await BaiduResponse.WriteAsync(context, StatusCodes.Status200OK, answer.Body);
+    }
+
+    private static OcrAnswer Answer(EmulatorState state, string accessToken, IFormCollection form, DateTimeOffset now)
+    {
+        var options = state.Options;
+        if (accessToken.Length == 0)
+        {
+            return Failure(state, 100, "Invalid parameter");
+        }
+
+        switch (state.Tokens.Check(accessToken, out var token))
+        {
+            case TokenState.Unknown:
+                return Failure(state, 110, "Access token invalid or no longer valid");
+            case TokenState.Expired:
+                return Failure(state, 111, "Access token expired");
+        }
+
+        if (!state.Qps.TryAcquire(token!.ClientId, options.QpsLimit, now))
+        {
+            return Failure(state, 18, "Open api qps request limit reached");
+        }
+
+        // A `url` alone is treated as no image: the emulator never downloads anything.
+        if (!form.TryGetValue("image", out var imageValue))
+        {
+            return Failure(state, 216101, "not enough param");
+        }
+
+        var declaredSide = Parameter(form, "id_card_side");
+        if (declaredSide is not (IdCardFields.Front or IdCardFields.Back))
+        {
+            return Failure(state, 216100, "invalid param");
+        }
+
+        var base64 = imageValue.ToString();
+        if (base64.Length == 0)
+        {
+            return Failure(state, 216200, "empty image");
+        }
+
+        if (base64.Length > options.MaxImageBase64Bytes)
+        {
+            return Failure(state, 216202, "image size error");
+        }
+
+        var bytes = new byte[((base64.Length + 3) / 4) * 3];
+        if (!Convert.TryFromBase64String(base64, bytes, out var byteCount))
+        {
+            return Failure(state, 216201, "image format error");
+        }
+
+        if (byteCount == 0)
+        {
+            return Failure(state, 216200, "empty image");
+        }
+
+        var image = ImageInspector.Inspect(bytes.AsSpan(0, byteCount));
+        if (image is null)
+        {
+            return Failure(state, 216201, "image format error");
+        }
+
+        if (Math.Min(image.Width, image.Height) < options.MinImageSide || Math.Max(image.Width, image.Height) > options.MaxImageSide)
+        {
+            return Failure(state, 216202, "image size error");
+        }
+
+        if (image.GroundTruthJson is null)
+        {
+            return NotACard(state);
+        }
+
+        CardGroundTruth truth;
+        try
+        {
+            truth = CardGroundTruth.Parse(image.GroundTruthJson);
+        }
+        catch (FormatException)
+        {
+            // A broken fixture is a bug in the test that made it; Baidu's catch-all code says "not your input".
+            return Failure(state, 282000, "internal error");
+        }
+
+        return truth.ImageStatus == NonIdCard ? NotACard(state) : Recognised(state, truth, declaredSide, form);
+    }
+
+    private static OcrAnswer Recognised(EmulatorState state, CardGroundTruth truth, string declaredSide, IFormCollection form)
+    {
+        // Baidu detects the side itself: a wrong declaration still reads the card, and says so.
+        var imageStatus = truth.Side != declaredSide ? "reversed_side" : truth.ImageStatus ?? "normal";
+        int? numberType = truth.Side == IdCardFields.Front ? IdCardNumberType(truth.Fields) : null;
+
+        var words = new JsonObject();
+        foreach (var (field, text) in truth.Fields)
+        {
+            var box = CardLayout.FieldBox(field, text) ?? default;
+            words[field] = new JsonObject
+            {
+                // An invalid number is not returned: its words are empty.
+                ["words"] = field == IdCardFields.IdNumber && numberType == 0 ? string.Empty : text,
+                ["location"] = new JsonObject
+                {
+                    ["left"] = box.Left,
+                    ["top"] = box.Top,
+                    ["width"] = box.Width,
+                    ["height"] = box.Height,
+                },
+            };
+        }
+
+        var body = new JsonObject
+        {
+            ["log_id"] = BaiduResponse.LogId(state),
+            ["words_result"] = words,
+            ["words_result_num"] = truth.Fields.Count,
+            ["image_status"] = imageStatus,
+        };
+
+        if (numberType is { } type)
+        {
+            body["idcard_number_type"] = type;
+        }
+
+        if (IsTrue(form, "detect_risk"))
+        {
+            var risk = truth.RiskType ?? "normal";
+
+            // Screenshots are folded into "screen" unless the caller asked to tell them apart.
+            body["risk_type"] = risk == "screenshot" && !IsTrue(form, "detect_screenshot") ? "screen" : risk;
+        }
+
+        if (IsTrue(form, "detect_direction"))
+        {
+            body["direction"] = 0;
+        }
+
+        return new OcrAnswer(body, null, imageStatus);
+    }
+
+    private static OcrAnswer NotACard(EmulatorState state)
+    {
+        if (state.Options.NonCardAnswer == NonCardAnswer.Error216633)
+        {
+            return Failure(state, 216633, "recognize idcard error");
+        }
+
+        var body = new JsonObject
+        {
+            ["log_id"] = BaiduResponse.LogId(state),
+            ["words_result"] = new JsonObject(),
+            ["words_result_num"] = 0,
+            ["image_status"] = NonIdCard,
+        };
+        return new OcrAnswer(body, null, NonIdCard);
+    }
+
+    /// <summary>
+    /// -1 nothing read; 0 number invalid; 1 consistent with birth date and sex; 2 consistent with neither;
+    /// 3 inconsistent with the birth date only; 4 inconsistent with the sex only.
+    /// </summary>
+    private static int IdCardNumberType(IReadOnlyDictionary<string, string> fields)
+    {
+        if (IdCardFields.FrontKeys.All(key => !fields.TryGetValue(key, out var value) || value.Length == 0))
+        {
+            return -1;
+        }
+
+        if (!fields.TryGetValue(IdCardFields.IdNumber, out var number) || !ResidentIdNumber.IsValid(number))
+        {
+            return 0;
+        }
+
+        var birthMatches = fields.TryGetValue(IdCardFields.BirthDate, out var birth) && birth == number.Substring(6, 8);
+        var sexMatches = fields.TryGetValue(IdCardFields.Gender, out var gender)
+            && ((gender == "男" && ResidentIdNumber.IsMale(number)) || (gender == "女" && !ResidentIdNumber.IsMale(number)));
+        return (birthMatches, sexMatches) switch
+        {
+            (true, true) => 1,
+            (false, false) => 2,
+            (false, true) => 3,
+            (true, false) => 4,
+        };
+    }
+
+    private static OcrAnswer Failure(EmulatorState state, int code, string message) =>
+        new(BaiduResponse.Error(state, code, message), code, null);
+
+    private static async Task<IFormCollection> ReadFormAsync(HttpContext context, EmulatorOptions options)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            return FormCollection.Empty;
+        }
+
+        // Room for the largest Base64 image the options allow even if every character were percent-encoded, so
+        // that an oversized image reaches the 216202 check instead of failing inside the form reader.
+        var allowed = Math.Max((3L * options.MaxImageBase64Bytes) + (1 << 20), 30L << 20);
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = allowed;
+        }
+
+        context.Features.Set<IFormFeature>(new FormFeature(context.Request, new FormOptions
+        {
+            ValueLengthLimit = (int)Math.Min(allowed, int.MaxValue),
+            BufferBodyLengthLimit = allowed,
+        }));
+
+        try
+        {
+            return await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (InvalidDataException)
+        {
+            // A body that does not parse as a form carries no usable parameters.
+            return FormCollection.Empty;
+        }
+    }
+
+    private static string? Parameter(IFormCollection form, string name) =>
+        form.TryGetValue(name, out var value) ? value.ToString() : null;
+
+    private static bool IsTrue(IFormCollection form, string name) =>
+        string.Equals(Parameter(form, name), "true", StringComparison.OrdinalIgnoreCase);
+
+    private sealed record OcrAnswer(JsonObject Body, int? ErrorCode, string? ImageStatus);
+}
