@@ -1,0 +1,69 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Shiming.BaiduEmulator;
+
+namespace Shiming.Tests.Emulator;
+
+/// <summary>A reply as a client sees it on the wire: status, raw content type, parsed body, raw text.</summary>
+internal sealed record BaiduReply(HttpStatusCode Status, string? ContentType, JsonElement Body, string Text)
+{
+    public int? ErrorCode => Body.TryGetProperty("error_code", out var code) ? code.GetInt32() : null;
+
+    public string? ErrorMessage => Body.TryGetProperty("error_msg", out var message) ? message.GetString() : null;
+
+    public string? ImageStatus => Body.TryGetProperty("image_status", out var status) ? status.GetString() : null;
+
+    public string Words(string field) => Body.GetProperty("words_result").GetProperty(field).GetProperty("words").GetString()!;
+}
+
+/// <summary>Talks to a running emulator over HTTP, building form bodies by hand as Baidu clients must for large images.</summary>
+internal sealed class EmulatorClient(BaiduEmulatorHost host) : IDisposable
+{
+    public const string IdCardPath = "rest/2.0/ocr/v1/idcard";
+
+    public HttpClient Http { get; } = new() { BaseAddress = host.BaseAddress };
+
+    public static HttpContent Form(IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        // FormUrlEncodedContent fails on very long values; WebUtility.UrlEncode does not.
+        var body = string.Join('&', fields.Select(field => $"{WebUtility.UrlEncode(field.Key)}={WebUtility.UrlEncode(field.Value)}"));
+        return new StringContent(body, Encoding.ASCII, "application/x-www-form-urlencoded");
+    }
+
+    public static async Task<BaiduReply> ReadAsync(HttpResponseMessage response)
+    {
+        // Raw, before reading the body parses it into "application/json; charset=UTF-8".
+        response.Content.Headers.NonValidated.TryGetValues("Content-Type", out var contentType);
+        var rawContentType = contentType.ToString();
+        var text = await response.Content.ReadAsStringAsync();
+        using var document = JsonDocument.Parse(text);
+        return new BaiduReply(response.StatusCode, rawContentType, document.RootElement.Clone(), text);
+    }
+
+    public async Task<string> GetTokenAsync()
+    {
+        using var response = await Http.PostAsync("oauth/2.0/token", Form(
+        [
+            new("grant_type", "client_credentials"),
+            new("client_id", host.Options.ApiKey),
+            new("client_secret", host.Options.SecretKey),
+        ]));
+        var reply = await ReadAsync(response);
+        Assert.AreEqual(HttpStatusCode.OK, reply.Status, reply.Text);
+        return reply.Body.GetProperty("access_token").GetString()!;
+    }
+
+    public Task<BaiduReply> RecognizeAsync(string token, byte[] image, string side, params (string Name, string Value)[] extra) =>
+        PostIdCardAsync(
+            $"{IdCardPath}?access_token={Uri.EscapeDataString(token)}",
+            [new("id_card_side", side), new("image", Convert.ToBase64String(image)), .. extra.Select(e => new KeyValuePair<string, string>(e.Name, e.Value))]);
+
+    public async Task<BaiduReply> PostIdCardAsync(string pathAndQuery, IEnumerable<KeyValuePair<string, string>> form)
+    {
+        using var response = await Http.PostAsync(pathAndQuery, Form(form));
+        return await ReadAsync(response);
+    }
+
+    public void Dispose() => Http.Dispose();
+}

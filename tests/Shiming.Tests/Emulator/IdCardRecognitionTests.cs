@@ -1,0 +1,309 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Shiming.BaiduEmulator;
+
+namespace Shiming.Tests.Emulator;
+
+[TestClass]
+public sealed class IdCardRecognitionTests
+{
+    private static BaiduEmulatorHost s_host = null!;
+    private static EmulatorClient s_client = null!;
+    private static string s_token = null!;
+
+    [ClassInitialize]
+    public static async Task StartEmulatorAsync(TestContext context)
+    {
+        // No QPS pressure here: that has its own tests.
+        s_host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 10_000 });
+        s_client = new EmulatorClient(s_host);
+        s_token = await s_client.GetTokenAsync();
+    }
+
+    [ClassCleanup]
+    public static async Task StopEmulatorAsync()
+    {
+        s_client.Dispose();
+        await s_host.DisposeAsync();
+    }
+
+    [TestMethod]
+    public async Task AFrontAnswersItsGroundTruthExactly()
+    {
+        var person = SyntheticIdentities.CreatePerson(new Random(11));
+
+        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderFront(person), "front");
+
+        Assert.AreEqual(HttpStatusCode.OK, reply.Status);
+        Assert.AreEqual("application/json;charset=UTF-8", reply.ContentType);
+        Assert.IsNull(reply.ErrorCode, reply.Text);
+        var expected = new Dictionary<string, string>
+        {
+            ["姓名"] = person.Name,
+            ["性别"] = person.Gender,
+            ["民族"] = person.Ethnicity,
+            ["出生"] = person.BirthDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture),
+            ["住址"] = person.Address,
+            ["公民身份号码"] = person.IdNumber,
+        };
+        CollectionAssert.AreEquivalent(expected, ReadWords(reply));
+        Assert.AreEqual(6, reply.Body.GetProperty("words_result_num").GetInt32());
+        Assert.AreEqual("normal", reply.ImageStatus);
+        Assert.AreEqual(1, reply.Body.GetProperty("idcard_number_type").GetInt32());
+        Assert.IsFalse(reply.Body.TryGetProperty("risk_type", out _), "risk_type only when detect_risk=true");
+        Assert.IsFalse(reply.Body.TryGetProperty("direction", out _), "direction only when detect_direction=true");
+        Assert.IsFalse(reply.Body.TryGetProperty("error_code", out _));
+    }
+
+    [TestMethod]
+    public async Task ABackAnswersItsGroundTruthExactlyWithoutANumberType()
+    {
+        var back = new SyntheticCardBack("示例市公安局东城分局", new DateOnly(2019, 6, 6), "20390606");
+
+        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderBack(back), "back");
+
+        var expected = new Dictionary<string, string>
+        {
+            ["签发机关"] = "示例市公安局东城分局",
+            ["签发日期"] = "20190606",
+            ["失效日期"] = "20390606",
+        };
+        CollectionAssert.AreEquivalent(expected, ReadWords(reply));
+        Assert.AreEqual(3, reply.Body.GetProperty("words_result_num").GetInt32());
+        Assert.AreEqual("normal", reply.ImageStatus);
+        Assert.IsFalse(reply.Body.TryGetProperty("idcard_number_type", out _));
+    }
+
+    [TestMethod]
+    public async Task ALongTermBackAnswersChangQi()
+    {
+        var back = new SyntheticCardBack("样本市公安局", new DateOnly(2012, 3, 1), "长期");
+
+        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderBack(back), "back");
+
+        Assert.AreEqual("长期", reply.Words("失效日期"));
+    }
+
+    [TestMethod]
+    public async Task EveryFieldHasAPlausibleLocationOnTheCard()
+    {
+        var person = SyntheticIdentities.CreatePerson(new Random(12));
+
+        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderFront(person), "front");
+
+        foreach (var field in reply.Body.GetProperty("words_result").EnumerateObject())
+        {
+            var location = field.Value.GetProperty("location");
+            var left = location.GetProperty("left").GetInt32();
+            var top = location.GetProperty("top").GetInt32();
+            var width = location.GetProperty("width").GetInt32();
+            var height = location.GetProperty("height").GetInt32();
+            Assert.IsTrue(left >= 0 && top >= 0 && width > 0 && height > 0, field.Name);
+            Assert.IsTrue(left + width <= 856 && top + height <= 540, field.Name);
+        }
+    }
+
+    [TestMethod]
+    public async Task ChineseIsSentAsUtf8NotEscaped()
+    {
+        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(13))), "front");
+
+        Assert.Contains("\"公民身份号码\"", reply.Text);
+    }
+
+    [TestMethod]
+    [DataRow("front", "back")]
+    [DataRow("back", "front")]
+    public async Task DeclaringTheOtherSideStillReadsTheCardAndSaysReversedSide(string cardSide, string declaredSide)
+    {
+        var person = SyntheticIdentities.CreatePerson(new Random(14));
+        var image = cardSide == "front"
+            ? SyntheticCardImages.RenderFront(person)
+            : SyntheticCardImages.RenderBack(SyntheticIdentities.CreateBack(new Random(14), person));
+
+        var reply = await s_client.RecognizeAsync(s_token, image, declaredSide);
+
+        Assert.IsNull(reply.ErrorCode, reply.Text);
+        Assert.AreEqual("reversed_side", reply.ImageStatus);
+        var expectedKeys = cardSide == "front" ? IdCardFields.FrontKeys : IdCardFields.BackKeys;
+        CollectionAssert.AreEquivalent(expectedKeys.ToList(), ReadWords(reply).Keys.ToList());
+    }
+
+    [TestMethod]
+    [DataRow("blurred")]
+    [DataRow("over_exposure")]
+    [DataRow("other_type_card")]
+    public async Task TheImageStatusInTheGroundTruthIsAnswered(string imageStatus)
+    {
+        var person = SyntheticIdentities.CreatePerson(new Random(15));
+
+        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderFront(person, imageStatus), "front");
+
+        Assert.AreEqual(imageStatus, reply.ImageStatus);
+        Assert.AreEqual(person.Name, reply.Words("姓名"));
+    }
+
+    [TestMethod]
+    public async Task RiskTypeIsAnsweredWhenRiskDetectionIsAskedFor()
+    {
+        var person = SyntheticIdentities.CreatePerson(new Random(16));
+
+        var copy = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderFront(person, riskType: "copy"), "front", ("detect_risk", "true"));
+        var plain = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderFront(person), "front", ("detect_risk", "true"));
+        var notAsked = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderFront(person, riskType: "copy"), "front", ("detect_risk", "false"));
+
+        Assert.AreEqual("copy", copy.Body.GetProperty("risk_type").GetString());
+        Assert.AreEqual("normal", plain.Body.GetProperty("risk_type").GetString());
+        Assert.IsFalse(notAsked.Body.TryGetProperty("risk_type", out _));
+    }
+
+    [TestMethod]
+    public async Task AScreenshotIsReportedAsScreenUnlessScreenshotDetectionIsAskedFor()
+    {
+        var image = SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(17)), riskType: "screenshot");
+
+        var folded = await s_client.RecognizeAsync(s_token, image, "front", ("detect_risk", "true"));
+        var distinct = await s_client.RecognizeAsync(s_token, image, "front", ("detect_risk", "true"), ("detect_screenshot", "true"));
+
+        Assert.AreEqual("screen", folded.Body.GetProperty("risk_type").GetString());
+        Assert.AreEqual("screenshot", distinct.Body.GetProperty("risk_type").GetString());
+    }
+
+    [TestMethod]
+    public async Task DirectionIsUprightWhenDirectionDetectionIsAskedFor()
+    {
+        var reply = await s_client.RecognizeAsync(
+            s_token, SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(18))), "front", ("detect_direction", "true"));
+
+        Assert.AreEqual(0, reply.Body.GetProperty("direction").GetInt32());
+    }
+
+    [TestMethod]
+    public async Task AJpegFrontAnswersTheGroundTruthInItsComment()
+    {
+        var person = SyntheticIdentities.CreatePerson(new Random(19));
+
+        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderFrontJpeg(person), "front");
+
+        Assert.IsNull(reply.ErrorCode, reply.Text);
+        Assert.AreEqual(person.IdNumber, reply.Words("公民身份号码"));
+        Assert.AreEqual(person.Address, reply.Words("住址"));
+    }
+
+    [TestMethod]
+    public async Task APictureWithoutACardIsAnsweredWithImageStatusNonIdcard()
+    {
+        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderPlainPicture(), "front");
+
+        Assert.IsNull(reply.ErrorCode, reply.Text);
+        Assert.AreEqual("non_idcard", reply.ImageStatus);
+        Assert.AreEqual(0, reply.Body.GetProperty("words_result_num").GetInt32());
+        Assert.AreEqual(JsonValueKind.Object, reply.Body.GetProperty("words_result").ValueKind);
+        Assert.IsEmpty(reply.Body.GetProperty("words_result").EnumerateObject().ToList());
+    }
+
+    [TestMethod]
+    public async Task APictureWithoutACardIsError216633WhenSoConfigured()
+    {
+        await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { NonCardAnswer = NonCardAnswer.Error216633 });
+        using var client = new EmulatorClient(host);
+
+        var reply = await client.RecognizeAsync(await client.GetTokenAsync(), SyntheticCardImages.RenderPlainPicture(), "front");
+
+        Assert.AreEqual(HttpStatusCode.OK, reply.Status);
+        Assert.AreEqual(216633, reply.ErrorCode);
+        Assert.AreEqual("recognize idcard error", reply.ErrorMessage);
+    }
+
+    [TestMethod]
+    public async Task GroundTruthThatSaysNonIdcardIsAnsweredAsAPictureWithoutACard()
+    {
+        var truth = CardGroundTruth.ForFront(SyntheticIdentities.CreatePerson(new Random(20)), imageStatus: "non_idcard");
+
+        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.Render(truth), "front");
+
+        Assert.AreEqual("non_idcard", reply.ImageStatus);
+        Assert.AreEqual(0, reply.Body.GetProperty("words_result_num").GetInt32());
+    }
+
+    [TestMethod]
+    public async Task OnlyTheFieldsInTheGroundTruthAreAnswered()
+    {
+        var truth = new CardGroundTruth("front", new Dictionary<string, string> { ["姓名"] = "张晓", ["性别"] = "女" }, ImageStatus: "blurred");
+
+        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.Render(truth), "front");
+
+        CollectionAssert.AreEquivalent(new Dictionary<string, string> { ["姓名"] = "张晓", ["性别"] = "女" }, ReadWords(reply));
+        Assert.AreEqual(2, reply.Body.GetProperty("words_result_num").GetInt32());
+    }
+
+    [TestMethod]
+    public async Task MalformedGroundTruthIsAnInternalErrorNotARecognition()
+    {
+        var image = PngFile.WithText(SyntheticCardImages.RenderPlainPicture(), CardGroundTruth.PngKeyword, "{\"side\":\"front\",");
+
+        var reply = await s_client.RecognizeAsync(s_token, image, "front");
+
+        Assert.AreEqual(282000, reply.ErrorCode);
+    }
+
+    [TestMethod]
+    public async Task UnknownQueryParametersAreIgnored()
+    {
+        var image = SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(21)));
+
+        var reply = await s_client.PostIdCardAsync(
+            $"{EmulatorClient.IdCardPath}?access_token={Uri.EscapeDataString(s_token)}&aipSdk=CSharp&aipVersion=3_6_14",
+            [new("id_card_side", "front"), new("image", Convert.ToBase64String(image))]);
+
+        Assert.IsNull(reply.ErrorCode, reply.Text);
+        Assert.AreEqual("normal", reply.ImageStatus);
+    }
+
+    [TestMethod]
+    public async Task EveryBodyCarriesAFreshNumericLogIdBeyondDoublePrecision()
+    {
+        var image = SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(22)));
+
+        var success = await s_client.RecognizeAsync(s_token, image, "front");
+        var failure = await s_client.RecognizeAsync(s_token, image, "sideways");
+
+        var first = success.Body.GetProperty("log_id");
+        var second = failure.Body.GetProperty("log_id");
+        Assert.AreEqual(JsonValueKind.Number, first.ValueKind);
+        Assert.AreEqual(JsonValueKind.Number, second.ValueKind);
+        Assert.AreNotEqual(first.GetUInt64(), second.GetUInt64());
+        Assert.IsGreaterThan(1UL << 53, first.GetUInt64());
+    }
+
+    [TestMethod]
+    public async Task LogIdCanBeSentAsAString()
+    {
+        await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { LogIdAsString = true });
+        using var client = new EmulatorClient(host);
+
+        var reply = await client.RecognizeAsync(await client.GetTokenAsync(), SyntheticCardImages.RenderPlainPicture(), "front");
+
+        var logId = reply.Body.GetProperty("log_id");
+        Assert.AreEqual(JsonValueKind.String, logId.ValueKind);
+        Assert.IsTrue(ulong.TryParse(logId.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out _));
+    }
+
+    [TestMethod]
+    public async Task OcrApisTheEmulatorDoesNotImplementAnswerUnsupportedMethod()
+    {
+        var reply = await s_client.PostIdCardAsync($"rest/2.0/ocr/v1/bankcard?access_token={Uri.EscapeDataString(s_token)}", [new("image", "AAAA")]);
+
+        Assert.AreEqual(HttpStatusCode.OK, reply.Status);
+        Assert.AreEqual(3, reply.ErrorCode);
+        Assert.AreEqual("Unsupported openapi method", reply.ErrorMessage);
+    }
+
+    private static Dictionary<string, string> ReadWords(BaiduReply reply)
+    {
+        Assert.IsNull(reply.ErrorCode, reply.Text);
+        return reply.Body.GetProperty("words_result").EnumerateObject()
+            .ToDictionary(field => field.Name, field => field.Value.GetProperty("words").GetString()!);
+    }
+}
