@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+using Shiming.BaiduEmulator;
+
+namespace Shiming.Tests.Emulator;
+
+/// <summary>The emulator as the README runs it: its own process, configured from the command line.</summary>
+[TestClass]
+public sealed partial class StandaloneEmulatorTests
+{
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(60);
+
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestMethod]
+    public async Task GenerateCardWritesASeededCardAndPrintsOnlyItsPath()
+    {
+        var directory = Directory.CreateTempSubdirectory("shiming-card-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "cards", "front.png");
+
+            var (exitCode, output, error) = await RunToEndAsync("generate-card", "--side", "front", "--out", path, "--seed", "5");
+
+            Assert.AreEqual(0, exitCode, error);
+            Assert.AreEqual(path + Environment.NewLine, output);
+            var truth = CardGroundTruth.Parse(PngFile.Texts(await File.ReadAllBytesAsync(path, TestContext.CancellationToken))[CardGroundTruth.PngKeyword]);
+            Assert.AreEqual(CardGroundTruth.ForFront(SyntheticIdentities.CreatePerson(new Random(5))).ToJson(), truth.ToJson());
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public async Task GenerateCardWithoutASideExplainsItsUsage()
+    {
+        var (exitCode, output, error) = await RunToEndAsync("generate-card", "--out", "never-written.png");
+
+        Assert.AreEqual(2, exitCode);
+        Assert.AreEqual(string.Empty, output);
+        Assert.Contains("--side front|back", error);
+    }
+
+    [TestMethod]
+    public async Task TheStandaloneEmulatorLogsOneLineWithItsUrlAndServesTheConfiguredKey()
+    {
+        var person = SyntheticIdentities.CreatePerson(new Random(71));
+        using var process = Start("--urls", "http://127.0.0.1:0", "--Emulator:ApiKey=standalone-key", "--Emulator:QpsLimit=3");
+        var lines = new List<string>();
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.CancellationToken);
+            timeout.CancelAfter(StartupTimeout);
+            var first = await process.StandardOutput.ReadLineAsync(timeout.Token) ?? string.Empty;
+            lines.Add(first);
+            var url = ListeningUrl().Match(first);
+            Assert.IsTrue(url.Success, first);
+            Assert.Contains("standalone-key", first);
+
+            using var http = new HttpClient { BaseAddress = new Uri(url.Value) };
+            using var token = await http.GetAsync("oauth/2.0/token?grant_type=client_credentials&client_id=standalone-key&client_secret=emulator-secret-key", TestContext.CancellationToken);
+            var accessToken = (await EmulatorClient.ReadAsync(token)).Body.GetProperty("access_token").GetString()!;
+            using var recognised = await http.PostAsync(
+                $"{EmulatorClient.IdCardPath}?access_token={Uri.EscapeDataString(accessToken)}",
+                EmulatorClient.Form([new("id_card_side", "front"), new("image", Convert.ToBase64String(SyntheticCardImages.RenderFront(person)))]),
+                TestContext.CancellationToken);
+            var reply = await EmulatorClient.ReadAsync(recognised);
+
+            Assert.AreEqual(HttpStatusCode.OK, token.StatusCode);
+            Assert.AreEqual(person.IdNumber, reply.Words("公民身份号码"));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(TestContext.CancellationToken);
+        }
+
+        var rest = await process.StandardOutput.ReadToEndAsync(TestContext.CancellationToken);
+        lines.AddRange(rest.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.HasCount(1, lines, string.Join('\n', lines));
+        Assert.DoesNotContain(person.IdNumber, lines[0]);
+        Assert.DoesNotContain(person.Name, lines[0]);
+    }
+
+    [GeneratedRegex(@"http://127\.0\.0\.1:[0-9]+")]
+    private static partial Regex ListeningUrl();
+
+    private async Task<(int ExitCode, string Output, string Error)> RunToEndAsync(params string[] arguments)
+    {
+        using var process = Start(arguments);
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.CancellationToken);
+        var error = process.StandardError.ReadToEndAsync(TestContext.CancellationToken);
+        await process.WaitForExitAsync(TestContext.CancellationToken);
+        return (process.ExitCode, await output, await error);
+    }
+
+    private static Process Start(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+
+            // Away from the test output folder, whose content root holds other apps' settings.
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.ArgumentList.Add(typeof(BaiduEmulatorHost).Assembly.Location);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("The emulator process did not start.");
+    }
+}
