@@ -70,7 +70,7 @@ public sealed class StorageAccount
         var section = connectionStrings.Exists() ? connectionStrings : configuration.GetSection(connectionName);
         if (!string.IsNullOrWhiteSpace(section.Value))
         {
-            var parsed = StorageConnectionString.Parse(section.Value, $"setting '{section.Path}'");
+            var parsed = StorageConnectionString.Parse(section.Value, $"in setting '{section.Path}'");
             return FromKey(parsed, options, TimeProvider.System);
         }
 
@@ -130,7 +130,7 @@ public sealed class StorageAccount
         FromConnectionString(connectionString, options, TimeProvider.System);
 
     internal static StorageAccount FromConnectionString(string connectionString, StorageClientOptions? options, TimeProvider timeProvider) =>
-        FromKey(StorageConnectionString.Parse(connectionString, "the connection string given to StorageAccount"), options, timeProvider);
+        FromKey(StorageConnectionString.Parse(connectionString, "passed to StorageAccount.FromConnectionString"), options, timeProvider);
 
     /// <summary>An identity-based account: requests carry a bearer token for the storage scope from <paramref name="credential"/>.</summary>
     public static StorageAccount FromIdentity(

@@ -8,6 +8,12 @@ internal sealed record StorageConnectionString(string AccountName, byte[] Accoun
     // The emulator's published well-known key; it is not a secret.
     public const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+    private static readonly HashSet<string> KnownNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "UseDevelopmentStorage", "DevelopmentStorageProxyUri", "DefaultEndpointsProtocol", "AccountName", "AccountKey",
+        "EndpointSuffix", "BlobEndpoint", "QueueEndpoint", "TableEndpoint", "FileEndpoint", "SharedAccessSignature",
+    };
+
     /// <summary>Parses a connection string. Messages name <paramref name="source"/> and never repeat the string, which holds a key.</summary>
     public static StorageConnectionString Parse(string? connectionString, string source)
     {
@@ -29,7 +35,8 @@ internal sealed record StorageConnectionString(string AccountName, byte[] Accoun
             var name = segment[..separator].Trim();
             if (!parts.TryAdd(name, segment[(separator + 1)..].Trim()))
             {
-                throw Invalid(source, $"'{name}' appears more than once");
+                // A malformed segment can hold a key, so only a known setting name is repeated back.
+                throw Invalid(source, KnownNames.Contains(name) ? $"{name} appears more than once" : "a setting appears more than once");
             }
         }
 
@@ -90,8 +97,8 @@ internal sealed record StorageConnectionString(string AccountName, byte[] Accoun
             var name = char.ToUpperInvariant(service[0]) + service[1..] + "Endpoint";
             var explicitEndpoint = parts.GetValueOrDefault(name);
             return explicitEndpoint is { Length: > 0 }
-                ? ParseEndpoint(explicitEndpoint, $"{name} in {source}")
-                : ParseEndpoint($"{protocol}://{accountName}.{service}.{suffix}", $"the {service} endpoint built from AccountName and EndpointSuffix in {source}");
+                ? ParseEndpoint(explicitEndpoint, $"{name} of the connection string {source}")
+                : ParseEndpoint($"{protocol}://{accountName}.{service}.{suffix}", $"the {service} endpoint built from AccountName and EndpointSuffix of the connection string {source}");
         }
 
         return new StorageConnectionString(accountName, key, Endpoint("blob"), Endpoint("queue"), Endpoint("table"));
@@ -112,5 +119,5 @@ internal sealed record StorageConnectionString(string AccountName, byte[] Accoun
     }
 
     private static InvalidOperationException Invalid(string source, string reason) =>
-        new($"The storage connection string in {source} is not valid: {reason}.");
+        new($"The storage connection string {source} is not valid: {reason}.");
 }
