@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Shiming.Baidu;
+
+/// <summary>Settings <c>Baidu__*</c>: where Baidu's OCR is, the application keys and the QPS budget.</summary>
+public sealed class BaiduOptions
+{
+    public const string Section = "Baidu";
+
+    [Required]
+    public Uri Endpoint { get; set; } = new("https://aip.baidubce.com");
+
+    [Required(ErrorMessage = "Baidu__ApiKey is required: the API Key of the Baidu application (or the emulator's key locally).")]
+    public string ApiKey { get; set; } = "";
+
+    [Required(ErrorMessage = "Baidu__SecretKey is required: the Secret Key of the Baidu application (or the emulator's key locally).")]
+    public string SecretKey { get; set; } = "";
+
+    /// <summary>Calls per second this app may spend: 2 on free resources, 10 once paid, more by purchase.</summary>
+    [Range(1, 100)]
+    public int QpsLimit { get; set; } = 10;
+
+    /// <summary>How long one OCR call may take before it counts as a transport fault.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
+}
