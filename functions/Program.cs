@@ -1,7 +1,24 @@
-var builder = WebApplication.CreateBuilder(args);
+using Shiming.Baidu;
+using Shiming.Hosting;
+using Shiming.Verifications;
+
+if (FunctionMetadataWriter.TryRun(args))
+{
+    return;
+}
+
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.AddShimingHosting(HostingMode.From(builder.Configuration));
+builder.Services.AddBaiduOcr();
+builder.Services.AddVerifications();
+
 var app = builder.Build();
-app.MapGet("/", () => TypedResults.Ok());
+app.UseShimingHosting();
+
+var api = app.MapGroup($"/{ShimingFunctions.RoutePrefix}");
+api.MapVerifications();
+
 app.Run();
 
-/// <summary>Entry point, visible to the tests' <c>WebApplicationFactory</c>.</summary>
+/// <summary>The entry point, visible to the tests' <c>WebApplicationFactory</c>.</summary>
 public partial class Program;

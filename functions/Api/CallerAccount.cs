@@ -1,0 +1,23 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Shiming.Api;
+
+/// <summary>
+/// The account a request acts for. Every job and patient belongs to one; the storage key is a hash of
+/// the principal id, so any id the platform sends is a safe table key and is not stored in clear.
+/// </summary>
+public sealed record CallerAccount(string PrincipalId)
+{
+    public const string PrincipalIdHeader = "X-MS-CLIENT-PRINCIPAL-ID";
+
+    /// <summary>The account used in development when a request names none.</summary>
+    public const string DevelopmentPrincipalId = "development";
+
+    public string Key { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(PrincipalId)).AsSpan(0, 16));
+
+    /// <summary>Minimal-API binding: the account that authentication established for this request.</summary>
+    public static ValueTask<CallerAccount?> BindAsync(HttpContext context) =>
+        ValueTask.FromResult(context.User.FindFirst(ClaimTypes.NameIdentifier)?.Value is { Length: > 0 } id ? new CallerAccount(id) : null);
+}

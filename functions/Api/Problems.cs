@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Shiming.Api;
+
+/// <summary>
+/// Every error the API returns: RFC 9457 problem details with a stable <c>type</c>, a machine-readable
+/// <c>code</c>, and a message a person can act on. Never an exception's text, never personal data.
+/// </summary>
+public static class Problems
+{
+    public static ProblemHttpResult Create(int status, string code, string title, string detail) =>
+        TypedResults.Problem(
+            detail: detail,
+            statusCode: status,
+            title: title,
+            type: $"urn:shiming:problem:{code}",
+            extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    public static ProblemHttpResult Unauthenticated() => Create(
+        StatusCodes.Status401Unauthorized, "unauthenticated", "Sign in first.",
+        "This API needs a signed-in account; sign in through the app and try again.");
+
+    public static ProblemHttpResult VerificationNotFound() => Create(
+        StatusCodes.Status404NotFound, "verification_not_found", "No such verification.",
+        "There is no verification with this id for your account. It may have been purged; submit the card again.");
+
+    public static ProblemHttpResult BadRequest(string code, string title, string detail) =>
+        Create(StatusCodes.Status400BadRequest, code, title, detail);
+
+    public static ProblemHttpResult UnsupportedImage() => Create(
+        StatusCodes.Status415UnsupportedMediaType, "unsupported_image_type", "This is not a JPEG, PNG or BMP image.",
+        "Send a photo of the ID card as a JPEG, PNG or BMP file.");
+
+    public static ProblemHttpResult ImageTooLarge(long maxBytes) => Create(
+        StatusCodes.Status413PayloadTooLarge, "image_too_large", "The image is too large.",
+        $"Send an image of at most {maxBytes / 1024} KiB: take the photo at a lower resolution or compress it.");
+
+    public static ProblemHttpResult StorageUnavailable() => Create(
+        StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "The service could not store the request.",
+        "Nothing was accepted. Try again in a few seconds.");
+}

@@ -1,0 +1,25 @@
+namespace Shiming.Verifications;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Verification {JobId} accepted ({Side}, {ImageBytes} bytes)")]
+    public static partial void Accepted(ILogger logger, string jobId, string side, int imageBytes);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Verification {JobId} finished: {Status} {ErrorCode}")]
+    public static partial void JobFinished(ILogger logger, string jobId, RuntimeStatus status, string? errorCode);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Baidu answered error {ErrorCode} for verification {JobId}")]
+    public static partial void BaiduError(ILogger logger, string jobId, int errorCode);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Transport fault ({Fault}) calling Baidu for verification {JobId}")]
+    public static partial void TransportFault(ILogger logger, string jobId, string fault);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Dropped unreadable queue message {MessageId}")]
+    public static partial void UnreadableMessage(ILogger logger, string messageId);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Drain took {Taken} jobs: {Finished} finished, {Returned} returned")]
+    public static partial void Drained(ILogger logger, int taken, int finished, int returned);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "Storage failed while accepting a verification")]
+    public static partial void SubmitStorageFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Azure;
+using Shiming.IdCards;
+using Shiming.Storage;
+
+namespace Shiming.Verifications;
+
+/// <summary>A verification job as stored: one table row per job, keyed by account and job id.</summary>
+public sealed record VerificationJob(
+    string AccountKey,
+    string Id,
+    IdCardSide Side,
+    RuntimeStatus Status,
+    DateTimeOffset CreatedTime,
+    DateTimeOffset LastUpdatedTime,
+    string ImageContentType,
+    int Attempts,
+    string? OutputJson,
+    VerificationError? Error,
+    ETag ETag)
+{
+    public TableEntity ToEntity()
+    {
+        var entity = new TableEntity(AccountKey, Id)
+        {
+            ["Side"] = Side.ToWireName(),
+            ["Status"] = Status.ToString(),
+            ["CreatedTime"] = CreatedTime,
+            ["LastUpdatedTime"] = LastUpdatedTime,
+            ["ImageContentType"] = ImageContentType,
+            ["Attempts"] = Attempts,
+        };
+        if (OutputJson is not null)
+        {
+            entity["Output"] = OutputJson;
+        }
+
+        if (Error is not null)
+        {
+            entity["ErrorCode"] = Error.Code;
+            entity["ErrorMessage"] = Error.Message;
+        }
+
+        entity.ETag = ETag;
+        return entity;
+    }
+
+    public static VerificationJob FromEntity(TableEntity entity)
+    {
+        _ = IdCardSides.TryParse(entity.GetString("Side"), out var side);
+        var errorCode = entity.GetString("ErrorCode");
+        return new VerificationJob(
+            entity.PartitionKey,
+            entity.RowKey,
+            side,
+            Enum.TryParse<RuntimeStatus>(entity.GetString("Status"), out var status) ? status : RuntimeStatus.Pending,
+            entity.GetDateTimeOffset("CreatedTime") ?? DateTimeOffset.MinValue,
+            entity.GetDateTimeOffset("LastUpdatedTime") ?? DateTimeOffset.MinValue,
+            entity.GetString("ImageContentType") ?? "application/octet-stream",
+            entity.GetInt32("Attempts") ?? 0,
+            entity.GetString("Output"),
+            errorCode is null ? null : new VerificationError(errorCode, entity.GetString("ErrorMessage") ?? ""),
+            entity.ETag);
+    }
+
+    public JsonElement? Output => OutputJson is null ? null : JsonDocument.Parse(OutputJson).RootElement.Clone();
+}
+
+/// <summary>The queue message for a job: where to find it, and nothing personal.</summary>
+public sealed record JobMessage(string Account, string Id)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public string Serialize() => JsonSerializer.Serialize(this, Json);
+
+    public static JobMessage? TryParse(string text)
+    {
+        try
+        {
+            var message = JsonSerializer.Deserialize<JobMessage>(text, Json);
+            return message is { Account.Length: > 0, Id.Length: > 0 } ? message : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Shiming.Verifications;
+
+/// <summary>Settings <c>Verifications__*</c>: where jobs are kept and how hard the drain tries.</summary>
+public sealed class VerificationOptions
+{
+    public const string Section = "Verifications";
+
+    /// <summary>
+    /// Baidu accepts at most 4 MB of Base64 per image; Base64 is 4/3 of the bytes, so 3 MiB of image.
+    /// </summary>
+    public const int MaxImageBytes = 3 * 1024 * 1024;
+
+    [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "Verifications__ImageContainer must be a valid blob container name.")]
+    public string ImageContainer { get; set; } = "verification-images";
+
+    [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "Verifications__JobQueue must be a valid queue name.")]
+    public string JobQueue { get; set; } = "verification-jobs";
+
+    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Verifications__JobTable must be a valid table name.")]
+    public string JobTable { get; set; } = "VerificationJobs";
+
+    /// <summary>Attempts at Baidu for one job (transport faults and transient errors) before it fails.</summary>
+    [Range(1, 20)]
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>How long a taken job stays invisible to other drains; past it, an unfinished job comes back.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "00:10:00")]
+    public TimeSpan ProcessingLease { get; set; } = TimeSpan.FromMinutes(2);
+}

@@ -1,0 +1,119 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Shiming.BaiduEmulator;
+using Shiming.Storage;
+
+namespace Shiming.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on Kestrel, standalone (timers in-process), against the shared Azurite and its own
+/// Baidu emulator. Each instance gets its own container, queue and table, so test classes can run side by side.
+/// </summary>
+internal sealed class ShimingTestApp : IAsyncDisposable
+{
+    private readonly ShimingFactory _factory;
+
+    private ShimingTestApp(ShimingFactory factory, BaiduEmulatorHost emulator, AzuriteInstance azurite, IReadOnlyDictionary<string, string?> settings)
+    {
+        _factory = factory;
+        Emulator = emulator;
+        Azurite = azurite;
+        Settings = settings;
+        Client = factory.CreateClient();
+        Client.DefaultRequestHeaders.Add("X-MS-CLIENT-PRINCIPAL-ID", "test-account");
+    }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _factory.Services;
+
+    public Uri BaseAddress => Client.BaseAddress!;
+
+    public BaiduEmulatorHost Emulator { get; }
+
+    public AzuriteInstance Azurite { get; }
+
+    public IReadOnlyDictionary<string, string?> Settings { get; }
+
+    public StorageAccount Storage => StorageAccount.FromConnectionString(Azurite.ConnectionString);
+
+    public static async Task<ShimingTestApp> StartAsync(Action<Dictionary<string, string?>>? configure = null, EmulatorOptions? emulatorOptions = null)
+    {
+        var azurite = await Infrastructure.Azurite.GetSharedAsync();
+        var emulator = await BaiduEmulatorHost.StartAsync(emulatorOptions);
+        var settings = StandaloneSettings(azurite, emulator);
+        configure?.Invoke(settings);
+
+        var factory = new ShimingFactory(settings);
+        factory.UseKestrel(0);
+        factory.StartServer();
+        return new ShimingTestApp(factory, emulator, azurite, settings);
+    }
+
+    /// <summary>The settings the README's run command gives the app, with names unique to this instance.</summary>
+    public static Dictionary<string, string?> StandaloneSettings(AzuriteInstance azurite, BaiduEmulatorHost emulator)
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        return new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Baidu:Endpoint"] = emulator.BaseAddress.ToString(),
+            ["Baidu:ApiKey"] = emulator.Options.ApiKey,
+            ["Baidu:SecretKey"] = emulator.Options.SecretKey,
+            ["Baidu:QpsLimit"] = "10",
+            ["Verifications:ImageContainer"] = $"images-{suffix}",
+            ["Verifications:JobQueue"] = $"jobs-{suffix}",
+            ["Verifications:JobTable"] = $"jobs{suffix}",
+        };
+    }
+
+    /// <summary>Submits a raw image body and returns the response.</summary>
+    public Task<HttpResponseMessage> SubmitAsync(byte[] image, string side = "front", string contentType = "image/png")
+    {
+        var content = new ByteArrayContent(image);
+        content.Headers.ContentType = new(contentType);
+        return Client.PostAsync($"/api/verifications?side={side}", content);
+    }
+
+    /// <summary>Polls the status URI, honouring Retry-After, until the job is terminal (200) or the deadline passes.</summary>
+    public async Task<JsonElement> WaitForTerminalAsync(string statusUri, TimeSpan? timeout = null)
+    {
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            using var response = await Client.GetAsync(statusUri, deadline.Token);
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(deadline.Token);
+            if (response.StatusCode == System.Net.HttpStatusCode.OK)
+            {
+                return body;
+            }
+
+            Assert.AreEqual(System.Net.HttpStatusCode.Accepted, response.StatusCode, body.ToString());
+            var retryAfter = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+
+            // Honour Retry-After, but poll a test's short jobs at least every half second.
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(retryAfter.TotalMilliseconds, 500)), deadline.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _factory.DisposeAsync();
+        await Emulator.DisposeAsync();
+    }
+
+    private sealed class ShimingFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Development");
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        }
+    }
+}
