@@ -53,6 +53,7 @@ public static class HostingExtensions
     private static void ConfigureLogging(WebApplicationBuilder builder, HostingMode mode)
     {
         builder.Logging.ClearProviders();
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
