@@ -1,3 +1,4 @@
+using Shiming.Api;
 using Shiming.Baidu;
 using Shiming.Hosting;
 using Shiming.Verifications;
@@ -9,13 +10,14 @@ if (FunctionMetadataWriter.TryRun(args))
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.AddShimingHosting(HostingMode.From(builder.Configuration));
+builder.Services.AddShimingApi(builder.Configuration);
 builder.Services.AddBaiduOcr();
 builder.Services.AddVerifications();
 
 var app = builder.Build();
 app.UseShimingHosting();
 
-var api = app.MapGroup($"/{ShimingFunctions.RoutePrefix}");
+var api = app.MapShimingApi();
 api.MapVerifications();
 
 app.Run();

@@ -19,7 +19,13 @@ public sealed class CallerIdentity(IConfiguration configuration, IHostEnvironmen
 
     public CallerAccount? Resolve(HttpRequest request)
     {
-        var header = request.Headers[CallerAccount.PrincipalIdHeader].ToString().Trim();
+        var values = request.Headers[CallerAccount.PrincipalIdHeader];
+        if (values.Count > 1)
+        {
+            return null; // the platform sends exactly one; several mean someone else added one
+        }
+
+        var header = values.ToString().Trim();
         if (PlatformAuthenticationEnabled || IsDevelopment)
         {
             if (header.Length is > 0 and <= MaxPrincipalIdLength && !header.Any(char.IsControl))

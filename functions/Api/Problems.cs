@@ -35,6 +35,17 @@ public static class Problems
         StatusCodes.Status413PayloadTooLarge, "image_too_large", "The image is too large.",
         $"Send an image of at most {maxBytes / 1024} KiB: take the photo at a lower resolution or compress it.");
 
+    public static ProblemHttpResult ImageUnusable(string detail) => Create(
+        StatusCodes.Status422UnprocessableEntity, "image_unusable", "The image cannot be used.", detail);
+
+    public static ProblemHttpResult TooManyPending(int limit) => Create(
+        StatusCodes.Status429TooManyRequests, "too_many_pending", "Too many verifications are waiting.",
+        $"This account already has {limit} verifications waiting. Wait for them to finish (see Retry-After), then submit again.");
+
+    public static ProblemHttpResult AlreadyFinished() => Create(
+        StatusCodes.Status410Gone, "verification_finished", "The verification has already finished.",
+        "It can no longer be terminated. Read its result, or purge it with DELETE.");
+
     public static ProblemHttpResult StorageUnavailable() => Create(
         StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "The service could not store the request.",
         "Nothing was accepted. Try again in a few seconds.");

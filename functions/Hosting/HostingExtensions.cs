@@ -70,6 +70,7 @@ public static class HostingExtensions
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseCors(ApiExtensions.CorsPolicy);
         app.UseAuthentication();
         app.UseAuthorization();
 

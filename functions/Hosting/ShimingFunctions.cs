@@ -18,6 +18,16 @@ public static class ShimingFunctions
     public static readonly HttpFunctionDefinition GetVerificationStatus =
         new(nameof(GetVerificationStatus), "verifications/{id}", ["GET"]);
 
+    public static readonly HttpFunctionDefinition TerminateVerification =
+        new(nameof(TerminateVerification), "verifications/{id}/terminate", ["POST"]);
+
+    public static readonly HttpFunctionDefinition PurgeVerification =
+        new(nameof(PurgeVerification), "verifications/{id}", ["DELETE"]);
+
+    /// <summary>The OpenAPI document of the whole API.</summary>
+    public static readonly HttpFunctionDefinition GetOpenApiDocument =
+        new(nameof(GetOpenApiDocument), "openapi/{documentName}.json", ["GET"]);
+
     /// <summary>Every second: feed queued jobs to Baidu within the QPS budget.</summary>
     public static readonly TimerFunctionDefinition DrainVerifications =
         new(nameof(DrainVerifications), "*/1 * * * * *", typeof(VerificationDrain));
@@ -26,6 +36,9 @@ public static class ShimingFunctions
     [
         SubmitVerification,
         GetVerificationStatus,
+        TerminateVerification,
+        PurgeVerification,
+        GetOpenApiDocument,
         DrainVerifications,
     ];
 

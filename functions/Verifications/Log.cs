@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Drain took {Taken} jobs: {Finished} finished, {Returned} returned")]
     public static partial void Drained(ILogger logger, int taken, int finished, int returned);
 
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Resubmission answered with the existing verification {JobId}")]
+    public static partial void Deduplicated(ILogger logger, string jobId);
+
     [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "Storage failed while accepting a verification")]
     public static partial void SubmitStorageFailed(ILogger logger, Exception exception);
 }

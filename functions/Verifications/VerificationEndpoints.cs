@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Shiming.Api;
@@ -15,23 +14,44 @@ public sealed record VerificationServices(
     PublicUrls Urls,
     TimeProvider Time,
     IOptionsMonitor<BaiduOptions> Baidu,
+    IOptions<VerificationOptions> Options,
     ILogger<VerificationStore> Logger);
 
-/// <summary><c>POST /api/verifications</c> and <c>GET /api/verifications/{id}</c>.</summary>
+/// <summary>Submit, poll, terminate and purge verifications: the Durable-style status API.</summary>
 public static class VerificationEndpoints
 {
-    // Multipart framing around the image: boundaries, part headers and the side field.
-    private const int MultipartOverheadBytes = 64 * 1024;
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    private const int MaxIdempotencyKeyLength = 200;
 
     public static IEndpointRouteBuilder MapVerifications(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup("").WithTags("Verifications").RequireAuthorization();
+        var group = api.MapGroup("")
+            .WithTags("Verifications")
+            .RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
 
         group.MapFunction(ShimingFunctions.SubmitVerification, SubmitAsync)
-            .WithSummary("Submit a photo of an ID card for recognition.");
+            .WithSummary("Submit a photo of an ID card for recognition.")
+            .WithDescription("multipart/form-data with a file part \"image\" and an optional field \"side\" (front or back), or a raw body with Content-Type image/jpeg, image/png or image/bmp and ?side=. An Idempotency-Key header, or the same image resubmitted while its job is live, returns the existing job.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapFunction(ShimingFunctions.GetVerificationStatus, GetStatusAsync)
-            .WithSummary("Where a verification stands, and its result once finished.");
+            .WithSummary("Where a verification stands, and its result once finished.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapFunction(ShimingFunctions.TerminateVerification, TerminateAsync)
+            .WithSummary("Stop a verification that has not finished; it is never sent for recognition afterwards.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone);
+
+        group.MapFunction(ShimingFunctions.PurgeVerification, PurgeAsync)
+            .WithSummary("Delete a verification: its image and its record.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         return api;
     }
@@ -39,16 +59,24 @@ public static class VerificationEndpoints
     public static async Task<Results<Accepted<VerificationAccepted>, ProblemHttpResult>> SubmitAsync(
         HttpContext context, CallerAccount caller, [AsParameters] VerificationServices services, CancellationToken cancellationToken)
     {
-        var upload = await ReadUploadAsync(context, cancellationToken);
-        if (upload.Problem is { } problem)
+        var idempotencyKey = context.Request.Headers[IdempotencyKeyHeader].ToString();
+        if (idempotencyKey.Length > MaxIdempotencyKeyLength || idempotencyKey.Any(c => c is < ' ' or > '~'))
         {
-            return problem;
+            return Problems.BadRequest("invalid_idempotency_key", "The Idempotency-Key header is not usable.",
+                $"Use at most {MaxIdempotencyKeyLength} printable ASCII characters, for example a UUID.");
         }
 
-        VerificationJob job;
+        var read = await UploadReader.ReadAsync(context, cancellationToken);
+        if (read.Result is not Ok<Upload> { Value: { } upload })
+        {
+            return (ProblemHttpResult)read.Result;
+        }
+
+        SubmitResult submitted;
         try
         {
-            job = await services.Store.SubmitAsync(caller.Key, upload.Side, upload.Image!, upload.ContentType!, cancellationToken);
+            submitted = await services.Store.SubmitAsync(
+                caller.Key, upload, idempotencyKey.Length == 0 ? null : idempotencyKey, services.Options.Value.MaxLiveJobsPerAccount, cancellationToken);
         }
         catch (Azure.RequestFailedException ex)
         {
@@ -56,18 +84,31 @@ public static class VerificationEndpoints
             return Problems.StorageUnavailable();
         }
 
-        Log.Accepted(services.Logger, job.Id, job.Side.ToWireName(), upload.Image!.ToMemory().Length);
         var waiting = await EstimateAsync(services, cancellationToken);
-        var statusUri = StatusUri(context.Request, services.Urls, job.Id);
         SetRetryAfter(context.Response, waiting, services.Time);
+        if (submitted.Job is not { } job)
+        {
+            return Problems.TooManyPending(services.Options.Value.MaxLiveJobsPerAccount);
+        }
+
+        if (submitted.Created)
+        {
+            Log.Accepted(services.Logger, job.Id, job.Side.ToWireName(), upload.Image.ToMemory().Length);
+        }
+        else
+        {
+            Log.Deduplicated(services.Logger, job.Id);
+        }
+
+        var statusUri = StatusUri(context.Request, services.Urls, job.Id);
         return TypedResults.Accepted(statusUri, new VerificationAccepted(
             job.Id,
             statusUri,
-            services.Urls.Absolute(context.Request, $"/api/verifications/{Uri.EscapeDataString(job.Id)}/terminate"),
+            services.Urls.Absolute(context.Request, $"/api/verifications/{job.Id}/terminate"),
             statusUri,
             job.Status,
             job.CreatedTime,
-            waiting));
+            job.Status.IsTerminal() ? null : waiting));
     }
 
     public static async Task<Results<Ok<VerificationStatus>, Accepted<VerificationStatus>, ProblemHttpResult>> GetStatusAsync(
@@ -89,6 +130,21 @@ public static class VerificationEndpoints
         return TypedResults.Accepted(StatusUri(context.Request, services.Urls, job.Id), ToStatus(job, waiting));
     }
 
+    public static async Task<Results<Accepted, ProblemHttpResult>> TerminateAsync(
+        string id, CallerAccount caller, [AsParameters] VerificationServices services, CancellationToken cancellationToken) =>
+        await services.Store.TerminateAsync(caller.Key, id, cancellationToken) switch
+        {
+            TerminateOutcome.Terminated => TypedResults.Accepted((string?)null),
+            TerminateOutcome.AlreadyFinished => Problems.AlreadyFinished(),
+            _ => Problems.VerificationNotFound(),
+        };
+
+    public static async Task<Results<Ok<PurgeResult>, ProblemHttpResult>> PurgeAsync(
+        string id, CallerAccount caller, [AsParameters] VerificationServices services, CancellationToken cancellationToken) =>
+        await services.Store.PurgeAsync(caller.Key, id, cancellationToken)
+            ? TypedResults.Ok(new PurgeResult(InstancesDeleted: 1))
+            : Problems.VerificationNotFound();
+
     private static VerificationStatus ToStatus(VerificationJob job, WaitingStatus? customStatus) => new(
         job.Id,
         VerificationStatus.OrchestrationName,
@@ -100,7 +156,7 @@ public static class VerificationEndpoints
         job.Error);
 
     private static string StatusUri(HttpRequest request, PublicUrls urls, string id) =>
-        urls.Absolute(request, $"/api/verifications/{Uri.EscapeDataString(id)}");
+        urls.Absolute(request, $"/api/verifications/{id}");
 
     /// <summary>A first estimate from the queue's length and the budget: every queued job ahead takes one call.</summary>
     private static async Task<WaitingStatus> EstimateAsync(VerificationServices services, CancellationToken cancellationToken)
@@ -115,104 +171,7 @@ public static class VerificationEndpoints
         var seconds = (int)Math.Ceiling((waiting.EstimatedStartTime - time.GetUtcNow()).TotalSeconds);
         response.Headers.RetryAfter = Math.Clamp(seconds, 1, 60).ToString(CultureInfo.InvariantCulture);
     }
-
-    private sealed record Upload(BinaryData? Image, string? ContentType, IdCardSide Side, ProblemHttpResult? Problem)
-    {
-        public static Upload Refused(ProblemHttpResult problem) => new(null, null, default, problem);
-    }
-
-    /// <summary>
-    /// Reads the image from a multipart <c>image</c> part or a raw image body, refusing anything larger
-    /// than Baidu accepts before it is buffered whole.
-    /// </summary>
-    private static async Task<Upload> ReadUploadAsync(HttpContext context, CancellationToken cancellationToken)
-    {
-        var request = context.Request;
-        var limit = VerificationOptions.MaxImageBytes;
-        if (request.ContentLength > limit + MultipartOverheadBytes)
-        {
-            return Upload.Refused(Problems.ImageTooLarge(limit));
-        }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
-        {
-            bodySize.MaxRequestBodySize = limit + MultipartOverheadBytes;
-        }
-
-        try
-        {
-            if (request.HasFormContentType)
-            {
-                var form = await request.ReadFormAsync(cancellationToken);
-                if (!IdCardSides.TryParse(form["side"], out var formSide))
-                {
-                    return Upload.Refused(UnknownSide());
-                }
-
-                if (form.Files.GetFile("image") is not { } file)
-                {
-                    return Upload.Refused(Problems.BadRequest("image_missing", "No image was sent.",
-                        "Send the photo as a multipart part named \"image\", or as the raw request body with an image Content-Type."));
-                }
-
-                if (file.Length > limit)
-                {
-                    return Upload.Refused(Problems.ImageTooLarge(limit));
-                }
-
-                await using var stream = file.OpenReadStream();
-                return await ReadImageAsync(stream, formSide, limit, cancellationToken);
-            }
-
-            if (!ImageFormats.IsImageMediaType(request.ContentType))
-            {
-                return Upload.Refused(Problems.UnsupportedImage());
-            }
-
-            if (!IdCardSides.TryParse(request.Query["side"], out var querySide))
-            {
-                return Upload.Refused(UnknownSide());
-            }
-
-            return await ReadImageAsync(request.Body, querySide, limit, cancellationToken);
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return Upload.Refused(Problems.ImageTooLarge(limit));
-        }
-        catch (InvalidDataException)
-        {
-            return Upload.Refused(Problems.BadRequest("malformed_request", "The request body could not be read.",
-                "Send multipart/form-data with an \"image\" part, or the raw image with Content-Type image/jpeg, image/png or image/bmp."));
-        }
-    }
-
-    private static async Task<Upload> ReadImageAsync(Stream source, IdCardSide side, int limit, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await source.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return Upload.Refused(Problems.ImageTooLarge(limit));
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        var bytes = buffer.ToArray();
-        if (bytes.Length == 0)
-        {
-            return Upload.Refused(Problems.BadRequest("image_empty", "The image is empty.", "Send the photo of the card; the body was empty."));
-        }
-
-        return ImageFormats.Detect(bytes) is { } mediaType
-            ? new Upload(BinaryData.FromBytes(bytes), mediaType, side, null)
-            : Upload.Refused(Problems.UnsupportedImage());
-    }
-
-    private static ProblemHttpResult UnknownSide() => Problems.BadRequest("unknown_side", "Unknown card side.",
-        "Set side to \"front\" (the side with the portrait) or \"back\" (the side with the national emblem).");
 }
+
+/// <summary>The purge answer, as the Durable Functions HTTP API shapes it.</summary>
+public sealed record PurgeResult(int InstancesDeleted);

@@ -19,6 +19,9 @@ public sealed record VerificationJob(
     VerificationError? Error,
     ETag ETag)
 {
+    /// <summary>Rows of the key table that point at this job (idempotency key, image hash), removed on purge.</summary>
+    public IReadOnlyList<string> KeyRows { get; init; } = [];
+
     public TableEntity ToEntity()
     {
         var entity = new TableEntity(AccountKey, Id)
@@ -30,6 +33,11 @@ public sealed record VerificationJob(
             ["ImageContentType"] = ImageContentType,
             ["Attempts"] = Attempts,
         };
+        if (KeyRows.Count > 0)
+        {
+            entity["KeyRows"] = string.Join(' ', KeyRows);
+        }
+
         if (OutputJson is not null)
         {
             entity["Output"] = OutputJson;
@@ -60,7 +68,10 @@ public sealed record VerificationJob(
             entity.GetInt32("Attempts") ?? 0,
             entity.GetString("Output"),
             errorCode is null ? null : new VerificationError(errorCode, entity.GetString("ErrorMessage") ?? ""),
-            entity.ETag);
+            entity.ETag)
+        {
+            KeyRows = entity.GetString("KeyRows")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [],
+        };
     }
 
     public JsonElement? Output => OutputJson is null ? null : JsonDocument.Parse(OutputJson).RootElement.Clone();

@@ -21,6 +21,13 @@ public sealed class VerificationOptions
     [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Verifications__JobTable must be a valid table name.")]
     public string JobTable { get; set; } = "VerificationJobs";
 
+    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Verifications__KeyTable must be a valid table name.")]
+    public string KeyTable { get; set; } = "VerificationKeys";
+
+    /// <summary>Jobs one account may have waiting or running at once, so no account can take the whole budget.</summary>
+    [Range(1, 10_000)]
+    public int MaxLiveJobsPerAccount { get; set; } = 20;
+
     /// <summary>Attempts at Baidu for one job (transport faults and transient errors) before it fails.</summary>
     [Range(1, 20)]
     public int MaxAttempts { get; set; } = 5;

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Azure;
 using Microsoft.Extensions.Options;
 using Shiming.IdCards;
@@ -14,6 +16,7 @@ public sealed class VerificationStore
     private readonly BlobContainerClient _images;
     private readonly QueueClient _queue;
     private readonly TableClient _jobs;
+    private readonly TableClient _keys;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _creation = new(1, 1);
     private volatile bool _created;
@@ -23,6 +26,7 @@ public sealed class VerificationStore
         _images = account.GetBlobContainerClient(options.Value.ImageContainer);
         _queue = account.GetQueueClient(options.Value.JobQueue);
         _jobs = account.GetTableClient(options.Value.JobTable);
+        _keys = account.GetTableClient(options.Value.KeyTable);
         _time = time;
     }
 
@@ -42,7 +46,8 @@ public sealed class VerificationStore
                 await Task.WhenAll(
                     _images.CreateIfNotExistsAsync(cancellationToken),
                     _queue.CreateIfNotExistsAsync(cancellationToken),
-                    _jobs.CreateIfNotExistsAsync(cancellationToken));
+                    _jobs.CreateIfNotExistsAsync(cancellationToken),
+                    _keys.CreateIfNotExistsAsync(cancellationToken));
                 _created = true;
             }
         }
@@ -52,22 +57,167 @@ public sealed class VerificationStore
         }
     }
 
-    public async Task<VerificationJob> SubmitAsync(string accountKey, IdCardSide side, BinaryData image, string contentType, CancellationToken cancellationToken)
+    /// <summary>
+    /// Accepts a job, unless this account already has one for the same <c>Idempotency-Key</c> (any state) or
+    /// for the same image and side while that job is live: then the existing job is returned and nothing is
+    /// queued. A new job is refused when the account already has <paramref name="maxLiveJobs"/> live jobs.
+    /// </summary>
+    public async Task<SubmitResult> SubmitAsync(
+        string accountKey, Upload upload, string? idempotencyKey, int maxLiveJobs, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken);
+        var id = Guid.NewGuid().ToString("N");
+        var keyRows = new List<string>(2);
+        if (idempotencyKey is not null)
+        {
+            keyRows.Add("k-" + Sha256Hex(Encoding.UTF8.GetBytes(idempotencyKey)));
+        }
+
+        keyRows.Add($"i-{upload.Side.ToWireName()}-{Sha256Hex(upload.Image.ToMemory().Span)}");
+        foreach (var row in keyRows)
+        {
+            if (await ClaimAsync(accountKey, row, id, returnFinished: row.StartsWith("k-", StringComparison.Ordinal), cancellationToken) is { } existing)
+            {
+                return new SubmitResult(existing, Created: false, LimitReached: false);
+            }
+        }
+
+        // Counted after the claims, so that a repeated request is answered even when the account is at its cap.
+        if (await CountLiveAsync(accountKey, cancellationToken) >= maxLiveJobs)
+        {
+            return new SubmitResult(null, Created: false, LimitReached: true);
+        }
+
         var now = _time.GetUtcNow();
-        var job = new VerificationJob(accountKey, Guid.NewGuid().ToString("N"), side, RuntimeStatus.Pending, now, now, contentType, 0, null, null, default);
+        var job = new VerificationJob(accountKey, id, upload.Side, RuntimeStatus.Pending, now, now, upload.Header.MediaType, 0, null, null, default)
+        {
+            KeyRows = keyRows,
+        };
 
         // Image first, record second, message last: a message never points at nothing, and the
         // caller hears 202 only when all three are durable.
-        await _images.UploadAsync(job.Id, image, contentType, cancellationToken);
+        await _images.UploadAsync(job.Id, upload.Image, upload.Header.MediaType, cancellationToken);
         var etag = await _jobs.AddEntityAsync(job.ToEntity(), cancellationToken);
         await _queue.SendMessageAsync(new JobMessage(accountKey, job.Id).Serialize(), cancellationToken: cancellationToken);
-        return job with { ETag = etag };
+        return new SubmitResult(job with { ETag = etag }, Created: true, LimitReached: false);
     }
+
+    /// <summary>
+    /// Points a key row at <paramref name="newJobId"/>, or returns the job it already points at when that job
+    /// should be reused. A row whose job is gone (purged, or never created) is taken over.
+    /// </summary>
+    private async Task<VerificationJob?> ClaimAsync(string accountKey, string rowKey, string newJobId, bool returnFinished, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            try
+            {
+                await _keys.AddEntityAsync(new TableEntity(accountKey, rowKey) { ["JobId"] = newJobId }, cancellationToken);
+                return null;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+            }
+
+            var row = await _keys.GetEntityAsync(accountKey, rowKey, cancellationToken);
+            if (row is null)
+            {
+                continue;
+            }
+
+            var job = row.GetString("JobId") is { } jobId ? await FindAsync(accountKey, jobId, cancellationToken) : null;
+            if (job is not null && (returnFinished || !job.Status.IsTerminal()))
+            {
+                return job;
+            }
+
+            try
+            {
+                await _keys.UpdateEntityAsync(new TableEntity(accountKey, rowKey) { ["JobId"] = newJobId }, row.ETag, TableUpdateMode.Replace, cancellationToken);
+                return null;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+            {
+                // Changed meanwhile by a concurrent submission: look again.
+            }
+        }
+
+        return null;
+    }
+
+    public async Task<int> CountLiveAsync(string accountKey, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {accountKey} and (Status eq {nameof(RuntimeStatus.Pending)} or Status eq {nameof(RuntimeStatus.Running)})");
+        var count = 0;
+        await foreach (var _ in _jobs.QueryAsync(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Stops a job that has not finished: it is never sent to Baidu afterwards, and its image goes at once.</summary>
+    public async Task<TerminateOutcome> TerminateAsync(string accountKey, string id, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var job = await FindAsync(accountKey, id, cancellationToken);
+            if (job is null)
+            {
+                return TerminateOutcome.NotFound;
+            }
+
+            if (job.Status.IsTerminal())
+            {
+                return TerminateOutcome.AlreadyFinished;
+            }
+
+            if (await TryUpdateAsync(job with { Status = RuntimeStatus.Terminated }, cancellationToken) is not null)
+            {
+                await DeleteImageAsync(id, cancellationToken);
+                return TerminateOutcome.Terminated;
+            }
+        }
+
+        throw new RequestFailedException(409, "The verification kept changing while it was being terminated.");
+    }
+
+    /// <summary>Removes the image, the record and the keys that point at the job.</summary>
+    public async Task<bool> PurgeAsync(string accountKey, string id, CancellationToken cancellationToken)
+    {
+        var job = await FindAsync(accountKey, id, cancellationToken);
+        if (job is null)
+        {
+            return false;
+        }
+
+        await DeleteImageAsync(id, cancellationToken);
+        foreach (var row in job.KeyRows)
+        {
+            var key = await _keys.GetEntityAsync(accountKey, row, cancellationToken);
+            if (key?.GetString("JobId") == id)
+            {
+                await _keys.DeleteEntityAsync(accountKey, row, key.ETag, cancellationToken);
+            }
+        }
+
+        return await _jobs.DeleteEntityAsync(accountKey, id, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Job ids are 32 lowercase hex digits (a GUID without dashes).</summary>
+    public static bool IsWellFormedId(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
+
+    private static string Sha256Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     public async Task<VerificationJob?> FindAsync(string accountKey, string id, CancellationToken cancellationToken)
     {
+        if (!IsWellFormedId(id))
+        {
+            return null; // not one of ours, whatever it holds: no storage call for it
+        }
+
         await EnsureCreatedAsync(cancellationToken);
         var entity = await _jobs.GetEntityAsync(accountKey, id, cancellationToken);
         return entity is null ? null : VerificationJob.FromEntity(entity);
@@ -111,4 +261,13 @@ public sealed class VerificationStore
         await EnsureCreatedAsync(cancellationToken);
         return await _queue.GetApproximateMessageCountAsync(cancellationToken);
     }
+}
+
+public sealed record SubmitResult(VerificationJob? Job, bool Created, bool LimitReached);
+
+public enum TerminateOutcome
+{
+    Terminated,
+    NotFound,
+    AlreadyFinished,
 }

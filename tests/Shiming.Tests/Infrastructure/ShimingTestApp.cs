@@ -2,7 +2,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Shiming.BaiduEmulator;
+using Shiming.Hosting;
 using Shiming.Storage;
 
 namespace Shiming.Tests.Infrastructure;
@@ -39,14 +43,19 @@ internal sealed class ShimingTestApp : IAsyncDisposable
 
     public StorageAccount Storage => StorageAccount.FromConnectionString(Azurite.ConnectionString);
 
-    public static async Task<ShimingTestApp> StartAsync(Action<Dictionary<string, string?>>? configure = null, EmulatorOptions? emulatorOptions = null)
+    /// <param name="runTimers">False to keep jobs waiting: the in-process scheduler is left out, and a test runs the drain itself.</param>
+    public static async Task<ShimingTestApp> StartAsync(
+        Action<Dictionary<string, string?>>? configure = null,
+        EmulatorOptions? emulatorOptions = null,
+        string environment = "Development",
+        bool runTimers = true)
     {
         var azurite = await Infrastructure.Azurite.GetSharedAsync();
         var emulator = await BaiduEmulatorHost.StartAsync(emulatorOptions);
         var settings = StandaloneSettings(azurite, emulator);
         configure?.Invoke(settings);
 
-        var factory = new ShimingFactory(settings);
+        var factory = new ShimingFactory(settings, environment, runTimers);
         factory.UseKestrel(0);
         factory.StartServer();
         return new ShimingTestApp(factory, emulator, azurite, settings);
@@ -105,14 +114,30 @@ internal sealed class ShimingTestApp : IAsyncDisposable
         await Emulator.DisposeAsync();
     }
 
-    private sealed class ShimingFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    /// <summary>Runs the drain once, as a timer tick would.</summary>
+    public Task<TimerFunctionResult> DrainOnceAsync() =>
+        Services.GetRequiredService<TimerFunctionRunner>().RunAsync(
+            ShimingFunctions.DrainVerifications,
+            new TimerInvocation(ShimingFunctions.DrainVerifications.Name, IsPastDue: false, DateTimeOffset.UtcNow, InvocationId: null),
+            CancellationToken.None);
+
+    private sealed class ShimingFactory(IReadOnlyDictionary<string, string?> settings, string environment, bool runTimers) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            builder.UseEnvironment("Development");
+            builder.UseEnvironment(environment);
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
+            }
+
+            if (!runTimers)
+            {
+                builder.ConfigureTestServices(services =>
+                {
+                    var scheduler = services.Single(d => d.ImplementationType == typeof(InProcessTimerScheduler));
+                    services.Remove(scheduler);
+                });
             }
         }
     }
