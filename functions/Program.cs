@@ -1,6 +1,8 @@
 using Shiming.Api;
 using Shiming.Baidu;
 using Shiming.Hosting;
+using Shiming.Patients;
+using Shiming.Privacy;
 using Shiming.Verifications;
 
 if (FunctionMetadataWriter.TryRun(args))
@@ -11,14 +13,17 @@ if (FunctionMetadataWriter.TryRun(args))
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.AddShimingHosting(HostingMode.From(builder.Configuration));
 builder.Services.AddShimingApi(builder.Configuration);
+builder.Services.AddPrivacy();
 builder.Services.AddBaiduOcr();
 builder.Services.AddVerifications();
+builder.Services.AddPatients();
 
 var app = builder.Build();
 app.UseShimingHosting();
 
 var api = app.MapShimingApi();
 api.MapVerifications();
+api.MapPatients();
 
 app.Run();
 

@@ -24,6 +24,14 @@ public static class ShimingFunctions
     public static readonly HttpFunctionDefinition PurgeVerification =
         new(nameof(PurgeVerification), "verifications/{id}", ["DELETE"]);
 
+    public static readonly HttpFunctionDefinition ListPatients = new(nameof(ListPatients), "patients", ["GET"]);
+
+    public static readonly HttpFunctionDefinition AddPatient = new(nameof(AddPatient), "patients", ["POST"]);
+
+    public static readonly HttpFunctionDefinition GetPatient = new(nameof(GetPatient), "patients/{id}", ["GET"]);
+
+    public static readonly HttpFunctionDefinition RemovePatient = new(nameof(RemovePatient), "patients/{id}", ["DELETE"]);
+
     /// <summary>The OpenAPI document of the whole API.</summary>
     public static readonly HttpFunctionDefinition GetOpenApiDocument =
         new(nameof(GetOpenApiDocument), "openapi/{documentName}.json", ["GET"]);
@@ -32,14 +40,23 @@ public static class ShimingFunctions
     public static readonly TimerFunctionDefinition DrainVerifications =
         new(nameof(DrainVerifications), "*/1 * * * * *", typeof(VerificationDrain));
 
+    /// <summary>Daily at 03:30 UTC: purge jobs past their retention period.</summary>
+    public static readonly TimerFunctionDefinition PurgeExpiredVerifications =
+        new(nameof(PurgeExpiredVerifications), "0 30 3 * * *", typeof(VerificationRetention));
+
     public static IReadOnlyList<FunctionDefinition> All { get; } =
     [
         SubmitVerification,
         GetVerificationStatus,
         TerminateVerification,
         PurgeVerification,
+        ListPatients,
+        AddPatient,
+        GetPatient,
+        RemovePatient,
         GetOpenApiDocument,
         DrainVerifications,
+        PurgeExpiredVerifications,
     ];
 
     public static IEnumerable<HttpFunctionDefinition> Http => All.OfType<HttpFunctionDefinition>();

@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Resubmission answered with the existing verification {JobId}")]
     public static partial void Deduplicated(ILogger logger, string jobId);
 
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Retention purged {Count} verifications not updated since {Cutoff:o}")]
+    public static partial void RetentionPurged(ILogger logger, int count, DateTimeOffset cutoff);
+
     [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "Storage failed while accepting a verification")]
     public static partial void SubmitStorageFailed(ILogger logger, Exception exception);
 }

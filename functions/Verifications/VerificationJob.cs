@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure;
 using Shiming.IdCards;
+using Shiming.Privacy;
 using Shiming.Storage;
 
 namespace Shiming.Verifications;
@@ -22,7 +23,8 @@ public sealed record VerificationJob(
     /// <summary>Rows of the key table that point at this job (idempotency key, image hash), removed on purge.</summary>
     public IReadOnlyList<string> KeyRows { get; init; } = [];
 
-    public TableEntity ToEntity()
+    /// <summary>The row; the output holds every recognised personal field, so it is stored encrypted.</summary>
+    public TableEntity ToEntity(FieldProtector protector)
     {
         var entity = new TableEntity(AccountKey, Id)
         {
@@ -40,7 +42,7 @@ public sealed record VerificationJob(
 
         if (OutputJson is not null)
         {
-            entity["Output"] = OutputJson;
+            entity["Output"] = protector.Protect(OutputJson, OutputPurpose(AccountKey, Id));
         }
 
         if (Error is not null)
@@ -53,7 +55,7 @@ public sealed record VerificationJob(
         return entity;
     }
 
-    public static VerificationJob FromEntity(TableEntity entity)
+    public static VerificationJob FromEntity(TableEntity entity, FieldProtector protector)
     {
         _ = IdCardSides.TryParse(entity.GetString("Side"), out var side);
         var errorCode = entity.GetString("ErrorCode");
@@ -66,13 +68,15 @@ public sealed record VerificationJob(
             entity.GetDateTimeOffset("LastUpdatedTime") ?? DateTimeOffset.MinValue,
             entity.GetString("ImageContentType") ?? "application/octet-stream",
             entity.GetInt32("Attempts") ?? 0,
-            entity.GetString("Output"),
+            entity.GetString("Output") is { } output ? protector.Unprotect(output, OutputPurpose(entity.PartitionKey, entity.RowKey)) : null,
             errorCode is null ? null : new VerificationError(errorCode, entity.GetString("ErrorMessage") ?? ""),
             entity.ETag)
         {
             KeyRows = entity.GetString("KeyRows")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [],
         };
     }
+
+    private static string OutputPurpose(string accountKey, string id) => $"VerificationJobs/Output/{accountKey}/{id}";
 
     public JsonElement? Output => OutputJson is null ? null : JsonDocument.Parse(OutputJson).RootElement.Clone();
 }

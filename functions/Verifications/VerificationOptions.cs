@@ -28,6 +28,10 @@ public sealed class VerificationOptions
     [Range(1, 10_000)]
     public int MaxLiveJobsPerAccount { get; set; } = 20;
 
+    /// <summary>How long a job's record and result are kept after its last change before the daily purge removes them.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Attempts at Baidu for one job (transport faults and transient errors) before it fails.</summary>
     [Range(1, 20)]
     public int MaxAttempts { get; set; } = 5;

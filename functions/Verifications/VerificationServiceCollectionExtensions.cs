@@ -11,6 +11,7 @@ public static class VerificationServiceCollectionExtensions
         services.AddSingleton<VerificationStore>();
         services.AddSingleton<CallPacer>();
         services.AddScoped<VerificationDrain>();
+        services.AddScoped<VerificationRetention>();
         return services;
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using Azure;
 using Microsoft.Extensions.Options;
 using Shiming.IdCards;
+using Shiming.Privacy;
 using Shiming.Storage;
 
 namespace Shiming.Verifications;
@@ -13,16 +14,21 @@ namespace Shiming.Verifications;
 /// </summary>
 public sealed class VerificationStore
 {
+    /// <summary>A job message never expires by itself (the queue's default is seven days): an accepted job is never lost.</summary>
+    private static readonly TimeSpan MessageTimeToLive = Timeout.InfiniteTimeSpan;
+
     private readonly BlobContainerClient _images;
     private readonly QueueClient _queue;
     private readonly TableClient _jobs;
     private readonly TableClient _keys;
     private readonly TimeProvider _time;
+    private readonly FieldProtector _protector;
     private readonly SemaphoreSlim _creation = new(1, 1);
     private volatile bool _created;
 
-    public VerificationStore(StorageAccount account, IOptions<VerificationOptions> options, TimeProvider time)
+    public VerificationStore(StorageAccount account, IOptions<VerificationOptions> options, TimeProvider time, FieldProtector protector)
     {
+        _protector = protector;
         _images = account.GetBlobContainerClient(options.Value.ImageContainer);
         _queue = account.GetQueueClient(options.Value.JobQueue);
         _jobs = account.GetTableClient(options.Value.JobTable);
@@ -97,9 +103,19 @@ public sealed class VerificationStore
         // Image first, record second, message last: a message never points at nothing, and the
         // caller hears 202 only when all three are durable.
         await _images.UploadAsync(job.Id, upload.Image, upload.Header.MediaType, cancellationToken);
-        var etag = await _jobs.AddEntityAsync(job.ToEntity(), cancellationToken);
-        await _queue.SendMessageAsync(new JobMessage(accountKey, job.Id).Serialize(), cancellationToken: cancellationToken);
-        return new SubmitResult(job with { ETag = etag }, Created: true, LimitReached: false);
+        try
+        {
+            var etag = await _jobs.AddEntityAsync(job.ToEntity(_protector), cancellationToken);
+            await _queue.SendMessageAsync(new JobMessage(accountKey, job.Id).Serialize(), timeToLive: MessageTimeToLive, cancellationToken: cancellationToken);
+            return new SubmitResult(job with { ETag = etag }, Created: true, LimitReached: false);
+        }
+        catch (RequestFailedException)
+        {
+            // Not accepted after all: leave nothing behind that a drain or a status poll could find.
+            await _jobs.DeleteEntityAsync(accountKey, job.Id, cancellationToken: CancellationToken.None);
+            await _images.DeleteIfExistsAsync(job.Id, CancellationToken.None);
+            throw;
+        }
     }
 
     /// <summary>
@@ -206,6 +222,25 @@ public sealed class VerificationStore
         return await _jobs.DeleteEntityAsync(accountKey, id, cancellationToken: cancellationToken);
     }
 
+    /// <summary>Purges every job not updated since <paramref name="cutoff"/>: image, record and keys. Returns how many.</summary>
+    public async Task<int> PurgeNotUpdatedSinceAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken);
+        var expired = new List<(string Account, string Id)>();
+        await foreach (var entity in _jobs.QueryAsync(TableClient.CreateQueryFilter($"LastUpdatedTime lt {cutoff}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            expired.Add((entity.PartitionKey, entity.RowKey));
+        }
+
+        var purged = 0;
+        foreach (var (account, id) in expired)
+        {
+            purged += await PurgeAsync(account, id, cancellationToken) ? 1 : 0;
+        }
+
+        return purged;
+    }
+
     /// <summary>Job ids are 32 lowercase hex digits (a GUID without dashes).</summary>
     public static bool IsWellFormedId(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
 
@@ -220,7 +255,7 @@ public sealed class VerificationStore
 
         await EnsureCreatedAsync(cancellationToken);
         var entity = await _jobs.GetEntityAsync(accountKey, id, cancellationToken);
-        return entity is null ? null : VerificationJob.FromEntity(entity);
+        return entity is null ? null : VerificationJob.FromEntity(entity, _protector);
     }
 
     /// <summary>Writes a new state of the job if nobody changed it since it was read; null when somebody did.</summary>
@@ -229,7 +264,7 @@ public sealed class VerificationStore
         var updated = job with { LastUpdatedTime = _time.GetUtcNow() };
         try
         {
-            var etag = await _jobs.UpdateEntityAsync(updated.ToEntity(), job.ETag, TableUpdateMode.Replace, cancellationToken);
+            var etag = await _jobs.UpdateEntityAsync(updated.ToEntity(_protector), job.ETag, TableUpdateMode.Replace, cancellationToken);
             return updated with { ETag = etag };
         }
         catch (RequestFailedException ex) when (ex.Status is 412 or 404)

@@ -28,6 +28,10 @@ public sealed class OpenApiAndCorsTests
             [("/api/verifications/{id}", "get")] = ["200", "202", "401", "404"],
             [("/api/verifications/{id}/terminate", "post")] = ["202", "401", "404", "410"],
             [("/api/verifications/{id}", "delete")] = ["200", "401", "404"],
+            [("/api/patients", "get")] = ["200", "401"],
+            [("/api/patients", "post")] = ["201", "400", "401", "409", "422"],
+            [("/api/patients/{id}", "get")] = ["200", "401", "404"],
+            [("/api/patients/{id}", "delete")] = ["204", "401", "404"],
         };
 
         using var response = await s_app.Client.GetAsync("/api/openapi/v1.json");

@@ -48,16 +48,27 @@ internal sealed class ShimingTestApp : IAsyncDisposable
         Action<Dictionary<string, string?>>? configure = null,
         EmulatorOptions? emulatorOptions = null,
         string environment = "Development",
-        bool runTimers = true)
+        bool runTimers = true,
+        Action<IServiceCollection>? configureServices = null)
     {
         var azurite = await Infrastructure.Azurite.GetSharedAsync();
         var emulator = await BaiduEmulatorHost.StartAsync(emulatorOptions);
         var settings = StandaloneSettings(azurite, emulator);
         configure?.Invoke(settings);
 
-        var factory = new ShimingFactory(settings, environment, runTimers);
+        var factory = new ShimingFactory(settings, environment, runTimers, configureServices);
         factory.UseKestrel(0);
-        factory.StartServer();
+        try
+        {
+            factory.StartServer();
+        }
+        catch
+        {
+            await factory.DisposeAsync();
+            await emulator.DisposeAsync();
+            throw;
+        }
+
         return new ShimingTestApp(factory, emulator, azurite, settings);
     }
 
@@ -75,6 +86,11 @@ internal sealed class ShimingTestApp : IAsyncDisposable
             ["Verifications:ImageContainer"] = $"images-{suffix}",
             ["Verifications:JobQueue"] = $"jobs-{suffix}",
             ["Verifications:JobTable"] = $"jobs{suffix}",
+            ["Verifications:KeyTable"] = $"keys{suffix}",
+            ["Patients:Table"] = $"patients{suffix}",
+            ["Encryption:CurrentKeyId"] = "test1",
+            ["Encryption:Keys:test1"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["Encryption:BlindIndexKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         };
     }
 
@@ -115,13 +131,14 @@ internal sealed class ShimingTestApp : IAsyncDisposable
     }
 
     /// <summary>Runs the drain once, as a timer tick would.</summary>
-    public Task<TimerFunctionResult> DrainOnceAsync() =>
-        Services.GetRequiredService<TimerFunctionRunner>().RunAsync(
-            ShimingFunctions.DrainVerifications,
-            new TimerInvocation(ShimingFunctions.DrainVerifications.Name, IsPastDue: false, DateTimeOffset.UtcNow, InvocationId: null),
-            CancellationToken.None);
+    public Task<TimerFunctionResult> DrainOnceAsync() => RunTimerAsync(ShimingFunctions.DrainVerifications);
 
-    private sealed class ShimingFactory(IReadOnlyDictionary<string, string?> settings, string environment, bool runTimers) : WebApplicationFactory<Program>
+    public Task<TimerFunctionResult> RunTimerAsync(TimerFunctionDefinition timer) =>
+        Services.GetRequiredService<TimerFunctionRunner>().RunAsync(
+            timer, new TimerInvocation(timer.Name, IsPastDue: false, DateTimeOffset.UtcNow, InvocationId: null), CancellationToken.None);
+
+    private sealed class ShimingFactory(
+        IReadOnlyDictionary<string, string?> settings, string environment, bool runTimers, Action<IServiceCollection>? configureServices) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -129,6 +146,11 @@ internal sealed class ShimingTestApp : IAsyncDisposable
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
+            }
+
+            if (configureServices is not null)
+            {
+                builder.ConfigureTestServices(configureServices);
             }
 
             if (!runTimers)

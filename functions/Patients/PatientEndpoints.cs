@@ -1,0 +1,147 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Shiming.Api;
+using Shiming.Hosting;
+using Shiming.Verifications;
+
+namespace Shiming.Patients;
+
+/// <summary>What the patient handlers need, bundled for <c>[AsParameters]</c>.</summary>
+public sealed record PatientServices(PatientRoster Roster, VerificationStore Verifications, PublicUrls Urls, ILogger<PatientRoster> Logger);
+
+/// <summary>The account's roster of up to five patients, each registered from a completed verification.</summary>
+public static class PatientEndpoints
+{
+    private const int MaxBodyBytes = 4 * 1024;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static IEndpointRouteBuilder MapPatients(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("")
+            .WithTags("Patients")
+            .RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        group.MapFunction(ShimingFunctions.ListPatients, ListAsync)
+            .WithSummary("The account's patients, names and ID numbers partly hidden.");
+
+        group.MapFunction(ShimingFunctions.AddPatient, AddAsync)
+            .WithSummary("Register a patient from a completed verification of the front of an ID card.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        group.MapFunction(ShimingFunctions.GetPatient, GetAsync)
+            .WithSummary("One patient, names and ID numbers partly hidden.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapFunction(ShimingFunctions.RemovePatient, RemoveAsync)
+            .WithSummary("Remove a patient from the account.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return api;
+    }
+
+    public static async Task<Ok<PatientSummary[]>> ListAsync(CallerAccount caller, [AsParameters] PatientServices services, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await services.Roster.ListAsync(caller.Key, cancellationToken)).Select(p => p.ToSummary()).ToArray());
+
+    public static async Task<Results<Ok<PatientSummary>, ProblemHttpResult>> GetAsync(
+        string id, CallerAccount caller, [AsParameters] PatientServices services, CancellationToken cancellationToken) =>
+        (await services.Roster.ListAsync(caller.Key, cancellationToken)).FirstOrDefault(p => p.Id == id) is { } patient
+            ? TypedResults.Ok(patient.ToSummary())
+            : PatientNotFound();
+
+    public static async Task<Results<Created<PatientSummary>, ProblemHttpResult>> AddAsync(
+        HttpContext context, CallerAccount caller, [AsParameters] PatientServices services, CancellationToken cancellationToken)
+    {
+        if (await ReadRequestAsync(context.Request, cancellationToken) is not { VerificationId: { Length: > 0 } verificationId })
+        {
+            return Problems.BadRequest("malformed_request", "The request body could not be read.",
+                "Send JSON like {\"verificationId\": \"…\"} with the id of a completed verification of the front of an ID card.");
+        }
+
+        var job = await services.Verifications.FindAsync(caller.Key, verificationId, cancellationToken);
+        if (job is null)
+        {
+            return Unusable("verification_not_found", "There is no verification with this id for your account. Submit the patient's ID card first.");
+        }
+
+        if (job.Status != RuntimeStatus.Completed || job.OutputJson is null)
+        {
+            return Unusable("verification_not_completed", "This verification has not completed successfully. Wait for it to finish, or submit the card again.");
+        }
+
+        var output = JsonSerializer.Deserialize<IdCardFrontOutput>(job.OutputJson, Json);
+        if (output is null || output.Side != "front")
+        {
+            return Unusable("verification_not_front", "This verification is of the back of the card. Register a patient from the front, the side with the portrait.");
+        }
+
+        if (!output.IdNumberValid || output.IdNumber is null || output.Name is null)
+        {
+            return Unusable("id_number_invalid", "The ID number read from this card is not valid. Photograph the front again so that every digit is sharp.");
+        }
+
+        var card = new PatientCard(job.Id, output.Name, output.IdNumber, output.Gender, output.Ethnicity, output.BirthDate, output.Address);
+        switch (await services.Roster.AddAsync(caller.Key, card, cancellationToken))
+        {
+            case AddPatientOutcome.Added added:
+                Log.PatientAdded(services.Logger, added.Patient.Id, job.Id);
+                return TypedResults.Created(services.Urls.Absolute(context.Request, $"/api/patients/{added.Patient.Id}"), added.Patient.ToSummary());
+            case AddPatientOutcome.AlreadyListed:
+                return Problems.Create(StatusCodes.Status409Conflict, "patient_already_listed", "This person is already a patient of this account.",
+                    "The same ID number is already on the list; there is no need to add it again.");
+            default:
+                return Problems.Create(StatusCodes.Status409Conflict, "roster_full", "This account already has five patients.",
+                    $"An account can register at most {PatientOptions.MaxPatientsPerAccount} patients. Remove one before adding another.");
+        }
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(
+        string id, CallerAccount caller, [AsParameters] PatientServices services, CancellationToken cancellationToken)
+    {
+        if (!await services.Roster.RemoveAsync(caller.Key, id, cancellationToken))
+        {
+            return PatientNotFound();
+        }
+
+        Log.PatientRemoved(services.Logger, id);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<AddPatientRequest?> ReadRequestAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBodyBytes || !request.HasJsonContentType())
+        {
+            return null;
+        }
+
+        try
+        {
+            using var bounded = new MemoryStream();
+            var buffer = new byte[1024];
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                if (bounded.Length + read > MaxBodyBytes)
+                {
+                    return null;
+                }
+
+                bounded.Write(buffer, 0, read);
+            }
+
+            return JsonSerializer.Deserialize<AddPatientRequest>(bounded.ToArray(), Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static ProblemHttpResult Unusable(string code, string detail) =>
+        Problems.Create(StatusCodes.Status422UnprocessableEntity, code, "This verification cannot register a patient.", detail);
+
+    private static ProblemHttpResult PatientNotFound() => Problems.Create(StatusCodes.Status404NotFound, "patient_not_found", "No such patient.",
+        "There is no patient with this id for your account; it may have been removed already.");
+}

@@ -1,0 +1,173 @@
+using System.Text.Json;
+using Azure;
+using Microsoft.Extensions.Options;
+using Shiming.Privacy;
+using Shiming.Storage;
+
+namespace Shiming.Patients;
+
+/// <summary>
+/// An account's patients, kept in one table row and changed only under that row's ETag, so two adds at
+/// the same moment can never leave six patients or the same person twice. Every personal field is
+/// encrypted on its own; the duplicate check compares a keyed hash of the ID number, never the number.
+/// </summary>
+public sealed class PatientRoster
+{
+    private const string RosterRowKey = "roster";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly TableClient _table;
+    private readonly FieldProtector _protector;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _creation = new(1, 1);
+    private volatile bool _created;
+
+    public PatientRoster(StorageAccount account, IOptions<PatientOptions> options, FieldProtector protector, TimeProvider time)
+    {
+        _table = account.GetTableClient(options.Value.Table);
+        _protector = protector;
+        _time = time;
+    }
+
+    public async Task<IReadOnlyList<Patient>> ListAsync(string accountKey, CancellationToken cancellationToken) =>
+        (await ReadAsync(accountKey, cancellationToken)).Patients;
+
+    public async Task<AddPatientOutcome> AddAsync(string accountKey, PatientCard card, CancellationToken cancellationToken)
+    {
+        var personIndex = _protector.BlindIndex(card.IdNumber.ToUpperInvariant(), "Patients/IdNumber");
+        while (true)
+        {
+            var (patients, etag) = await ReadAsync(accountKey, cancellationToken);
+            if (patients.Any(p => p.PersonIndex == personIndex))
+            {
+                return new AddPatientOutcome.AlreadyListed();
+            }
+
+            if (patients.Count >= PatientOptions.MaxPatientsPerAccount)
+            {
+                return new AddPatientOutcome.RosterFull();
+            }
+
+            var patient = new Patient(
+                Guid.NewGuid().ToString("N"), card.Name, card.IdNumber.ToUpperInvariant(), card.Gender, card.Ethnicity, card.BirthDate, card.Address,
+                card.VerificationId, personIndex, _time.GetUtcNow());
+            if (await TryWriteAsync(accountKey, [.. patients, patient], etag, cancellationToken))
+            {
+                return new AddPatientOutcome.Added(patient);
+            }
+        }
+    }
+
+    public async Task<bool> RemoveAsync(string accountKey, string patientId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var (patients, etag) = await ReadAsync(accountKey, cancellationToken);
+            if (!patients.Any(p => p.Id == patientId))
+            {
+                return false;
+            }
+
+            if (await TryWriteAsync(accountKey, [.. patients.Where(p => p.Id != patientId)], etag, cancellationToken))
+            {
+                return true;
+            }
+        }
+    }
+
+    private async Task<(IReadOnlyList<Patient> Patients, ETag? ETag)> ReadAsync(string accountKey, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken);
+        var entity = await _table.GetEntityAsync(accountKey, RosterRowKey, cancellationToken);
+        if (entity?.GetString("Patients") is not { } stored)
+        {
+            return ([], entity?.ETag);
+        }
+
+        var records = JsonSerializer.Deserialize<List<StoredPatient>>(stored, Json) ?? [];
+        return ([.. records.Select(r => Decrypt(accountKey, r))], entity.ETag);
+    }
+
+    /// <summary>Writes the whole roster if nobody changed it since it was read; false when somebody did.</summary>
+    private async Task<bool> TryWriteAsync(string accountKey, IReadOnlyList<Patient> patients, ETag? etag, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(accountKey, RosterRowKey)
+        {
+            ["Patients"] = JsonSerializer.Serialize(patients.Select(p => Encrypt(accountKey, p)).ToList(), Json),
+        };
+        try
+        {
+            if (etag is { } current)
+            {
+                await _table.UpdateEntityAsync(entity, current, TableUpdateMode.Replace, cancellationToken);
+            }
+            else
+            {
+                await _table.AddEntityAsync(entity, cancellationToken);
+            }
+
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    private StoredPatient Encrypt(string accountKey, Patient p)
+    {
+        string? Protect(string? value, string field) => value is null ? null : _protector.Protect(value, Purpose(accountKey, p.Id, field));
+        return new StoredPatient(
+            p.Id, Protect(p.Name, "Name")!, Protect(p.IdNumber, "IdNumber")!, Protect(p.Gender, "Gender"), Protect(p.Ethnicity, "Ethnicity"),
+            Protect(p.BirthDate, "BirthDate"), Protect(p.Address, "Address"), p.VerificationId, p.PersonIndex, p.AddedTime);
+    }
+
+    private Patient Decrypt(string accountKey, StoredPatient s)
+    {
+        string? Unprotect(string? value, string field) => value is null ? null : _protector.Unprotect(value, Purpose(accountKey, s.Id, field));
+        return new Patient(
+            s.Id, Unprotect(s.Name, "Name")!, Unprotect(s.IdNumber, "IdNumber")!, Unprotect(s.Gender, "Gender"), Unprotect(s.Ethnicity, "Ethnicity"),
+            Unprotect(s.BirthDate, "BirthDate"), Unprotect(s.Address, "Address"), s.VerificationId, s.PersonIndex, s.AddedTime);
+    }
+
+    private static string Purpose(string accountKey, string patientId, string field) => $"Patients/{field}/{accountKey}/{patientId}";
+
+    private async ValueTask EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        if (_created)
+        {
+            return;
+        }
+
+        await _creation.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_created)
+            {
+                await _table.CreateIfNotExistsAsync(cancellationToken);
+                _created = true;
+            }
+        }
+        finally
+        {
+            _creation.Release();
+        }
+    }
+
+    /// <summary>One roster entry as stored: every personal value encrypted.</summary>
+    private sealed record StoredPatient(
+        string Id, string Name, string IdNumber, string? Gender, string? Ethnicity, string? BirthDate, string? Address,
+        string VerificationId, string PersonIndex, DateTimeOffset AddedTime);
+}
+
+/// <summary>The card fields a patient is registered from.</summary>
+public sealed record PatientCard(string VerificationId, string Name, string IdNumber, string? Gender, string? Ethnicity, string? BirthDate, string? Address);
+
+public abstract record AddPatientOutcome
+{
+    public sealed record Added(Patient Patient) : AddPatientOutcome;
+
+    public sealed record RosterFull : AddPatientOutcome;
+
+    public sealed record AlreadyListed : AddPatientOutcome;
+}

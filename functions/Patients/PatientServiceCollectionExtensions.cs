@@ -1,0 +1,14 @@
+namespace Shiming.Patients;
+
+public static class PatientServiceCollectionExtensions
+{
+    public static IServiceCollection AddPatients(this IServiceCollection services)
+    {
+        services.AddOptions<PatientOptions>()
+            .BindConfiguration(PatientOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<PatientRoster>();
+        return services;
+    }
+}
