@@ -22,7 +22,8 @@ public sealed class StorageAccount
         Uri blobEndpoint,
         Uri queueEndpoint,
         Uri tableEndpoint,
-        Func<bool, HttpPipelinePolicy> authentication,
+        HttpPipelinePolicy blobAndQueueAuthentication,
+        HttpPipelinePolicy tableAuthentication,
         TokenCredential? credential,
         StorageClientOptions? options,
         TimeProvider timeProvider)
@@ -33,9 +34,9 @@ public sealed class StorageAccount
         TableEndpoint = tableEndpoint;
         Credential = credential;
         options ??= new StorageClientOptions();
-        _blobPipeline = BuildPipeline(options, StorageServiceVersions.Blob, authentication(false), timeProvider);
-        _queuePipeline = BuildPipeline(options, StorageServiceVersions.Queue, authentication(false), timeProvider);
-        _tablePipeline = BuildPipeline(options, StorageServiceVersions.Table, authentication(true), timeProvider);
+        _blobPipeline = BuildPipeline(options, StorageServiceVersions.Blob, blobAndQueueAuthentication, timeProvider);
+        _queuePipeline = BuildPipeline(options, StorageServiceVersions.Queue, blobAndQueueAuthentication, timeProvider);
+        _tablePipeline = BuildPipeline(options, StorageServiceVersions.Table, tableAuthentication, timeProvider);
     }
 
     public string AccountName { get; }
@@ -108,13 +109,15 @@ public sealed class StorageAccount
         var queue = ServiceUri("queue");
         var table = ServiceUri("table");
         credential ??= CredentialFromSettings(section, connectionName);
+        // One policy for all three pipelines, so that one cached token serves them all.
         var bearer = new BearerTokenAuthenticationPolicy(credential, StorageScope);
         return new StorageAccount(
             accountName ?? AccountNameFromEndpoint(blob),
             blob,
             queue,
             table,
-            _ => bearer,
+            bearer,
+            bearer,
             credential,
             options,
             TimeProvider.System);
@@ -153,7 +156,8 @@ public sealed class StorageAccount
             blob,
             queue,
             table,
-            _ => bearer,
+            bearer,
+            bearer,
             credential,
             options,
             TimeProvider.System);
@@ -172,9 +176,8 @@ public sealed class StorageAccount
             parsed.BlobEndpoint,
             parsed.QueueEndpoint,
             parsed.TableEndpoint,
-            isTable => isTable
-                ? new SharedKeyLitePolicy(parsed.AccountName, parsed.AccountKey)
-                : new SharedKeyPolicy(parsed.AccountName, parsed.AccountKey),
+            new SharedKeyPolicy(parsed.AccountName, parsed.AccountKey),
+            new SharedKeyLitePolicy(parsed.AccountName, parsed.AccountKey),
             null,
             options,
             timeProvider);

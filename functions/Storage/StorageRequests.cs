@@ -32,6 +32,4 @@ internal static class StorageRequests
     /// <summary>The RFC 1123 dates that Blob and Queue use in headers and XML.</summary>
     public static DateTimeOffset ParseHttpDate(string value) =>
         DateTimeOffset.ParseExact(value.Trim(), "R", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
-
-    public static RequestFailedException Unexpected(Response response) => StorageResponses.Failure(response);
 }

@@ -71,7 +71,7 @@ public sealed partial class TableClient
         using var message = CreateRequest(RequestMethod.Post, Name);
         message.Request.Headers.SetValue("Prefer", "return-no-content");
         SetBody(message, entity);
-        return await SendForETagAsync(message, 204, cancellationToken).ConfigureAwait(false);
+        return await SendForETagAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Inserts the entity, or replaces or merges into the stored one whatever its ETag.</summary>
@@ -81,7 +81,7 @@ public sealed partial class TableClient
         // No If-Match makes PUT and PATCH an insert-or-replace / insert-or-merge.
         using var message = CreateRequest(MethodFor(mode), EntityPath(entity.PartitionKey, entity.RowKey));
         SetBody(message, entity);
-        return await SendForETagAsync(message, 204, cancellationToken).ConfigureAwait(false);
+        return await SendForETagAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Replaces or merges into a stored entity, if its ETag still is <paramref name="ifMatch"/> (<c>default</c> or <see cref="ETag.All"/>: any).</summary>
@@ -92,7 +92,7 @@ public sealed partial class TableClient
         using var message = CreateRequest(MethodFor(mode), EntityPath(entity.PartitionKey, entity.RowKey));
         message.Request.Headers.SetValue("If-Match", StorageResponses.IfMatchValue(ifMatch));
         SetBody(message, entity);
-        return await SendForETagAsync(message, 204, cancellationToken).ConfigureAwait(false);
+        return await SendForETagAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads one entity; null when it does not exist.</summary>
@@ -340,10 +340,11 @@ public sealed partial class TableClient
         message.Request.Content = RequestContent.Create(TableEntityJson.Serialize(entity));
     }
 
-    private async Task<ETag> SendForETagAsync(HttpMessage message, int expectedStatus, CancellationToken cancellationToken)
+    // Every entity write asks for (or, being an update, gets) 204 No Content with the new ETag in a header.
+    private async Task<ETag> SendForETagAsync(HttpMessage message, CancellationToken cancellationToken)
     {
         var response = await StorageRequests.SendAsync(_pipeline, message, cancellationToken).ConfigureAwait(false);
-        if (response.Status != expectedStatus)
+        if (response.Status != 204)
         {
             throw StorageResponses.Failure(response);
         }

@@ -38,6 +38,21 @@ internal sealed class AzuriteInstance : IAsyncDisposable
 
     public Uri TableEndpoint { get; }
 
+    internal bool HasExited
+    {
+        get
+        {
+            try
+            {
+                return _process.HasExited;
+            }
+            catch (InvalidOperationException)
+            {
+                return true;
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
@@ -85,16 +100,19 @@ internal static partial class Azurite
 
     // Azurite runs as a child of a small node watchdog that ends it when its stdin closes, which happens when
     // this process goes away by any means, a crash included; otherwise an emulator would outlive the test run.
+    // SIGKILL, because a graceful Azurite shutdown can wait on open connections indefinitely.
     private const string Watchdog =
         """
         const { spawn } = require('node:child_process');
         const [azurite, ...args] = process.argv.slice(1);
         const child = spawn(process.execPath, [azurite, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
-        const stop = () => { child.kill(); };
+        const stop = () => { child.kill('SIGKILL'); process.exit(0); };
         process.stdin.on('end', stop);
         process.stdin.on('error', stop);
         process.stdin.resume();
         process.on('SIGTERM', stop);
+        process.on('SIGINT', stop);
+        process.on('SIGHUP', stop);
         child.on('exit', (code) => process.exit(code ?? 1));
         """;
 
@@ -221,12 +239,18 @@ internal static partial class Azurite
         }
     }
 
-    /// <summary>The one instance shared by the whole test run, started on first use.</summary>
+    /// <summary>The one instance shared by the whole test run, started on first use (and again if it died).</summary>
     public static async Task<AzuriteInstance> GetSharedAsync()
     {
         await SharedGate.WaitAsync().ConfigureAwait(false);
         try
         {
+            if (_shared is { HasExited: true })
+            {
+                await _shared.DisposeAsync().ConfigureAwait(false);
+                _shared = null;
+            }
+
             return _shared ??= await StartAsync().ConfigureAwait(false);
         }
         finally
