@@ -20,6 +20,13 @@ public sealed class BaiduOptions
     [Range(1, 100)]
     public int QpsLimit { get; set; } = 10;
 
+    /// <summary>
+    /// Extra spacing between call starts, as a share of <c>1 / QpsLimit</c> (0.02 = 2%), so that jitter on
+    /// the network cannot bring one call too many into any second as Baidu counts it.
+    /// </summary>
+    [Range(0.0, 0.5)]
+    public double PacingMargin { get; set; } = 0.02;
+
     /// <summary>How long one OCR call may take before it counts as a transport fault.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);

@@ -26,6 +26,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Retention purged {Count} verifications not updated since {Cutoff:o}")]
     public static partial void RetentionPurged(ILogger logger, int count, DateTimeOffset cutoff);
 
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Error, Message = "Baidu's quota is used up; no call starts until {Until:o}: {Reason}")]
+    public static partial void QuotaExhausted(ILogger logger, DateTimeOffset until, string reason);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Error, Message = "Baidu has refused every call with error 18 since {Since}: check that the Baidu account is verified and has ID-card QPS, and that Baidu__QpsLimit matches what it bought")]
+    public static partial void PersistentQpsRefusal(ILogger logger, string since);
+
     [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "Storage failed while accepting a verification")]
     public static partial void SubmitStorageFailed(ILogger logger, Exception exception);
 }

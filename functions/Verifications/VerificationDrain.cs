@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Shiming.Baidu;
@@ -7,41 +8,110 @@ using Shiming.Storage;
 namespace Shiming.Verifications;
 
 /// <summary>
-/// The <c>DrainVerifications</c> timer function: takes up to <c>Baidu__QpsLimit</c> queued jobs, sends each
-/// image to Baidu at the paced rate, writes the result, then deletes the image and the message.
+/// The <c>DrainVerifications</c> timer function. While a backlog remains (and for at most
+/// <c>Verifications__DrainDuration</c>) it takes queued jobs a couple of seconds ahead of the budget,
+/// prepares each, waits for a reserved start time and calls Baidu; calls overlap, so throughput stays at
+/// <c>Baidu__QpsLimit</c> however long Baidu takes to answer. Each outcome is handled by its class.
 /// </summary>
 public sealed class VerificationDrain(
     VerificationStore store,
     BaiduOcrClient baidu,
-    CallPacer pacer,
+    BudgetLedger ledger,
+    CallSlots slots,
+    QpsRefusalMonitor refusals,
     IOptionsMonitor<BaiduOptions> baiduOptions,
     IOptions<VerificationOptions> options,
     TimeProvider time,
     ILogger<VerificationDrain> logger) : ITimerFunction
 {
+    // Jobs are taken this far ahead of their start times: enough to keep the budget busy, little enough
+    // that a taken job starts long before its lease runs out.
+    private static readonly TimeSpan LookAhead = TimeSpan.FromSeconds(2);
+
     private static readonly JsonSerializerOptions OutputJson = new(JsonSerializerDefaults.Web);
+    private static readonly TimeSpan BeijingOffset = TimeSpan.FromHours(8);
+
+    private int _waiting;
+    private int _taken;
+    private int _finished;
+    private int _returned;
+
+    private int BatchSize => Math.Clamp((int)Math.Ceiling(LookAhead.TotalSeconds * baiduOptions.CurrentValue.QpsLimit), 1, 32);
 
     public async Task<TimerFunctionResult> RunAsync(TimerInvocation invocation, CancellationToken cancellationToken)
     {
-        var messages = await store.TakeAsync(baiduOptions.CurrentValue.QpsLimit, options.Value.ProcessingLease, cancellationToken);
-        if (messages.Count == 0)
+        if (await ledger.GetPauseAsync(cancellationToken) is { } pause)
         {
-            return TimerFunctionResult.Empty;
+            return new TimerFunctionResult([$"Paused until {pause.Until:o}: {pause.Reason}"]);
         }
 
-        var running = new List<Task<JobOutcome>>(messages.Count);
-        foreach (var message in messages)
+        var deadline = time.GetUtcNow() + options.Value.DrainDuration;
+        var running = new List<Task<JobOutcome>>();
+        while (time.GetUtcNow() < deadline && !cancellationToken.IsCancellationRequested)
         {
-            running.Add(ProcessAsync(message, cancellationToken));
+            // Back-pressure: take more only when the jobs already taken have started their calls.
+            if (Volatile.Read(ref _waiting) >= BatchSize)
+            {
+                await Task.Delay(ledger.Interval, time, cancellationToken);
+                continue;
+            }
+
+            var messages = await store.TakeAsync(BatchSize - Volatile.Read(ref _waiting), options.Value.ProcessingLease, cancellationToken);
+            if (messages.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var message in messages)
+            {
+                Interlocked.Increment(ref _waiting);
+                running.Add(ProcessAsync(message, cancellationToken));
+            }
+
+            running.RemoveAll(t => t.IsCompletedSuccessfully && Count(t.Result));
         }
 
         var outcomes = await Task.WhenAll(running);
-        var summary = $"Took {messages.Count} jobs: {outcomes.Count(o => o == JobOutcome.Finished)} finished, {outcomes.Count(o => o == JobOutcome.Returned)} returned to the queue, {outcomes.Count(o => o == JobOutcome.Skipped)} skipped.";
-        Log.Drained(logger, messages.Count, outcomes.Count(o => o == JobOutcome.Finished), outcomes.Count(o => o == JobOutcome.Returned));
-        return new TimerFunctionResult([summary]);
+        foreach (var outcome in outcomes)
+        {
+            Count(outcome);
+        }
+
+        Log.Drained(logger, _taken, _finished, _returned);
+        return new TimerFunctionResult([$"Took {_taken} jobs: {_finished} finished, {_returned} returned to the queue."]);
+    }
+
+    private bool Count(JobOutcome outcome)
+    {
+        _taken++;
+        _finished += outcome == JobOutcome.Finished ? 1 : 0;
+        _returned += outcome == JobOutcome.Returned ? 1 : 0;
+        return true;
     }
 
     private async Task<JobOutcome> ProcessAsync(QueueMessage message, CancellationToken cancellationToken)
+    {
+        var waiting = true;
+        void StopWaiting()
+        {
+            if (waiting)
+            {
+                waiting = false;
+                Interlocked.Decrement(ref _waiting);
+            }
+        }
+
+        try
+        {
+            return await ProcessAsync(message, StopWaiting, cancellationToken);
+        }
+        finally
+        {
+            StopWaiting();
+        }
+    }
+
+    private async Task<JobOutcome> ProcessAsync(QueueMessage message, Action started, CancellationToken cancellationToken)
     {
         if (JobMessage.TryParse(message.MessageText) is not { } pointer)
         {
@@ -53,28 +123,36 @@ public sealed class VerificationDrain(
         var job = await store.FindAsync(pointer.Account, pointer.Id, cancellationToken);
         if (job is null || job.Status.IsTerminal())
         {
-            // Purged, or finished by an earlier run that stopped before it could clean up.
+            // Purged, terminated, or finished by an earlier run that stopped before it could clean up.
             await store.DeleteImageAsync(pointer.Id, cancellationToken);
             await store.CompleteMessageAsync(message, cancellationToken);
             return JobOutcome.Skipped;
         }
 
+        var image = await store.GetImageAsync(job.Id, cancellationToken);
+        if (image is null)
+        {
+            return await FinishAsync(job, message, new RecognitionOutcome.Rejected(IdCardResultMapper.Errors.ImageMissing), cancellationToken);
+        }
+
+        // Everything is ready: wait for this call's start time, then call at once.
+        if (!await slots.WaitForSlotAsync(BatchSize, cancellationToken))
+        {
+            var pause = await ledger.GetPauseAsync(cancellationToken);
+            return await ReturnAsync(job, message, pause is null ? TimeSpan.Zero : pause.Until - time.GetUtcNow(), cancellationToken);
+        }
+
+        started();
         var running = await store.TryUpdateAsync(job with { Status = RuntimeStatus.Running, Attempts = job.Attempts + 1 }, cancellationToken);
         if (running is null)
         {
-            return JobOutcome.Skipped; // changed under us (terminated or purged); the next take sees its new state
+            return JobOutcome.Skipped; // terminated or purged meanwhile: the next take sees its new state
         }
 
-        var image = await store.GetImageAsync(running.Id, cancellationToken);
-        if (image is null)
-        {
-            return await FinishAsync(running, message, new RecognitionOutcome.Rejected(IdCardResultMapper.Errors.ImageMissing), cancellationToken);
-        }
-
-        await pacer.WaitForTurnAsync(cancellationToken);
         try
         {
             var response = await baidu.RecognizeIdCardAsync(image.ToMemory(), running.Side, cancellationToken);
+            refusals.Answered();
             return await FinishAsync(running, message, IdCardResultMapper.Map(response, running.Side, time.GetUtcNow()), cancellationToken);
         }
         catch (BaiduApiException ex)
@@ -82,8 +160,9 @@ public sealed class VerificationDrain(
             Log.BaiduError(logger, running.Id, ex.ErrorCode);
             return ex.ErrorCode switch
             {
-                18 => await ReturnAsync(running, message, TimeSpan.FromSeconds(1), countAttempt: false, cancellationToken),
-                17 or 19 => await ReturnAsync(running, message, TimeSpan.FromMinutes(5), countAttempt: false, cancellationToken),
+                18 => await SlowDownAsync(running, message, cancellationToken),
+                17 => await PauseAsync(running, message, new BudgetPause(NextBeijingMidnight(), "Baidu's daily quota for ID-card recognition is used up; recognition resumes at midnight Beijing time."), cancellationToken),
+                19 => await PauseAsync(running, message, new BudgetPause(time.GetUtcNow().AddHours(1), "Baidu's total quota for ID-card recognition is used up; recognition resumes once the quota is renewed (checked every hour)."), cancellationToken),
                 216633 => await FinishAsync(running, message, new RecognitionOutcome.Rejected(IdCardResultMapper.Errors.NotAnIdCard), cancellationToken),
                 216200 or 216201 or 216202 or 216203 => await FinishAsync(running, message, new RecognitionOutcome.Rejected(IdCardResultMapper.Errors.ImageUnreadable), cancellationToken),
                 216100 or 216101 or 216103 or 282003 => await FinishAsync(running, message, new RecognitionOutcome.Rejected(IdCardResultMapper.Errors.ProviderRejected), cancellationToken),
@@ -97,26 +176,48 @@ public sealed class VerificationDrain(
         }
     }
 
+    /// <summary>Error 18: Baidu counted one call too many. Start nothing for a second; the job goes back at once, not counted as an attempt.</summary>
+    private async Task<JobOutcome> SlowDownAsync(VerificationJob job, QueueMessage message, CancellationToken cancellationToken)
+    {
+        refusals.Refused();
+        await ledger.SlowDownAsync(TimeSpan.FromSeconds(1), cancellationToken);
+        await slots.DiscardAsync(cancellationToken);
+        return await ReturnAsync(job with { Attempts = job.Attempts - 1 }, message, TimeSpan.Zero, cancellationToken);
+    }
+
+    /// <summary>Quota errors (17, 19): no call starts until the quota is back; jobs wait, and say why.</summary>
+    private async Task<JobOutcome> PauseAsync(VerificationJob job, QueueMessage message, BudgetPause pause, CancellationToken cancellationToken)
+    {
+        Log.QuotaExhausted(logger, pause.Until, pause.Reason);
+        await ledger.PauseAsync(pause, cancellationToken);
+        await slots.DiscardAsync(cancellationToken);
+        return await ReturnAsync(job with { Attempts = job.Attempts - 1 }, message, pause.Until - time.GetUtcNow(), cancellationToken);
+    }
+
     private async Task<JobOutcome> RetryOrFailAsync(VerificationJob job, QueueMessage message, CancellationToken cancellationToken)
     {
         if (job.Attempts >= options.Value.MaxAttempts)
         {
-            return await FinishAsync(job, message, new RecognitionOutcome.Rejected(IdCardResultMapper.Errors.ProviderUnavailable), cancellationToken);
+            var outcome = await FinishAsync(job, message, new RecognitionOutcome.Rejected(IdCardResultMapper.Errors.ProviderUnavailable), cancellationToken, poison: true);
+            return outcome;
         }
 
-        var backoff = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, job.Attempts)));
-        return await ReturnAsync(job, message, backoff, countAttempt: true, cancellationToken);
+        // Exponential backoff with full jitter: 1–2 s, 2–4 s, 4–8 s, … capped at a minute.
+        var baseDelay = Math.Min(60, Math.Pow(2, job.Attempts - 1));
+        var backoff = TimeSpan.FromSeconds(baseDelay * (1 + Random.Shared.NextDouble()));
+        return await ReturnAsync(job, message, backoff, cancellationToken);
     }
 
-    private async Task<JobOutcome> ReturnAsync(VerificationJob job, QueueMessage message, TimeSpan delay, bool countAttempt, CancellationToken cancellationToken)
+    private async Task<JobOutcome> ReturnAsync(VerificationJob job, QueueMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
-        var attempts = countAttempt ? job.Attempts : job.Attempts - 1;
-        await store.TryUpdateAsync(job with { Status = RuntimeStatus.Pending, Attempts = attempts }, cancellationToken);
-        await store.ReleaseMessageAsync(message, delay, cancellationToken);
+        await store.TryUpdateAsync(job with { Status = RuntimeStatus.Pending }, cancellationToken);
+        var maxVisibility = TimeSpan.FromDays(7);
+        await store.ReleaseMessageAsync(message, delay < TimeSpan.Zero ? TimeSpan.Zero : delay > maxVisibility ? maxVisibility : delay, cancellationToken);
         return JobOutcome.Returned;
     }
 
-    private async Task<JobOutcome> FinishAsync(VerificationJob job, QueueMessage message, RecognitionOutcome outcome, CancellationToken cancellationToken)
+    private async Task<JobOutcome> FinishAsync(
+        VerificationJob job, QueueMessage message, RecognitionOutcome outcome, CancellationToken cancellationToken, bool poison = false)
     {
         var finished = outcome switch
         {
@@ -137,8 +238,22 @@ public sealed class VerificationDrain(
 
         Log.JobFinished(logger, job.Id, finished.Status, finished.Error?.Code);
         await store.DeleteImageAsync(job.Id, cancellationToken);
-        await store.CompleteMessageAsync(message, cancellationToken);
+        if (poison)
+        {
+            await store.MoveToPoisonAsync(message, cancellationToken);
+        }
+        else
+        {
+            await store.CompleteMessageAsync(message, cancellationToken);
+        }
+
         return JobOutcome.Finished;
+    }
+
+    private DateTimeOffset NextBeijingMidnight()
+    {
+        var beijing = time.GetUtcNow().ToOffset(BeijingOffset);
+        return new DateTimeOffset(beijing.Date.AddDays(1), BeijingOffset).ToUniversalTime();
     }
 
     private enum JobOutcome
@@ -146,5 +261,29 @@ public sealed class VerificationDrain(
         Finished,
         Returned,
         Skipped,
+    }
+}
+
+/// <summary>
+/// Notices when Baidu refuses every call with error 18 for over a minute: then the limit is not a burst
+/// but the account (not yet verified, no free resources, another product bought), which needs a person.
+/// </summary>
+public sealed class QpsRefusalMonitor(TimeProvider time, ILogger<QpsRefusalMonitor> logger)
+{
+    private long _refusingSinceTicks;
+    private long _lastAlertTicks;
+
+    public void Answered() => Interlocked.Exchange(ref _refusingSinceTicks, 0);
+
+    public void Refused()
+    {
+        var now = time.GetUtcNow().UtcTicks;
+        Interlocked.CompareExchange(ref _refusingSinceTicks, now, 0);
+        var since = Interlocked.Read(ref _refusingSinceTicks);
+        if (now - since > TimeSpan.TicksPerMinute && now - Interlocked.Read(ref _lastAlertTicks) > TimeSpan.TicksPerMinute)
+        {
+            Interlocked.Exchange(ref _lastAlertTicks, now);
+            Log.PersistentQpsRefusal(logger, new DateTimeOffset(since, TimeSpan.Zero).ToString("o", CultureInfo.InvariantCulture));
+        }
     }
 }

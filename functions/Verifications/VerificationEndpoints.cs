@@ -11,6 +11,7 @@ namespace Shiming.Verifications;
 /// <summary>What the verification handlers need, bundled for <c>[AsParameters]</c>.</summary>
 public sealed record VerificationServices(
     VerificationStore Store,
+    BudgetLedger Ledger,
     PublicUrls Urls,
     TimeProvider Time,
     IOptionsMonitor<BaiduOptions> Baidu,
@@ -158,12 +159,17 @@ public static class VerificationEndpoints
     private static string StatusUri(HttpRequest request, PublicUrls urls, string id) =>
         urls.Absolute(request, $"/api/verifications/{id}");
 
-    /// <summary>A first estimate from the queue's length and the budget: every queued job ahead takes one call.</summary>
+    /// <summary>
+    /// An estimate from the queue's length and the budget (every queued job ahead takes one call start),
+    /// and, when Baidu's quota has paused recognition, why and until when.
+    /// </summary>
     private static async Task<WaitingStatus> EstimateAsync(VerificationServices services, CancellationToken cancellationToken)
     {
         var backlog = await services.Store.GetBacklogAsync(cancellationToken);
-        var wait = TimeSpan.FromSeconds((double)backlog / services.Baidu.CurrentValue.QpsLimit);
-        return new WaitingStatus(QueuePosition: null, services.Time.GetUtcNow() + wait, Reason: null);
+        var pause = await services.Ledger.GetPauseAsync(cancellationToken);
+        var now = services.Time.GetUtcNow();
+        var from = pause is not null && pause.Until > now ? pause.Until : now;
+        return new WaitingStatus(QueuePosition: null, from + (services.Ledger.Interval * backlog), pause?.Reason);
     }
 
     private static void SetRetryAfter(HttpResponse response, WaitingStatus waiting, TimeProvider time)

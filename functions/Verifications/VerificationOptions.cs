@@ -24,6 +24,16 @@ public sealed class VerificationOptions
     [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Verifications__KeyTable must be a valid table name.")]
     public string KeyTable { get; set; } = "VerificationKeys";
 
+    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Verifications__StateTable must be a valid table name.")]
+    public string StateTable { get; set; } = "VerificationState";
+
+    /// <summary>
+    /// How long one drain run keeps taking jobs while a backlog remains, before it returns and lets the next
+    /// timer tick continue; well inside the Functions timeout.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:09:00")]
+    public TimeSpan DrainDuration { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Jobs one account may have waiting or running at once, so no account can take the whole budget.</summary>
     [Range(1, 10_000)]
     public int MaxLiveJobsPerAccount { get; set; } = 20;

@@ -9,7 +9,9 @@ public static class VerificationServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<VerificationStore>();
-        services.AddSingleton<CallPacer>();
+        services.AddSingleton<BudgetLedger>();
+        services.AddSingleton<CallSlots>();
+        services.AddSingleton<QpsRefusalMonitor>();
         services.AddScoped<VerificationDrain>();
         services.AddScoped<VerificationRetention>();
         return services;

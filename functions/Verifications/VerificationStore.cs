@@ -19,6 +19,7 @@ public sealed class VerificationStore
 
     private readonly BlobContainerClient _images;
     private readonly QueueClient _queue;
+    private readonly QueueClient _poison;
     private readonly TableClient _jobs;
     private readonly TableClient _keys;
     private readonly TimeProvider _time;
@@ -31,6 +32,7 @@ public sealed class VerificationStore
         _protector = protector;
         _images = account.GetBlobContainerClient(options.Value.ImageContainer);
         _queue = account.GetQueueClient(options.Value.JobQueue);
+        _poison = account.GetQueueClient(options.Value.JobQueue + "-poison");
         _jobs = account.GetTableClient(options.Value.JobTable);
         _keys = account.GetTableClient(options.Value.KeyTable);
         _time = time;
@@ -52,6 +54,7 @@ public sealed class VerificationStore
                 await Task.WhenAll(
                     _images.CreateIfNotExistsAsync(cancellationToken),
                     _queue.CreateIfNotExistsAsync(cancellationToken),
+                    _poison.CreateIfNotExistsAsync(cancellationToken),
                     _jobs.CreateIfNotExistsAsync(cancellationToken),
                     _keys.CreateIfNotExistsAsync(cancellationToken));
                 _created = true;
@@ -286,6 +289,13 @@ public sealed class VerificationStore
 
     public Task CompleteMessageAsync(QueueMessage message, CancellationToken cancellationToken) =>
         _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+
+    /// <summary>A job that failed after every attempt: its message goes to the poison queue for a person to look at.</summary>
+    public async Task MoveToPoisonAsync(QueueMessage message, CancellationToken cancellationToken)
+    {
+        await _poison.SendMessageAsync(message.MessageText, timeToLive: MessageTimeToLive, cancellationToken: cancellationToken);
+        await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+    }
 
     /// <summary>Puts a taken job back so it is seen again after <paramref name="delay"/>.</summary>
     public Task ReleaseMessageAsync(QueueMessage message, TimeSpan delay, CancellationToken cancellationToken) =>

@@ -87,6 +87,7 @@ internal sealed class ShimingTestApp : IAsyncDisposable
             ["Verifications:JobQueue"] = $"jobs-{suffix}",
             ["Verifications:JobTable"] = $"jobs{suffix}",
             ["Verifications:KeyTable"] = $"keys{suffix}",
+            ["Verifications:StateTable"] = $"state{suffix}",
             ["Patients:Table"] = $"patients{suffix}",
             ["Encryption:CurrentKeyId"] = "test1",
             ["Encryption:Keys:test1"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),

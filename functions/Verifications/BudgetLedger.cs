@@ -1,0 +1,166 @@
+using Azure;
+using Microsoft.Extensions.Options;
+using Shiming.Baidu;
+using Shiming.Storage;
+
+namespace Shiming.Verifications;
+
+/// <summary>Why Baidu may not be called for now, and until when.</summary>
+public sealed record BudgetPause(DateTimeOffset Until, string Reason);
+
+/// <summary>
+/// The QPS budget as one table row shared by every drain, wherever it runs: the earliest time the next
+/// call may start, and any pause. A drain reserves a block of start times under the row's ETag, so two
+/// drains (a restart, or the timer moving to another instance) never hand out the same second twice.
+/// Reserved times that go unused are simply lost: the budget can be underspent, never overspent.
+/// </summary>
+public sealed class BudgetLedger
+{
+    private const string PartitionKey = "budget";
+    private const string RowKey = "idcard";
+
+    private readonly TableClient _table;
+    private readonly IOptionsMonitor<BaiduOptions> _baidu;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _creation = new(1, 1);
+    private volatile bool _created;
+    private (DateTimeOffset ReadAt, BudgetPause? Pause)? _cachedPause;
+
+    public BudgetLedger(StorageAccount account, IOptions<VerificationOptions> options, IOptionsMonitor<BaiduOptions> baidu, TimeProvider time)
+    {
+        _table = account.GetTableClient(options.Value.StateTable);
+        _baidu = baidu;
+        _time = time;
+    }
+
+    /// <summary>
+    /// Start times are at least this far apart: one second over the limit, plus a small margin so that
+    /// network jitter on the way to Baidu cannot squeeze one call too many into any one second.
+    /// </summary>
+    public TimeSpan Interval => TimeSpan.FromSeconds((1.0 + _baidu.CurrentValue.PacingMargin) / _baidu.CurrentValue.QpsLimit);
+
+    /// <summary>Reserves <paramref name="count"/> consecutive start times, the first no earlier than now.</summary>
+    public async Task<IReadOnlyList<DateTimeOffset>> ReserveAsync(int count, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken);
+        while (true)
+        {
+            var (nextStart, pause, etag) = await ReadAsync(cancellationToken);
+            var now = _time.GetUtcNow();
+            var first = nextStart > now ? nextStart : now;
+            if (pause is not null && pause.Until > first)
+            {
+                return [];
+            }
+
+            var interval = Interval;
+            var slots = Enumerable.Range(0, count).Select(i => first + (interval * i)).ToArray();
+            if (await TryWriteAsync(first + (interval * count), pause, etag, cancellationToken))
+            {
+                return slots;
+            }
+        }
+    }
+
+    /// <summary>After an error 18 from Baidu: no call starts for <paramref name="backoff"/>.</summary>
+    public Task SlowDownAsync(TimeSpan backoff, CancellationToken cancellationToken) =>
+        UpdateAsync((next, pause, now) => (next > now + backoff ? next : now + backoff, pause), cancellationToken);
+
+    /// <summary>After a quota error (17, 19): no call starts until <paramref name="pause"/> ends.</summary>
+    public Task PauseAsync(BudgetPause pause, CancellationToken cancellationToken) =>
+        UpdateAsync((next, _, _) => (next, pause), cancellationToken);
+
+    /// <summary>The pause in force, if any; read at most once a second per instance, for status answers.</summary>
+    public async Task<BudgetPause?> GetPauseAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (_cachedPause is { } cached && now - cached.ReadAt < TimeSpan.FromSeconds(1))
+        {
+            return cached.Pause is { } p && p.Until > now ? p : null;
+        }
+
+        await EnsureCreatedAsync(cancellationToken);
+        var (_, pause, _) = await ReadAsync(cancellationToken);
+        _cachedPause = (now, pause);
+        return pause is not null && pause.Until > now ? pause : null;
+    }
+
+    private async Task UpdateAsync(Func<DateTimeOffset, BudgetPause?, DateTimeOffset, (DateTimeOffset Next, BudgetPause? Pause)> change, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken);
+        while (true)
+        {
+            var (nextStart, pause, etag) = await ReadAsync(cancellationToken);
+            var (newNext, newPause) = change(nextStart, pause, _time.GetUtcNow());
+            if (await TryWriteAsync(newNext, newPause, etag, cancellationToken))
+            {
+                _cachedPause = null;
+                return;
+            }
+        }
+    }
+
+    private async Task<(DateTimeOffset NextStart, BudgetPause? Pause, ETag? ETag)> ReadAsync(CancellationToken cancellationToken)
+    {
+        var entity = await _table.GetEntityAsync(PartitionKey, RowKey, cancellationToken);
+        if (entity is null)
+        {
+            return (DateTimeOffset.MinValue, null, null);
+        }
+
+        var pause = entity.GetDateTimeOffset("PausedUntil") is { } until && entity.GetString("PauseReason") is { } reason
+            ? new BudgetPause(until, reason)
+            : null;
+        return (entity.GetDateTimeOffset("NextStart") ?? DateTimeOffset.MinValue, pause, entity.ETag);
+    }
+
+    private async Task<bool> TryWriteAsync(DateTimeOffset nextStart, BudgetPause? pause, ETag? etag, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(PartitionKey, RowKey) { ["NextStart"] = nextStart };
+        if (pause is not null && pause.Until > _time.GetUtcNow())
+        {
+            entity["PausedUntil"] = pause.Until;
+            entity["PauseReason"] = pause.Reason;
+        }
+
+        try
+        {
+            if (etag is { } current)
+            {
+                await _table.UpdateEntityAsync(entity, current, TableUpdateMode.Replace, cancellationToken);
+            }
+            else
+            {
+                await _table.AddEntityAsync(entity, cancellationToken);
+            }
+
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412 or 404)
+        {
+            return false; // another drain reserved meanwhile: read again
+        }
+    }
+
+    private async ValueTask EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        if (_created)
+        {
+            return;
+        }
+
+        await _creation.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_created)
+            {
+                await _table.CreateIfNotExistsAsync(cancellationToken);
+                _created = true;
+            }
+        }
+        finally
+        {
+            _creation.Release();
+        }
+    }
+}
