@@ -117,7 +117,9 @@ function render() {
 function renderChoice() {
   el.preview.hidden = !state.file;
   if (state.file) {
-    el.previewImage.src = state.previewUrl;
+    if (el.previewImage.getAttribute('src') !== state.previewUrl) {
+      el.previewImage.src = state.previewUrl;
+    }
     const caption = [t('chosenFile', { name: state.file.name || '—', size: formatBytes(state.file.size) })];
     if (state.resizedTo) {
       caption.push(t('resized', { size: formatBytes(state.resizedTo) }));
@@ -315,6 +317,10 @@ function chooseFile(input) {
   state.idempotencyKey = null;
   state.uploadFraction = 0;
   state.message = null;
+  if (state.phase === 'idle' || state.phase === 'finished') {
+    // A new photo starts over: the last job's outcome no longer describes what is on screen.
+    Object.assign(state, { phase: 'idle', result: null, status: null, job: null, added: false, notice: null });
+  }
   render();
 }
 

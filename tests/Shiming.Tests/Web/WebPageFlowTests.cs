@@ -125,29 +125,6 @@ public sealed class WebPageFlowTests
     }
 
     [TestMethod]
-    public async Task The_page_makes_no_request_to_another_origin()
-    {
-        await using var session = await PageSession.OpenAsync(s_chromium, s_app.BaseAddress, Chromium.Desktop, principalId: "origin-check");
-        var page = session.Page;
-
-        await VerifyAsync(session, s_cards.Front(SyntheticIdentities.CreatePerson(new Random(6201))));
-        await page.Locator("#add-patient-button").ClickAsync();
-        await session.ExpectFreePlacesAsync(4);
-        await page.Locator("#language-toggle").ClickAsync();
-        await session.ReloadAsync();
-
-        var origin = s_app.BaseAddress.GetLeftPart(UriPartial.Authority);
-        var requests = session.Requests;
-        var others = requests.Where(url => !url.StartsWith("blob:", StringComparison.Ordinal) && new Uri(url).GetLeftPart(UriPartial.Authority) != origin).ToArray();
-        Assert.IsEmpty(others, string.Join("\n", others));
-        Assert.IsTrue(requests.Any(u => u.EndsWith("/api/verifications", StringComparison.Ordinal)), "the upload was not seen");
-        Assert.IsTrue(requests.Any(u => u.Contains("/api/verifications/", StringComparison.Ordinal)), "no poll was seen");
-        Assert.IsTrue(requests.Any(u => u.EndsWith("/api/patients", StringComparison.Ordinal)), "no roster request was seen");
-        Assert.IsTrue(requests.Any(u => u.EndsWith("/api/web/styles.css", StringComparison.Ordinal)), "the style sheet was not seen");
-        Assert.IsEmpty(session.Errors, string.Join("\n", session.Errors));
-    }
-
-    [TestMethod]
     public async Task English_is_one_click_away_and_the_choice_is_remembered()
     {
         await using var session = await PageSession.OpenAsync(s_chromium, s_app.BaseAddress, Chromium.Phone, principalId: "english");
