@@ -147,7 +147,7 @@ function renderStatus() {
   if (phase === 'preparing') {
     text = t('preparing');
   } else if (phase === 'uploading') {
-    text = t('uploading', { percent: Math.round(state.uploadFraction * 100) });
+    text = t('uploading'); // the progress bar tells how far
   } else if (phase === 'waiting' && status) {
     text = t(status.runtimeStatus === 'Running' ? 'Running' : 'Pending');
     const waiting = status.customStatus;
@@ -172,7 +172,9 @@ function renderStatus() {
     }
   }
   el.statusSection.dataset.state = phase === 'finished' && result ? result.runtimeStatus : phase;
-  el.statusText.textContent = text;
+  if (el.statusText.textContent !== text) {
+    el.statusText.textContent = text; // unchanged text is not announced again
+  }
   el.statusDetails.replaceChildren(...details.map(line => listItem(line)));
 }
 
@@ -354,7 +356,6 @@ async function submit(event) {
       onUploadProgress: progress => {
         state.uploadFraction = progress.fraction;
         renderProgress();
-        renderStatus();
       },
     });
     // The key guards only this attempt against a repeated upload; the next attempt is a new submission.

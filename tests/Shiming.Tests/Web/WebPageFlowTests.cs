@@ -295,7 +295,7 @@ public sealed class WebPageFlowTests
         Assert.IsEmpty(unlabelled, string.Join("\n", unlabelled));
         Assert.IsEmpty(inline, string.Join("\n", inline));
         Assert.AreEqual(1, await session.Page.Locator("progress#upload-progress").CountAsync());
-        Assert.AreEqual("polite", await session.Page.Locator("#status").GetAttributeAsync("aria-live"));
+        Assert.AreEqual("polite", await session.Page.Locator("#status-text").GetAttributeAsync("aria-live"));
     }
 
     /// <summary>Presses Tab until the element with <paramref name="id"/> (or, <paramref name="within"/>, something inside it) has focus.</summary>
