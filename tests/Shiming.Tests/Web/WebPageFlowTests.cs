@@ -125,6 +125,36 @@ public sealed class WebPageFlowTests
     }
 
     [TestMethod]
+    public async Task A_roster_filled_elsewhere_meanwhile_is_explained_and_shown_when_adding_fails()
+    {
+        // The page's own account, as App Service Authentication names it; another device of the same account adds patients too.
+        const string Account = "test-account";
+        var people = Enumerable.Range(0, 6).Select(i => SyntheticIdentities.CreatePerson(new Random(6901 + i))).ToArray();
+        var elsewhere = await VerifyThroughApiAsync(people[..5]);
+        foreach (var id in elsewhere[..4])
+        {
+            using var added = await Patients.PatientTestClient.AddAsync(s_app, Account, id);
+            Assert.AreEqual(System.Net.HttpStatusCode.Created, added.StatusCode);
+        }
+
+        await using var session = await PageSession.OpenAsync(s_chromium, s_app.BaseAddress, Chromium.Phone, principalId: Account);
+        var page = session.Page;
+        await session.ExpectFreePlacesAsync(1);
+        await VerifyAsync(session, s_cards.Front(people[5]));
+        using (var fifth = await Patients.PatientTestClient.AddAsync(s_app, Account, elsewhere[4]))
+        {
+            Assert.AreEqual(System.Net.HttpStatusCode.Created, fifth.StatusCode);
+        }
+
+        await page.Locator("#add-patient-button").ClickAsync();
+
+        await Expect(page.Locator("#message-detail")).ToHaveTextAsync("已有 5 位就诊人。请先移除一位，再添加。");
+        await session.ExpectFreePlacesAsync(0);
+        await Expect(page.Locator("#roster-list li")).ToHaveCountAsync(5);
+        await Expect(page.Locator("#add-patient-button")).ToBeDisabledAsync();
+    }
+
+    [TestMethod]
     public async Task English_is_one_click_away_and_the_choice_is_remembered()
     {
         await using var session = await PageSession.OpenAsync(s_chromium, s_app.BaseAddress, Chromium.Phone, principalId: "english");
@@ -314,6 +344,29 @@ public sealed class WebPageFlowTests
         }
 
         Assert.Fail($"Tab never reached #{id}");
+    }
+
+    /// <summary>Verifies the fronts of <paramref name="people"/> through the API, as the app's test account; returns the verification ids.</summary>
+    private static async Task<string[]> VerifyThroughApiAsync(SyntheticPerson[] people)
+    {
+        var statusUris = new List<string>();
+        foreach (var person in people)
+        {
+            using var response = await s_app.SubmitAsync(SyntheticCardImages.RenderFront(person));
+            Assert.AreEqual(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+            statusUris.Add(response.Headers.Location!.ToString());
+        }
+
+        var ids = new List<string>();
+        foreach (var statusUri in statusUris)
+        {
+            await s_app.DrainOnceAsync();
+            var status = await s_app.WaitForTerminalAsync(statusUri);
+            Assert.AreEqual("Completed", status.GetProperty("runtimeStatus").GetString());
+            ids.Add(status.GetProperty("id").GetString()!);
+        }
+
+        return [.. ids];
     }
 
     /// <summary>Chooses the card, uploads it, runs the drain and waits for the page to show the result.</summary>
