@@ -59,6 +59,7 @@ const state = {
   added: false,
   adding: false,
   patients: null,
+  rosterUnavailable: false,
   message: null,
   notice: null,
   controller: null,
@@ -243,7 +244,7 @@ function renderResult() {
 function renderRoster() {
   const patients = state.patients;
   if (!patients) {
-    el.rosterSummary.textContent = t('rosterLoading');
+    el.rosterSummary.textContent = t(state.rosterUnavailable ? 'rosterUnavailable' : 'rosterLoading');
     el.rosterList.replaceChildren();
     return;
   }
@@ -490,7 +491,9 @@ async function loadRoster() {
       throw await readProblem(response);
     }
     state.patients = await response.json();
+    state.rosterUnavailable = false;
   } catch (error) {
+    state.rosterUnavailable = true;
     showProblem(error);
   }
   render();

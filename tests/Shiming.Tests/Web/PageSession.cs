@@ -60,30 +60,33 @@ internal sealed class PageSession : IAsyncDisposable
         }
     }
 
-    public static async Task<PageSession> OpenAsync(Chromium chromium, Uri appBaseAddress, BrowserNewContextOptions options, string? principalId = null)
+    /// <param name="waitForRoster">Wait until the roster has been read (false where it cannot be).</param>
+    public static async Task<PageSession> OpenAsync(
+        Chromium chromium, Uri appBaseAddress, BrowserNewContextOptions options, string? principalId = null, bool waitForRoster = true)
     {
         var context = await chromium.NewContextAsync(options, principalId);
         context.SetDefaultTimeout((float)Patience.TotalMilliseconds);
         var page = await context.NewPageAsync();
         var session = new PageSession(context, page, new Uri(appBaseAddress, "/api/web/"));
-        await session.ReloadAsync(navigate: true);
+        await page.GotoAsync(session.PageUri.ToString());
+        await session.WaitUntilReadyAsync(waitForRoster);
         return session;
     }
 
-    /// <summary>Loads the page and waits until its roster has been read.</summary>
-    public async Task ReloadAsync(bool navigate = false)
+    /// <summary>Reloads the page and waits until its roster has been read.</summary>
+    public async Task ReloadAsync()
     {
-        if (navigate)
-        {
-            await Page.GotoAsync(PageUri.ToString());
-        }
-        else
-        {
-            await Page.ReloadAsync();
-        }
+        await Page.ReloadAsync();
+        await WaitUntilReadyAsync(waitForRoster: true);
+    }
 
+    private async Task WaitUntilReadyAsync(bool waitForRoster)
+    {
         await Expect(Page.Locator("body")).ToHaveAttributeAsync("data-ready", "true");
-        await Expect(Page.Locator("#roster-summary")).ToHaveAttributeAsync("data-free", new System.Text.RegularExpressions.Regex("^[0-5]$"));
+        if (waitForRoster)
+        {
+            await Expect(Page.Locator("#roster-summary")).ToHaveAttributeAsync("data-free", new System.Text.RegularExpressions.Regex("^[0-5]$"));
+        }
     }
 
     /// <summary>Chooses a file through the "choose from the gallery or files" control.</summary>
