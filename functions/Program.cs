@@ -4,6 +4,7 @@ using Shiming.Hosting;
 using Shiming.Patients;
 using Shiming.Privacy;
 using Shiming.Verifications;
+using Shiming.Web;
 
 if (FunctionMetadataWriter.TryRun(args))
 {
@@ -24,6 +25,7 @@ app.UseShimingHosting();
 var api = app.MapShimingApi();
 api.MapVerifications();
 api.MapPatients();
+api.MapWebPage();
 
 app.Run();
 

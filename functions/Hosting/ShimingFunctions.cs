@@ -36,6 +36,9 @@ public static class ShimingFunctions
     public static readonly HttpFunctionDefinition GetOpenApiDocument =
         new(nameof(GetOpenApiDocument), "openapi/{documentName}.json", ["GET"]);
 
+    /// <summary>The web page and its files, under <c>/api/web/</c>.</summary>
+    public static readonly HttpFunctionDefinition WebPage = new(nameof(WebPage), "web/{*path}", ["GET"]);
+
     /// <summary>Every second: feed queued jobs to Baidu within the QPS budget.</summary>
     public static readonly TimerFunctionDefinition DrainVerifications =
         new(nameof(DrainVerifications), "*/1 * * * * *", typeof(VerificationDrain));
@@ -55,6 +58,7 @@ public static class ShimingFunctions
         GetPatient,
         RemovePatient,
         GetOpenApiDocument,
+        WebPage,
         DrainVerifications,
         PurgeExpiredVerifications,
     ];

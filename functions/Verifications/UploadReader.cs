@@ -88,7 +88,9 @@ public static class UploadReader
         string? sideField = null;
         while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
         {
-            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition())
+            // A browser's FormData, curl -F and MultipartFormDataContent all send the image as a file part (with a filename).
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                || !(disposition.IsFormDisposition() || disposition.IsFileDisposition()))
             {
                 continue;
             }
