@@ -33,6 +33,7 @@ public sealed class PackageLayoutTests
             {
                 "publish", Path.Combine(Repository.Root, "functions", "Shiming.Functions.csproj"),
                 "-c", "Release", "-o", s_package, "--artifacts-path", Path.Combine(s_workspace, "build"), "-nologo",
+                "--disable-build-servers", // leave no build server running after the test
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -100,7 +101,7 @@ public sealed class PackageLayoutTests
     }
 
     [TestMethod]
-    public void The_handler_is_self_contained_and_precompiled()
+    public void The_handler_is_self_contained_and_precompiled_with_the_framework()
     {
         using var runtimeConfig = JsonDocument.Parse(File.ReadAllText(Path.Combine(s_package, "Shiming.Functions.runtimeconfig.json")));
         var options = runtimeConfig.RootElement.GetProperty("runtimeOptions");
@@ -111,6 +112,8 @@ public sealed class PackageLayoutTests
         Assert.IsTrue(File.Exists(Path.Combine(s_package, "libcoreclr.so")));
         using var assembly = new PEReader(File.OpenRead(Path.Combine(s_package, "Shiming.Functions.dll")));
         Assert.IsGreaterThan(0, assembly.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size, "Shiming.Functions.dll is not ReadyToRun");
+        // Composite: the app and the framework precompiled together into one image.
+        Assert.IsTrue(File.Exists(Path.Combine(s_package, "Shiming.Functions.r2r.dll")), "no composite ReadyToRun image");
     }
 
     [TestMethod]
