@@ -2,7 +2,7 @@
 //
 // One resource group holding: a user-assigned managed identity (the app's only credential), the
 // storage account (host storage, the deployment package, card images, the job queue and tables;
-// shared keys disabled), Key Vault (Baidu keys and, when given, the encryption key), Application
+// shared keys disabled), Key Vault (Baidu keys and the encryption keys), Application
 // Insights on Log Analytics (local auth disabled), and the function app itself: Linux, the custom
 // handler runtime, every secret setting a Key Vault reference, optionally behind App Service
 // Authentication.
@@ -69,8 +69,12 @@ param publicBaseUrl string = ''
 param authClientId string = ''
 
 @secure()
-@description('Key for field-level encryption of personal data, provisioned ahead of the feature that reads it. Empty: no secret and no setting.')
-param encryptionKey string = ''
+@description('Field-level encryption key k1 for personal data: 32 random bytes, Base64 (openssl rand -base64 32). Keep it: data encrypted with it is unreadable without it.')
+param encryptionKey string
+
+@secure()
+@description('Blind-index key (keyed hash of ID numbers for the duplicate-patient check): 32 random bytes, Base64. Never change it.')
+param blindIndexKey string
 
 @description('Also give principalId data access to blob, queue and table storage, for debugging with a developer\'s own identity. Off by default: the storage holds personal data.')
 param allowDeveloperDataAccess bool = false
@@ -130,6 +134,7 @@ module keyVault './app/keyvault.bicep' = {
     baiduApiKey: baiduApiKey
     baiduSecretKey: baiduSecretKey
     encryptionKey: encryptionKey
+    blindIndexKey: blindIndexKey
   }
 }
 
@@ -163,6 +168,7 @@ module api './app/api.bicep' = {
     baiduApiKeyUri: keyVault.outputs.baiduApiKeyUri
     baiduSecretKeyUri: keyVault.outputs.baiduSecretKeyUri
     encryptionKeyUri: keyVault.outputs.encryptionKeyUri
+    blindIndexKeyUri: keyVault.outputs.blindIndexKeyUri
     baiduQpsLimit: baiduQpsLimit
     corsAllowedOrigins: corsAllowedOrigins
     publicBaseUrl: publicBaseUrl

@@ -14,8 +14,11 @@ param deploymentStorageContainerName string
 param applicationInsightsName string
 param baiduApiKeyUri string
 param baiduSecretKeyUri string
-@description('Empty: the encryption key setting is left out.')
-param encryptionKeyUri string = ''
+@description('Key Vault secret URI of encryption key k1.')
+param encryptionKeyUri string
+
+@description('Key Vault secret URI of the blind-index key.')
+param blindIndexKeyUri string
 param baiduQpsLimit int
 param corsAllowedOrigins string = ''
 param publicBaseUrl string = ''
@@ -139,10 +142,13 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
       // The handler sees requests on 127.0.0.1; URIs in answers name the public https address.
       Api__PublicBaseUrl: empty(publicBaseUrl) ? 'https://${functionApp.properties.defaultHostName}/' : publicBaseUrl
       Cors__AllowedOrigins: join(allowedOrigins, ',')
-    }, empty(encryptionKeyUri) ? {} : {
-      // Provisioned ahead of field-level encryption, which will read it.
-      Encryption__CurrentKey: '@Microsoft.KeyVault(SecretUri=${encryptionKeyUri})'
-    })
+
+      // Field-level encryption of personal data: the app refuses to start without these.
+      // To rotate, add a secret and Encryption__Keys__k2, then make k2 current; keep k1 while data uses it.
+      Encryption__CurrentKeyId: 'k1'
+      Encryption__Keys__k1: '@Microsoft.KeyVault(SecretUri=${encryptionKeyUri})'
+      Encryption__BlindIndexKey: '@Microsoft.KeyVault(SecretUri=${blindIndexKeyUri})'
+    }, {})
 }
 
 // App Service Authentication (optional): Microsoft Entra ID validates bearer tokens in front of the

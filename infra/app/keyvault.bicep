@@ -12,8 +12,12 @@ param baiduApiKey string
 param baiduSecretKey string
 
 @secure()
-@description('Empty: no encryption key secret is created.')
-param encryptionKey string = ''
+@description('Key k1 of field-level encryption: 32 random bytes, Base64.')
+param encryptionKey string
+
+@secure()
+@description('Key of the blind index (keyed hash of ID numbers): 32 random bytes, Base64. Never rotated.')
+param blindIndexKey string
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -49,11 +53,19 @@ resource baiduSecretKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
-resource encryptionKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(encryptionKey)) {
+resource encryptionKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   parent: vault
-  name: 'encryption-current-key'
+  name: 'encryption-key-k1'
   properties: {
     value: encryptionKey
+  }
+}
+
+resource blindIndexKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'encryption-blind-index-key'
+  properties: {
+    value: blindIndexKey
   }
 }
 
@@ -61,4 +73,5 @@ resource encryptionKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if
 output name string = vault.name
 output baiduApiKeyUri string = '${vault.properties.vaultUri}secrets/${baiduApiKeySecret.name}'
 output baiduSecretKeyUri string = '${vault.properties.vaultUri}secrets/${baiduSecretKeySecret.name}'
-output encryptionKeyUri string = empty(encryptionKey) ? '' : '${vault.properties.vaultUri}secrets/encryption-current-key'
+output encryptionKeyUri string = '${vault.properties.vaultUri}secrets/${encryptionKeySecret.name}'
+output blindIndexKeyUri string = '${vault.properties.vaultUri}secrets/${blindIndexKeySecret.name}'

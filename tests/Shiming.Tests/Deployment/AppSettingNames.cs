@@ -77,12 +77,12 @@ internal static class AppSettingNames
     ];
 
     /// <summary>
-    /// Provisioned before the code that reads it exists (field-level encryption of personal data). When
-    /// that code lands, its options class makes the name a derived one and it leaves this list.
+    /// Entries of dictionary options (<c>EncryptionOptions.Keys</c>), one setting per key id, which
+    /// reflection over the options classes names only as the dictionary. They are secrets.
     /// </summary>
     public static readonly IReadOnlyList<string> AheadOfCode =
     [
-        "Encryption__CurrentKey",
+        "Encryption__Keys__k1",
     ];
 
     /// <summary>Every options class of the app and the settings its properties bind to.</summary>

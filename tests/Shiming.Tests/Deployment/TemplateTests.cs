@@ -133,7 +133,7 @@ public sealed class TemplateTests
         var main = Templates.Main;
         var parameters = Templates.ParametersFile();
         var secrets = main.Params.Where(p => p.Name.EndsWith("Key", StringComparison.Ordinal) || p.Name.Contains("Secret", StringComparison.Ordinal)).ToList();
-        CollectionAssert.IsSubsetOf(new[] { "baiduApiKey", "baiduSecretKey", "encryptionKey" }, secrets.Select(p => p.Name).ToArray());
+        CollectionAssert.IsSubsetOf(new[] { "baiduApiKey", "baiduSecretKey", "encryptionKey", "blindIndexKey" }, secrets.Select(p => p.Name).ToArray());
 
         foreach (var secret in secrets)
         {
