@@ -20,6 +20,16 @@ internal static class Program
             return CardCommand.Run(args[1..], Console.Out, Console.Error);
         }
 
+        if (args.Length > 0 && args[0] == RenderCommand.Name)
+        {
+            return RenderCommand.Run(args[1..], Console.Out, Console.Error);
+        }
+
+        if (args.Length > 0 && args[0] == MeasureCommand.Name)
+        {
+            return await MeasureCommand.RunAsync(args[1..], Console.Out, Console.Error);
+        }
+
         var builder = WebApplication.CreateSlimBuilder(args);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
