@@ -72,14 +72,12 @@ internal static partial class CardReader
             nameLine = genderLine - 1;
         }
 
-        // Values are printed in one column; where the others start tells where the name starts.
-        int?[] starts =
-        [
-            genderLine is { } gl ? lines[gl].ValueLeft(IdCardFields.Gender, IsCjk) : null,
-            birthLine is { } bl ? lines[bl].ValueLeft(IdCardFields.BirthDate, char.IsAsciiDigit) : null,
-        ];
-        var column = starts.Where(start => start is not null).Select(start => start!.Value).DefaultIfEmpty().Min();
-        if (nameLine is { } n && lines[n].Value(IdCardFields.Name, IsCjk, column > 0 ? column : null) is { } name)
+        // Values are printed in one column; where the sex and the birth date start tells where the others start.
+        int? column = new[] { IdCardFields.Gender, IdCardFields.BirthDate }
+            .Where(fields.ContainsKey)
+            .Select(key => (int?)fields[key].Location.Left)
+            .Min();
+        if (nameLine is { } n && lines[n].Value(IdCardFields.Name, IsCjk, column) is { } name)
         {
             fields[IdCardFields.Name] = name;
         }
@@ -91,7 +89,7 @@ internal static partial class CardReader
             addressLine = afterBirth + 1;
         }
 
-        if (addressLine is { } a && ReadAddress(lines, a, numberLabelLine ?? lines.Count) is { } address)
+        if (addressLine is { } a && ReadAddress(lines, a, numberLabelLine ?? lines.Count, column) is { } address)
         {
             fields[IdCardFields.Address] = address;
         }
@@ -166,9 +164,9 @@ internal static partial class CardReader
     }
 
     /// <summary>The address line's value and the lines under it that start where it starts, up to the number.</summary>
-    private static ReadField? ReadAddress(IReadOnlyList<TextLine> lines, int first, int end)
+    private static ReadField? ReadAddress(IReadOnlyList<TextLine> lines, int first, int end, int? column)
     {
-        var start = lines[first].Value(IdCardFields.Address, IsAddressCharacter);
+        var start = lines[first].Value(IdCardFields.Address, IsAddressCharacter, column);
         if (start is null)
         {
             return null;
@@ -180,7 +178,7 @@ internal static partial class CardReader
         for (var i = first + 1; i < end; i++)
         {
             var line = lines[i];
-            var continuation = line.Run(0, IsAddressCharacter);
+            var continuation = line.Value(string.Empty, IsAddressCharacter, column);
             if (continuation is null
                 || Math.Abs(continuation.Location.Left - start.Location.Left) > 1.5 * height
                 || continuation.Location.Top - box.Bottom > 1.5 * height)
@@ -199,6 +197,7 @@ internal static partial class CardReader
     {
         var fields = new Dictionary<string, ReadField>();
         int? validityLine = null;
+        int? column = null;
         foreach (var line in lines)
         {
             var match = ValidityPattern().Match(line.Text);
@@ -219,6 +218,7 @@ internal static partial class CardReader
             fields[IdCardFields.IssueDate] = new ReadField(issued, line.Box(match.Index, issuedEnd - match.Index));
             fields[IdCardFields.ExpiryDate] = new ReadField(expiry, line.Box(expiryStart, match.Index + match.Length - expiryStart));
             validityLine = line.Index;
+            column = line.Box(match.Index, 1).Left;
             break;
         }
 
@@ -228,7 +228,7 @@ internal static partial class CardReader
             authorityLine = validityLine - 1;
         }
 
-        if (authorityLine is { } a && lines[a].Value(AuthorityLabel, IsCjk) is { } authority && authority.Words.Length >= 2)
+        if (authorityLine is { } a && lines[a].Value(AuthorityLabel, IsCjk, column) is { } authority && authority.Words.Length >= 2)
         {
             fields[IdCardFields.IssuingAuthority] = authority;
         }
@@ -271,13 +271,15 @@ internal static partial class CardReader
     private sealed class TextLine
     {
         private readonly List<CardBox> _boxes;
+        private readonly List<CardBox> _words;
         private readonly List<bool> _marked;
 
-        private TextLine(int index, string text, List<CardBox> boxes, List<bool> marked, double characterHeight)
+        private TextLine(int index, string text, List<CardBox> boxes, List<CardBox> words, List<bool> marked, double characterHeight)
         {
             Index = index;
             Text = text;
             _boxes = boxes;
+            _words = words;
             _marked = marked;
             CharacterHeight = characterHeight;
         }
@@ -296,17 +298,26 @@ internal static partial class CardReader
             {
                 var text = new StringBuilder();
                 var boxes = new List<CardBox>();
+                var wordBoxes = new List<CardBox>();
                 var marked = new List<bool>();
                 foreach (var word in group)
                 {
-                    var kept = Clean(word.Text);
-                    var hasMarks = kept.Length < word.Text.Length;
-                    for (var i = 0; i < kept.Length; i++)
+                    // Every character, dropped ones included, gets its share of the box, so that a quote mark
+                    // stuck to a value does not stretch the value's box.
+                    var all = word.Text.Normalize(NormalizationForm.FormKC);
+                    var hasMarks = all.Any(character => !IsKept(character));
+                    for (var i = 0; i < all.Length; i++)
                     {
-                        var left = word.Box.Left + (word.Box.Width * i / kept.Length);
-                        var right = word.Box.Left + (word.Box.Width * (i + 1) / kept.Length);
-                        text.Append(kept[i]);
+                        if (!IsKept(all[i]))
+                        {
+                            continue;
+                        }
+
+                        var left = word.Box.Left + (word.Box.Width * i / all.Length);
+                        var right = word.Box.Left + (word.Box.Width * (i + 1) / all.Length);
+                        text.Append(all[i]);
                         boxes.Add(new CardBox(left, word.Box.Top, Math.Max(right - left, 1), word.Box.Height));
+                        wordBoxes.Add(word.Box);
                         marked.Add(hasMarks);
                     }
                 }
@@ -314,7 +325,7 @@ internal static partial class CardReader
                 if (text.Length > 0)
                 {
                     var heights = group.Select(word => word.Box.Height).Order().ToList();
-                    lines.Add(new TextLine(lines.Count, text.ToString(), boxes, marked, Math.Max(heights[heights.Count / 2], 1)));
+                    lines.Add(new TextLine(lines.Count, text.ToString(), boxes, wordBoxes, marked, Math.Max(heights[heights.Count / 2], 1)));
                 }
             }
 
@@ -356,14 +367,14 @@ internal static partial class CardReader
             return 0;
         }
 
-        /// <summary>The value after the label (or from the line's start when the label is not there).</summary>
+        /// <summary>
+        /// The value after the label (or from the line's start when the label is not there). With the
+        /// <paramref name="column"/> values start at, what lies left of it is label, however it was read.
+        /// </summary>
         public ReadField? Value(string label, Func<char, bool> keep, int? column = null)
         {
             var start = LabelLength(label);
-
-            // OCR reads the empty stretch between a label and its value as a quote mark, often with an invented
-            // character stuck to it ("”和"): such a word that starts clearly left of where values start is dropped.
-            while (column is { } left && start < Text.Length && _marked[start] && _boxes[start].Left < left - (CharacterHeight / 2))
+            while (column is { } left && start < Text.Length && IsLeftOfValue(start, left))
             {
                 start++;
             }
@@ -371,8 +382,33 @@ internal static partial class CardReader
             return Run(start, keep);
         }
 
-        /// <summary>Where the value after the label starts, in pixels; null when the line has no value.</summary>
-        public int? ValueLeft(string label, Func<char, bool> keep) => Run(LabelLength(label), keep)?.Location.Left;
+        // A word ending well before the column is a label's, perhaps misread. OCR also reads the empty stretch
+        // between a label and its value as a quote mark, often with an invented character stuck to it ("”和"): such
+        // a word that starts clearly left of the column goes too, when the next word starts at the column (the
+        // quote mark is as often glued to the value's real first characters, "”测试", and then nothing starts
+        // there). Whole words, because a word's box is only shared out evenly among its characters, which is too
+        // rough to cut a word at the column.
+        private bool IsLeftOfValue(int index, int column)
+        {
+            var word = _words[index];
+            if (word.Right < column - (CharacterHeight / 4))
+            {
+                return true;
+            }
+
+            if (!_marked[index] || word.Left >= column - (CharacterHeight / 2))
+            {
+                return false;
+            }
+
+            var next = index;
+            while (next < Text.Length && _words[next] == word)
+            {
+                next++;
+            }
+
+            return next < Text.Length && _words[next].Left <= column + (CharacterHeight / 2);
+        }
 
         /// <summary>
         /// The kept characters from <paramref name="start"/>, skipping leading ones that <paramref name="keep"/>
@@ -411,21 +447,10 @@ internal static partial class CardReader
             return box;
         }
 
-        // Full-width forms to ASCII, then only what a card's fields are made of; punctuation OCR invents between a
-        // label and its value (", “ 。) goes.
-        private static string Clean(string text)
-        {
-            var kept = new StringBuilder(text.Length);
-            foreach (var character in text.Normalize(NormalizationForm.FormKC))
-            {
-                if (IsCjk(character) || char.IsAsciiLetterOrDigit(character) || character is '.' or '-')
-                {
-                    kept.Append(character);
-                }
-            }
-
-            return kept.ToString();
-        }
+        // Only what a card's fields are made of (after full-width forms become ASCII); punctuation OCR invents
+        // between a label and its value (" “ 。) goes.
+        private static bool IsKept(char character) =>
+            IsCjk(character) || char.IsAsciiLetterOrDigit(character) || character is '.' or '-';
 
         // A two-character label with one character misread must not swallow a value that happens to follow.
         private static bool IsValueStart(char character) => character is '男' or '女' || char.IsAsciiDigit(character);

@@ -37,8 +37,9 @@ public static class CardRenders
         return text.All(character => character == ' ' || GlyphAtlas.Instance.Find(character) is not null);
     }
 
+    // A noisy picture hardly compresses, and the smallest-size setting spends seconds finding that out.
     private static byte[] Encode(Canvas card, CardDegradation? degradation) =>
-        PngEncoder.Encode(degradation is null ? card : degradation.Apply(card), []);
+        degradation is null ? PngEncoder.Encode(card, []) : PngEncoder.Encode(degradation.Apply(card), [], System.IO.Compression.CompressionLevel.Fastest);
 
     private static Canvas DrawFront(SyntheticPerson person)
     {
