@@ -163,7 +163,7 @@ internal static partial class CardReader
         }
     }
 
-    /// <summary>The address line's value and the lines under it that start where it starts, up to the number.</summary>
+    /// <summary>The address line's value and the lines under it that start in the values' column, up to the number.</summary>
     private static ReadField? ReadAddress(IReadOnlyList<TextLine> lines, int first, int end, int? column)
     {
         var start = lines[first].Value(IdCardFields.Address, IsAddressCharacter, column);
@@ -180,7 +180,7 @@ internal static partial class CardReader
             var line = lines[i];
             var continuation = line.Value(string.Empty, IsAddressCharacter, column);
             if (continuation is null
-                || Math.Abs(continuation.Location.Left - start.Location.Left) > 1.5 * height
+                || Math.Abs(continuation.Location.Left - (column ?? start.Location.Left)) > 1.5 * height
                 || continuation.Location.Top - box.Bottom > 1.5 * height)
             {
                 break;

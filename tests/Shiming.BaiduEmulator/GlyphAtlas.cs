@@ -6,18 +6,19 @@ namespace Shiming.BaiduEmulator;
 internal sealed record Glyph(char Character, int Advance, int Column, int Row);
 
 /// <summary>
-/// The characters the card renders draw, pre-rendered at 48 px per em from WenQuanYi Micro Hei by
-/// <c>Glyphs/make-glyphs.sh</c>, larger than any size a card uses so that drawing is always a downscale. A committed atlas keeps the renders free of any font or image package at test
+/// The characters the card renders draw, pre-rendered at 32 px per em from WenQuanYi Micro Hei by
+/// <c>Glyphs/make-glyphs.sh</c>: the size of a card's values, which are drawn pixel for pixel with the font's
+/// hinting intact (a downscaled glyph loses thin strokes, and OCR then misreads 杰 as 术); labels are scaled down. A committed atlas keeps the renders free of any font or image package at test
 /// time, and the same on every machine, so a recognition result measured once is the one every run sees.
 /// </summary>
 internal sealed class GlyphAtlas
 {
-    public const int CellWidth = 56;
-    public const int CellHeight = 64;
+    public const int CellWidth = 38;
+    public const int CellHeight = 44;
     public const int Columns = 16;
 
-    /// <summary>Pixels per em the glyphs were drawn at; the cards draw them smaller.</summary>
-    public const int EmSize = 48;
+    /// <summary>Pixels per em the glyphs were drawn at: the size of a card's values, so those are drawn pixel for pixel.</summary>
+    public const int EmSize = 32;
 
     private static readonly Lazy<GlyphAtlas> Shared = new(Load);
 

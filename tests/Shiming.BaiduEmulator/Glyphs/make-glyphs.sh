@@ -7,9 +7,9 @@ cd "$(dirname "$0")"
 
 convert=/usr/bin/convert
 font=/usr/share/fonts/truetype/wqy/wqy-microhei.ttc
-size=48 # pixels per em: drawn smaller on the cards, so that every size they use is a clean downscale
-cell_width=56
-cell_height=64
+size=32 # pixels per em: the cards' values are drawn at exactly this size, hinted and crisp; labels are scaled down
+cell_width=38
+cell_height=44
 columns=16
 
 if ! "$convert" -version 2>/dev/null | grep -q ImageMagick; then
