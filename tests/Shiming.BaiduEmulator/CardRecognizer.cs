@@ -12,7 +12,7 @@ internal static class CardRecognizer
             ImageFormat.Jpeg => ".jpg",
             _ => ".bmp",
         };
-        var words = await TesseractOcr.ReadAsync(options.TesseractPath, image, extension, options.RecognitionTimeout, [], cancellationToken);
+        var words = await TesseractOcr.ReadAsync(options.TesseractPath, image, extension, options.RecognitionTimeout, cancellationToken);
         return CardReader.Read(words);
     }
 }

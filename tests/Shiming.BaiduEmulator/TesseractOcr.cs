@@ -35,16 +35,15 @@ internal static class TesseractOcr
         Probes.GetOrAdd(path, p => new Lazy<Task<RecognitionAvailability>>(() => ProbeOnceAsync(p))).Value;
 
     /// <summary>
-    /// Reads the image's words. <paramref name="extraArguments"/> go before the output format (for example
-    /// <c>-c tessedit_char_whitelist=…</c>). Throws <see cref="TimeoutException"/> when Tesseract overruns
-    /// <paramref name="timeout"/> (the process is killed) and <see cref="InvalidOperationException"/> when it fails.
+    /// Reads the image's words as one block of text (page segmentation mode 6, which keeps each label on the line of
+    /// its value). Throws <see cref="TimeoutException"/> when Tesseract overruns <paramref name="timeout"/> (the
+    /// process is killed) and <see cref="InvalidOperationException"/> when it fails.
     /// </summary>
     public static async Task<IReadOnlyList<OcrWord>> ReadAsync(
         string path,
         ReadOnlyMemory<byte> image,
         string extension,
         TimeSpan timeout,
-        IReadOnlyList<string> extraArguments,
         CancellationToken cancellationToken)
     {
         await Slots.WaitAsync(cancellationToken);
@@ -63,7 +62,7 @@ internal static class TesseractOcr
                 await stream.WriteAsync(image, cancellationToken);
             }
 
-            string[] arguments = [file, "stdout", "-l", Language, "--psm", "6", .. extraArguments, "tsv"];
+            string[] arguments = [file, "stdout", "-l", Language, "--psm", "6", "tsv"];
             var (exitCode, output) = await RunAsync(path, arguments, timeout, cancellationToken);
             if (exitCode != 0)
             {
