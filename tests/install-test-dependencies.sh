@@ -10,6 +10,9 @@ packages=()
 # so that the page's Chinese renders in its screenshots.
 packages+=(chromium fonts-wqy-microhei)
 
+# The Baidu emulator's recognition tests: Tesseract with its simplified Chinese model.
+packages+=(tesseract-ocr tesseract-ocr-chi-sim)
+
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -13,11 +13,12 @@ public sealed class BaiduEmulatorHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly EmulatorState _state;
 
-    private BaiduEmulatorHost(WebApplication app, EmulatorState state, Uri baseAddress)
+    private BaiduEmulatorHost(WebApplication app, EmulatorState state, Uri baseAddress, RecognitionAvailability recognition)
     {
         _app = app;
         _state = state;
         BaseAddress = baseAddress;
+        Recognition = recognition;
     }
 
     /// <summary>The address to send requests to, such as <c>http://127.0.0.1:49152/</c>.</summary>
@@ -25,6 +26,12 @@ public sealed class BaiduEmulatorHost : IAsyncDisposable
 
     /// <summary>The live options: changes take effect on the next request.</summary>
     public EmulatorOptions Options => _state.Options;
+
+    /// <summary>
+    /// Whether the configured Tesseract was found with <c>chi_sim</c> at start, whatever
+    /// <see cref="EmulatorOptions.Recognition"/> says: images without ground truth are read only when both allow it.
+    /// </summary>
+    public RecognitionAvailability Recognition { get; }
 
     /// <summary>The OCR calls received so far, in arrival order (a snapshot).</summary>
     public IReadOnlyList<EmulatorCall> Calls => _state.Calls.Snapshot();
@@ -60,9 +67,14 @@ public sealed class BaiduEmulatorHost : IAsyncDisposable
             throw;
         }
 
+        var recognition = await TesseractOcr.ProbeAsync(state.Options.TesseractPath);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new BaiduEmulatorHost(app, state, new Uri(address.EndsWith('/') ? address : address + "/"));
+        return new BaiduEmulatorHost(app, state, new Uri(address.EndsWith('/') ? address : address + "/"), recognition);
     }
+
+    /// <summary>Whether Tesseract runs at <paramref name="tesseractPath"/> (a name on <c>PATH</c> or a path) and has the <c>chi_sim</c> model.</summary>
+    public static Task<RecognitionAvailability> ProbeRecognitionAsync(string tesseractPath = "tesseract") =>
+        TesseractOcr.ProbeAsync(tesseractPath);
 
     /// <summary>Forgets the calls received so far.</summary>
     public void ClearCalls() => _state.Calls.Clear();

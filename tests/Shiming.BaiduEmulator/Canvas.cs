@@ -93,7 +93,23 @@ internal sealed class Canvas
         }
     }
 
-    private void Set(int x, int y, Rgb color)
+    /// <summary>Mixes <paramref name="color"/> into the pixel by <paramref name="coverage"/> (0 none … 255 all), for anti-aliased glyphs.</summary>
+    public void Blend(int x, int y, Rgb color, byte coverage)
+    {
+        if (coverage == 0 || x < 0 || y < 0 || x >= Width || y >= Height)
+        {
+            return;
+        }
+
+        var offset = ((y * Width) + x) * 3;
+        Pixels[offset] = Mix(Pixels[offset], color.R, coverage);
+        Pixels[offset + 1] = Mix(Pixels[offset + 1], color.G, coverage);
+        Pixels[offset + 2] = Mix(Pixels[offset + 2], color.B, coverage);
+    }
+
+    private static byte Mix(byte under, byte over, byte coverage) => (byte)(((under * (255 - coverage)) + (over * coverage) + 127) / 255);
+
+    public void Set(int x, int y, Rgb color)
     {
         var offset = ((y * Width) + x) * 3;
         Pixels[offset] = color.R;

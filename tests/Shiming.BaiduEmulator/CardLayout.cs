@@ -23,7 +23,7 @@ internal static class CardLayout
     private const int DigitAdvance = 21;
     private const int LineHeight = 34;
     private const int LineGap = 10;
-    private const int AddressCharactersPerLine = 12;
+    public const int AddressCharactersPerLine = 12;
 
     private const int ValueLeft = 170;
 

@@ -40,6 +40,18 @@ public sealed class EmulatorOptions
     /// <summary>Writes <c>log_id</c> as a JSON string instead of a number, as some of Baidu's documentation does, to exercise parsers.</summary>
     public bool LogIdAsString { get; set; }
 
+    /// <summary>
+    /// Whether an image without embedded ground truth is read with Tesseract (when it is installed with the
+    /// <c>chi_sim</c> model) or answered as a non-card without looking. Embedded ground truth always wins.
+    /// </summary>
+    public RecognitionMode Recognition { get; set; } = RecognitionMode.Auto;
+
+    /// <summary>The Tesseract program: a name looked up on <c>PATH</c>, or a path.</summary>
+    public string TesseractPath { get; set; } = "tesseract";
+
+    /// <summary>Longest one Tesseract run may take before it is killed and the call answered with error 282000.</summary>
+    public TimeSpan RecognitionTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     internal void Validate()
     {
         if (string.IsNullOrEmpty(ApiKey))
@@ -71,6 +83,16 @@ public sealed class EmulatorOptions
         {
             throw new ArgumentOutOfRangeException(nameof(MinImageSide), MinImageSide, "Emulator:MinImageSide must be at least 1 and no more than Emulator:MaxImageSide.");
         }
+
+        if (string.IsNullOrEmpty(TesseractPath))
+        {
+            throw new ArgumentException("Emulator:TesseractPath must not be empty.");
+        }
+
+        if (RecognitionTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RecognitionTimeout), RecognitionTimeout, "Emulator:RecognitionTimeout must be positive.");
+        }
     }
 }
 
@@ -82,4 +104,14 @@ public enum NonCardAnswer
 
     /// <summary>Error 216633 <c>recognize idcard error</c>.</summary>
     Error216633,
+}
+
+/// <summary>Whether the emulator reads images that carry no ground truth.</summary>
+public enum RecognitionMode
+{
+    /// <summary>With Tesseract when it is installed with <c>chi_sim</c>; as a non-card otherwise.</summary>
+    Auto,
+
+    /// <summary>Always as a non-card, as the emulator did before it could read: tests that pin that behaviour use it.</summary>
+    Off,
 }

@@ -22,12 +22,12 @@ internal static class IdCardEndpoint
         var form = await ReadFormAsync(context, state.Options);
         var side = Parameter(form, "id_card_side");
 
-        var answer = Answer(state, context.Request.Query["access_token"].ToString(), form, arrivedAt);
+        var answer = await AnswerAsync(state, context.Request.Query["access_token"].ToString(), form, arrivedAt, context.RequestAborted);
         state.Calls.Add(sequence, new EmulatorCall(arrivedAt, Name, side, answer.ErrorCode, answer.ImageStatus));
         await BaiduResponse.WriteAsync(context, StatusCodes.Status200OK, answer.Body);
     }
 
-    private static OcrAnswer Answer(EmulatorState state, string accessToken, IFormCollection form, DateTimeOffset now)
+    private static async Task<OcrAnswer> AnswerAsync(EmulatorState state, string accessToken, IFormCollection form, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var options = state.Options;
         if (accessToken.Length == 0)
@@ -95,7 +95,7 @@ internal static class IdCardEndpoint
 
         if (image.GroundTruthJson is null)
         {
-            return NotACard(state);
+            return await RecognizeAsync(state, bytes.AsMemory(0, byteCount), image.Format, declaredSide, form, cancellationToken);
         }
 
         CardGroundTruth truth;
@@ -109,19 +109,59 @@ internal static class IdCardEndpoint
             return Failure(state, 282000, "internal error");
         }
 
-        return truth.ImageStatus == NonIdCard ? NotACard(state) : Recognised(state, truth, declaredSide, form);
+        if (truth.ImageStatus == NonIdCard)
+        {
+            return NotACard(state);
+        }
+
+        var fields = truth.Fields.Select(field => new AnsweredField(field.Key, field.Value, CardLayout.FieldBox(field.Key, field.Value) ?? default)).ToList();
+        return Recognised(state, truth.Side, fields, declaredSide, form, truth.ImageStatus, truth.RiskType);
     }
 
-    private static OcrAnswer Recognised(EmulatorState state, CardGroundTruth truth, string declaredSide, IFormCollection form)
+    /// <summary>An image without ground truth: read by Tesseract when recognition is on and available, else a non-card.</summary>
+    private static async Task<OcrAnswer> RecognizeAsync(
+        EmulatorState state, ReadOnlyMemory<byte> image, ImageFormat format, string declaredSide, IFormCollection form, CancellationToken cancellationToken)
+    {
+        var options = state.Options;
+        if (options.Recognition == RecognitionMode.Off || !(await TesseractOcr.ProbeAsync(options.TesseractPath)).IsAvailable)
+        {
+            return NotACard(state);
+        }
+
+        ReadCard? card;
+        try
+        {
+            card = await CardRecognizer.RecognizeAsync(options, image, format, cancellationToken);
+        }
+        catch (Exception exception) when (exception is TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+        {
+            // Baidu's catch-all for its own faults, which callers retry: the engine failed, not the image.
+            return Failure(state, 282000, "internal error");
+        }
+
+        if (card is null)
+        {
+            return NotACard(state);
+        }
+
+        // Every key of the side, as Baidu answers: a field that was not found has empty words and an empty box.
+        var keys = card.Side == IdCardFields.Front ? IdCardFields.FrontKeys : IdCardFields.BackKeys;
+        var fields = keys
+            .Select(key => card.Fields.TryGetValue(key, out var read) ? new AnsweredField(key, read.Words, read.Location) : new AnsweredField(key, string.Empty, default))
+            .ToList();
+        return Recognised(state, card.Side, fields, declaredSide, form, null, null);
+    }
+
+    private static OcrAnswer Recognised(
+        EmulatorState state, string side, IReadOnlyList<AnsweredField> fields, string declaredSide, IFormCollection form, string? imageStatusOverride, string? riskType)
     {
         // Baidu detects the side itself: a wrong declaration still reads the card, and says so.
-        var imageStatus = truth.Side != declaredSide ? "reversed_side" : truth.ImageStatus ?? "normal";
-        int? numberType = truth.Side == IdCardFields.Front ? IdCardNumberType(truth.Fields) : null;
+        var imageStatus = side != declaredSide ? "reversed_side" : imageStatusOverride ?? "normal";
+        int? numberType = side == IdCardFields.Front ? IdCardNumberType(fields.ToDictionary(field => field.Field, field => field.Words)) : null;
 
         var words = new JsonObject();
-        foreach (var (field, text) in truth.Fields)
+        foreach (var (field, text, box) in fields)
         {
-            var box = CardLayout.FieldBox(field, text) ?? default;
             words[field] = new JsonObject
             {
                 // An invalid number is not returned: its words are empty.
@@ -140,7 +180,7 @@ internal static class IdCardEndpoint
         {
             ["log_id"] = BaiduResponse.LogId(state),
             ["words_result"] = words,
-            ["words_result_num"] = truth.Fields.Count,
+            ["words_result_num"] = fields.Count,
             ["image_status"] = imageStatus,
         };
 
@@ -151,7 +191,7 @@ internal static class IdCardEndpoint
 
         if (IsTrue(form, "detect_risk"))
         {
-            var risk = truth.RiskType ?? "normal";
+            var risk = riskType ?? "normal";
 
             // Screenshots are folded into "screen" unless the caller asked to tell them apart.
             body["risk_type"] = risk == "screenshot" && !IsTrue(form, "detect_screenshot") ? "screen" : risk;
@@ -252,4 +292,6 @@ internal static class IdCardEndpoint
         string.Equals(Parameter(form, name), "true", StringComparison.OrdinalIgnoreCase);
 
     private sealed record OcrAnswer(JsonObject Body, int? ErrorCode, string? ImageStatus);
+
+    private sealed record AnsweredField(string Field, string Words, CardBox Box);
 }

@@ -9,7 +9,7 @@ internal static class PngEncoder
 {
     private static readonly byte[] Signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
-    public static byte[] Encode(Canvas canvas, IEnumerable<KeyValuePair<string, string>> texts)
+    public static byte[] Encode(Canvas canvas, IEnumerable<KeyValuePair<string, string>> texts, CompressionLevel level = CompressionLevel.SmallestSize)
     {
         using var output = new MemoryStream();
         output.Write(Signature);
@@ -29,7 +29,7 @@ internal static class PngEncoder
             WriteChunk(output, "tEXt", TextChunk(keyword, text));
         }
 
-        WriteChunk(output, "IDAT", Compress(canvas));
+        WriteChunk(output, "IDAT", Compress(canvas, level));
         WriteChunk(output, "IEND", []);
         return output.ToArray();
     }
@@ -43,10 +43,10 @@ internal static class PngEncoder
         return data;
     }
 
-    private static byte[] Compress(Canvas canvas)
+    private static byte[] Compress(Canvas canvas, CompressionLevel level)
     {
         using var compressed = new MemoryStream();
-        using (var zlib = new ZLibStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
+        using (var zlib = new ZLibStream(compressed, level, leaveOpen: true))
         {
             var rowBytes = canvas.Width * 3;
             for (var y = 0; y < canvas.Height; y++)

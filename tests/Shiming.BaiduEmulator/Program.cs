@@ -20,6 +20,16 @@ internal static class Program
             return CardCommand.Run(args[1..], Console.Out, Console.Error);
         }
 
+        if (args.Length > 0 && args[0] == RenderCommand.Name)
+        {
+            return RenderCommand.Run(args[1..], Console.Out, Console.Error);
+        }
+
+        if (args.Length > 0 && args[0] == MeasureCommand.Name)
+        {
+            return await MeasureCommand.RunAsync(args[1..], Console.Out, Console.Error);
+        }
+
         var builder = WebApplication.CreateSlimBuilder(args);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
@@ -41,13 +51,28 @@ internal static class Program
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
         app.Logger.LogInformation(
-            "Baidu OCR emulator listening on {Urls} (API key {ApiKey}, secret key {SecretKey}, {QpsLimit} QPS)",
+            "Baidu OCR emulator listening on {Urls} (API key {ApiKey}, secret key {SecretKey}, {QpsLimit} QPS); {Recognition}",
             string.Join(", ", addresses),
             options.ApiKey,
             options.SecretKey,
-            options.QpsLimit);
+            options.QpsLimit,
+            await DescribeRecognitionAsync(options));
 
         await app.WaitForShutdownAsync();
         return 0;
+    }
+
+    /// <summary>The start-up line's word on images without ground truth: read, or why not and how to change that.</summary>
+    private static async Task<string> DescribeRecognitionAsync(EmulatorOptions options)
+    {
+        if (options.Recognition == RecognitionMode.Off)
+        {
+            return "images without ground truth are answered as non-cards (Emulator:Recognition is Off)";
+        }
+
+        var availability = await TesseractOcr.ProbeAsync(options.TesseractPath);
+        return availability.IsAvailable
+            ? $"images without ground truth are read by {availability.Description}"
+            : $"images without ground truth are answered as non-cards: {availability.Description}";
     }
 }

@@ -6,11 +6,11 @@ namespace Shiming.BaiduEmulator;
 /// </summary>
 public static class SyntheticCardImages
 {
-    private static readonly Rgb Outside = new(255, 255, 255);
+    internal static readonly Rgb Outside = new(255, 255, 255);
     private static readonly Rgb CardBackground = new(234, 241, 243);
     private static readonly Rgb Border = new(112, 134, 152);
-    private static readonly Rgb Label = new(84, 126, 170);
-    private static readonly Rgb Text = new(34, 34, 38);
+    internal static readonly Rgb Label = new(84, 126, 170);
+    internal static readonly Rgb Text = new(34, 34, 38);
     private static readonly Rgb PhotoBackground = new(208, 214, 220);
     private static readonly Rgb Silhouette = new(120, 128, 138);
     private static readonly Rgb EmblemRed = new(200, 36, 40);
@@ -61,17 +61,7 @@ public static class SyntheticCardImages
 
     private static Canvas DrawCard(CardGroundTruth groundTruth)
     {
-        var canvas = new Canvas(CardLayout.Width, CardLayout.Height, CardBackground);
-        canvas.StrokeRectangle(new CardBox(0, 0, CardLayout.Width, CardLayout.Height), CardLayout.BorderWidth, Border);
-        if (groundTruth.Side == IdCardFields.Back)
-        {
-            DrawBack(canvas);
-        }
-        else
-        {
-            DrawFront(canvas);
-        }
-
+        var canvas = DrawFace(groundTruth.Side, labelsAsBars: true);
         foreach (var (field, words) in groundTruth.Fields)
         {
             if (field == IdCardFields.Address)
@@ -91,11 +81,31 @@ public static class SyntheticCardImages
         return canvas;
     }
 
-    private static void DrawFront(Canvas canvas)
+    /// <summary>A side without its values: background, border, photo or emblem, and the labels as bars when asked.</summary>
+    internal static Canvas DrawFace(string side, bool labelsAsBars)
     {
-        foreach (var label in CardLayout.FrontLabels)
+        var canvas = new Canvas(CardLayout.Width, CardLayout.Height, CardBackground);
+        canvas.StrokeRectangle(new CardBox(0, 0, CardLayout.Width, CardLayout.Height), CardLayout.BorderWidth, Border);
+        if (side == IdCardFields.Back)
         {
-            canvas.FillRectangle(label, Label);
+            DrawBack(canvas, labelsAsBars);
+        }
+        else
+        {
+            DrawFront(canvas, labelsAsBars);
+        }
+
+        return canvas;
+    }
+
+    private static void DrawFront(Canvas canvas, bool labelsAsBars)
+    {
+        if (labelsAsBars)
+        {
+            foreach (var label in CardLayout.FrontLabels)
+            {
+                canvas.FillRectangle(label, Label);
+            }
         }
 
         var photo = CardLayout.Photo;
@@ -106,7 +116,7 @@ public static class SyntheticCardImages
         canvas.FillRectangle(centerX - 85, photo.Top + 175, 170, photo.Height - 177, Silhouette);
     }
 
-    private static void DrawBack(Canvas canvas)
+    private static void DrawBack(Canvas canvas, bool labelsAsBars)
     {
         var (x, y, radius) = CardLayout.Emblem;
         canvas.FillCircle(x, y, radius, EmblemRed);
@@ -117,11 +127,14 @@ public static class SyntheticCardImages
             canvas.FillRectangle(title, TitleRed);
         }
 
-        foreach (var label in CardLayout.BackLabels)
+        if (labelsAsBars)
         {
-            canvas.FillRectangle(label, Label);
-        }
+            foreach (var label in CardLayout.BackLabels)
+            {
+                canvas.FillRectangle(label, Label);
+            }
 
-        canvas.FillRectangle(CardLayout.ValidityDash, Text);
+            canvas.FillRectangle(CardLayout.ValidityDash, Text);
+        }
     }
 }

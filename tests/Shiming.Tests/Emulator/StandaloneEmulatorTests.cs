@@ -45,6 +45,42 @@ public sealed partial class StandaloneEmulatorTests
     }
 
     [TestMethod]
+    public async Task RenderCardsWritesSeededRendersWithoutGroundTruthAndATruthFile()
+    {
+        var directory = Directory.CreateTempSubdirectory("shiming-renders-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "set");
+
+            var (exitCode, output, error) = await RunToEndAsync("render-cards", "--count", "2", "--out", path, "--seed", "3", "--degraded");
+
+            Assert.AreEqual(0, exitCode, error);
+            Assert.AreEqual(path + Environment.NewLine, output);
+            CollectionAssert.AreEquivalent(
+                new[] { "card-0001-back.png", "card-0001-front.png", "card-0002-back.png", "card-0002-front.png", CardRenderSet.TruthFile },
+                Directory.GetFiles(path).Select(Path.GetFileName).ToArray());
+            var cards = CardRenderSet.Read(path);
+            var random = new Random(3);
+            foreach (var card in cards)
+            {
+                var person = SyntheticIdentities.CreatePerson(random);
+                var back = SyntheticIdentities.CreateBack(random, person);
+                CollectionAssert.AreEquivalent(CardGroundTruth.ForFront(person).Fields.ToDictionary(), card.Front.ToDictionary());
+                CollectionAssert.AreEquivalent(CardGroundTruth.ForBack(back).Fields.ToDictionary(), card.Back.ToDictionary());
+                Assert.IsNotNull(card.FrontDegradation);
+                var png = await File.ReadAllBytesAsync(Path.Combine(path, card.FrontFile), TestContext.CancellationToken);
+                Assert.IsFalse(PngFile.Texts(png).ContainsKey(CardGroundTruth.PngKeyword), "a render carries no ground truth");
+            }
+
+            Assert.HasCount(2, cards);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [TestMethod]
     public async Task TheStandaloneEmulatorLogsOneLineWithItsUrlAndServesTheConfiguredKey()
     {
         var person = SyntheticIdentities.CreatePerson(new Random(71));
@@ -59,6 +95,7 @@ public sealed partial class StandaloneEmulatorTests
             var url = ListeningUrl().Match(first);
             Assert.IsTrue(url.Success, first);
             Assert.Contains("standalone-key", first);
+            Assert.Contains("images without ground truth are read by tesseract", first);
 
             using var http = new HttpClient { BaseAddress = new Uri(url.Value) };
             using var token = await http.GetAsync("oauth/2.0/token?grant_type=client_credentials&client_id=standalone-key&client_secret=emulator-secret-key", TestContext.CancellationToken);
