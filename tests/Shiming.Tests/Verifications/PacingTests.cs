@@ -5,8 +5,13 @@ using Shiming.Tests.Infrastructure;
 
 namespace Shiming.Tests.Verifications;
 
-/// <summary>The budget as Baidu sees it: arrival times at the emulator, which refuses any call over its limit.</summary>
+/// <summary>
+/// The budget as Baidu sees it: arrival times at the emulator, which refuses any call over its limit.
+/// Run alone: arrival times are only as faithful as the machine is idle, and the browser and recognition
+/// tests would otherwise share its cores.
+/// </summary>
 [TestClass]
+[DoNotParallelize]
 public sealed class PacingTests
 {
     [TestMethod]
@@ -21,7 +26,7 @@ public sealed class PacingTests
                 s["Verifications:MaxLiveJobsPerAccount"] = "100";
 
                 // Room for a loaded test machine's scheduling jitter between a start and its arrival.
-                s["Baidu:PacingMargin"] = "0.1";
+                s["Baidu:PacingMargin"] = "0.2";
             },
             emulatorOptions: new EmulatorOptions { QpsLimit = qps });
 
