@@ -69,7 +69,9 @@ public sealed class PackageLayoutTests
     [TestMethod]
     public void Every_function_has_its_folder_with_a_function_json_and_every_folder_is_a_function()
     {
-        var folders = Directory.GetDirectories(s_package).Select(Path.GetFileName).ToList();
+        // Besides the functions, only the web page's static files: a folder without function.json, which the host skips.
+        var folders = Directory.GetDirectories(s_package).Select(Path.GetFileName).Where(f => f != "Web").ToList();
+        Assert.IsEmpty(Directory.GetFiles(Path.Combine(s_package, "Web"), "function.json", SearchOption.AllDirectories));
 
         CollectionAssert.AreEquivalent(ShimingFunctions.All.Select(f => f.Name).ToArray(), folders);
         foreach (var function in ShimingFunctions.All)
@@ -147,6 +149,9 @@ public sealed class PackageLayoutTests
         start.Environment["AzureWebJobsStorage__credential"] = "managedidentity";
         start.Environment["Baidu__ApiKey"] = "package-test-key";
         start.Environment["Baidu__SecretKey"] = "package-test-secret";
+        start.Environment["Encryption__CurrentKeyId"] = "k1";
+        start.Environment["Encryption__Keys__k1"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        start.Environment["Encryption__BlindIndexKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         start.Environment["PATH"] = "/usr/bin:/bin";
         start.Environment.Remove("DOTNET_ROOT");
         start.Environment.Remove("ASPNETCORE_URLS");
