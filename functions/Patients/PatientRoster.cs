@@ -19,12 +19,12 @@ public sealed class PatientRoster
     private readonly TableClient _table;
     private readonly FieldProtector _protector;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _creation = new(1, 1);
-    private volatile bool _created;
+    private readonly CreateOnce _creation;
 
     public PatientRoster(StorageAccount account, IOptions<PatientOptions> options, FieldProtector protector, TimeProvider time)
     {
         _table = account.GetTableClient(options.Value.Table);
+        _creation = new CreateOnce(_table.CreateIfNotExistsAsync);
         _protector = protector;
         _time = time;
     }
@@ -77,7 +77,7 @@ public sealed class PatientRoster
 
     private async Task<(IReadOnlyList<Patient> Patients, ETag? ETag)> ReadAsync(string accountKey, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync(cancellationToken);
+        await _creation.EnsureAsync(cancellationToken);
         var entity = await _table.GetEntityAsync(accountKey, RosterRowKey, cancellationToken);
         if (entity?.GetString("Patients") is not { } stored)
         {
@@ -89,30 +89,14 @@ public sealed class PatientRoster
     }
 
     /// <summary>Writes the whole roster if nobody changed it since it was read; false when somebody did.</summary>
-    private async Task<bool> TryWriteAsync(string accountKey, IReadOnlyList<Patient> patients, ETag? etag, CancellationToken cancellationToken)
-    {
-        var entity = new TableEntity(accountKey, RosterRowKey)
-        {
-            ["Patients"] = JsonSerializer.Serialize(patients.Select(p => Encrypt(accountKey, p)).ToList(), Json),
-        };
-        try
-        {
-            if (etag is { } current)
+    private Task<bool> TryWriteAsync(string accountKey, IReadOnlyList<Patient> patients, ETag? etag, CancellationToken cancellationToken) =>
+        _table.TryWriteAsync(
+            new TableEntity(accountKey, RosterRowKey)
             {
-                await _table.UpdateEntityAsync(entity, current, TableUpdateMode.Replace, cancellationToken);
-            }
-            else
-            {
-                await _table.AddEntityAsync(entity, cancellationToken);
-            }
-
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412 or 404)
-        {
-            return false;
-        }
-    }
+                ["Patients"] = JsonSerializer.Serialize(patients.Select(p => Encrypt(accountKey, p)).ToList(), Json),
+            },
+            etag,
+            cancellationToken);
 
     private StoredPatient Encrypt(string accountKey, Patient p)
     {
@@ -131,28 +115,6 @@ public sealed class PatientRoster
     }
 
     private static string Purpose(string accountKey, string patientId, string field) => $"Patients/{field}/{accountKey}/{patientId}";
-
-    private async ValueTask EnsureCreatedAsync(CancellationToken cancellationToken)
-    {
-        if (_created)
-        {
-            return;
-        }
-
-        await _creation.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_created)
-            {
-                await _table.CreateIfNotExistsAsync(cancellationToken);
-                _created = true;
-            }
-        }
-        finally
-        {
-            _creation.Release();
-        }
-    }
 
     /// <summary>One roster entry as stored: every personal value encrypted.</summary>
     private sealed record StoredPatient(

@@ -95,6 +95,32 @@ public sealed partial class TableClient
         return await SendForETagAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Writes <paramref name="entity"/> if the stored row is still the one read: inserts it when <paramref name="etag"/>
+    /// is null (nothing was read), replaces it otherwise. False when another writer got there first (409, 412, or
+    /// 404 when the row was deleted meanwhile), so the caller reads again and retries.
+    /// </summary>
+    public async Task<bool> TryWriteAsync(TableEntity entity, ETag? etag, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            if (etag is { } current)
+            {
+                await UpdateEntityAsync(entity, current, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412 or 404)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Reads one entity; null when it does not exist.</summary>
     public async Task<TableEntity?> GetEntityAsync(string partitionKey, string rowKey, CancellationToken cancellationToken = default)
     {

@@ -22,13 +22,13 @@ public sealed class BudgetLedger
     private readonly TableClient _table;
     private readonly IOptionsMonitor<BaiduOptions> _baidu;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _creation = new(1, 1);
-    private volatile bool _created;
+    private readonly CreateOnce _creation;
     private (DateTimeOffset ReadAt, BudgetPause? Pause)? _cachedPause;
 
     public BudgetLedger(StorageAccount account, IOptions<VerificationOptions> options, IOptionsMonitor<BaiduOptions> baidu, TimeProvider time)
     {
         _table = account.GetTableClient(options.Value.StateTable);
+        _creation = new CreateOnce(_table.CreateIfNotExistsAsync);
         _baidu = baidu;
         _time = time;
     }
@@ -42,7 +42,7 @@ public sealed class BudgetLedger
     /// <summary>Reserves <paramref name="count"/> consecutive start times, the first no earlier than now.</summary>
     public async Task<IReadOnlyList<DateTimeOffset>> ReserveAsync(int count, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync(cancellationToken);
+        await _creation.EnsureAsync(cancellationToken);
         while (true)
         {
             var (nextStart, pause, etag) = await ReadAsync(cancellationToken);
@@ -79,7 +79,7 @@ public sealed class BudgetLedger
             return cached.Pause is { } p && p.Until > now ? p : null;
         }
 
-        await EnsureCreatedAsync(cancellationToken);
+        await _creation.EnsureAsync(cancellationToken);
         var (_, pause, _) = await ReadAsync(cancellationToken);
         _cachedPause = (now, pause);
         return pause is not null && pause.Until > now ? pause : null;
@@ -87,7 +87,7 @@ public sealed class BudgetLedger
 
     private async Task UpdateAsync(Func<DateTimeOffset, BudgetPause?, DateTimeOffset, (DateTimeOffset Next, BudgetPause? Pause)> change, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync(cancellationToken);
+        await _creation.EnsureAsync(cancellationToken);
         while (true)
         {
             var (nextStart, pause, etag) = await ReadAsync(cancellationToken);
@@ -123,44 +123,6 @@ public sealed class BudgetLedger
             entity["PauseReason"] = pause.Reason;
         }
 
-        try
-        {
-            if (etag is { } current)
-            {
-                await _table.UpdateEntityAsync(entity, current, TableUpdateMode.Replace, cancellationToken);
-            }
-            else
-            {
-                await _table.AddEntityAsync(entity, cancellationToken);
-            }
-
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412 or 404)
-        {
-            return false; // another drain reserved meanwhile: read again
-        }
-    }
-
-    private async ValueTask EnsureCreatedAsync(CancellationToken cancellationToken)
-    {
-        if (_created)
-        {
-            return;
-        }
-
-        await _creation.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_created)
-            {
-                await _table.CreateIfNotExistsAsync(cancellationToken);
-                _created = true;
-            }
-        }
-        finally
-        {
-            _creation.Release();
-        }
+        return await _table.TryWriteAsync(entity, etag, cancellationToken); // false: another drain wrote meanwhile, read again
     }
 }

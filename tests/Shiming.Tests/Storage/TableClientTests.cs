@@ -267,6 +267,22 @@ public sealed class TableClientTests
     }
 
     [TestMethod]
+    public async Task TryWriteInsertsOnlyWhatIsNotThereAndReplacesOnlyWhatWasRead()
+    {
+        var table = await NewTableAsync();
+
+        Assert.IsTrue(await table.TryWriteAsync(new TableEntity("p", "r") { ["V"] = 1 }, etag: null, Ct));
+        Assert.IsFalse(await table.TryWriteAsync(new TableEntity("p", "r") { ["V"] = 2 }, etag: null, Ct), "an insert over an existing row");
+        var read = (await table.GetEntityAsync("p", "r", Ct))!;
+        Assert.IsTrue(await table.TryWriteAsync(new TableEntity("p", "r") { ["V"] = 3 }, read.ETag, Ct));
+        Assert.IsFalse(await table.TryWriteAsync(new TableEntity("p", "r") { ["V"] = 4 }, read.ETag, Ct), "a replace with a stale ETag");
+        await table.DeleteEntityAsync("p", "r", cancellationToken: Ct);
+        Assert.IsFalse(await table.TryWriteAsync(new TableEntity("p", "r") { ["V"] = 5 }, read.ETag, Ct), "a replace of a deleted row");
+
+        Assert.IsNull(await table.GetEntityAsync("p", "r", Ct));
+    }
+
+    [TestMethod]
     public async Task DeleteWithAStaleETagFailsWith412AndKeepsTheEntity()
     {
         var table = await NewTableAsync();
