@@ -32,9 +32,6 @@ public sealed class VerificationDrain(
     private static readonly TimeSpan BeijingOffset = TimeSpan.FromHours(8);
 
     private int _waiting;
-    private int _taken;
-    private int _finished;
-    private int _returned;
 
     private int BatchSize => Math.Clamp((int)Math.Ceiling(LookAhead.TotalSeconds * baiduOptions.CurrentValue.QpsLimit), 1, 32);
 
@@ -47,6 +44,7 @@ public sealed class VerificationDrain(
 
         var deadline = time.GetUtcNow() + options.Value.DrainDuration;
         var running = new List<Task<JobOutcome>>();
+        var outcomes = new List<JobOutcome>();
         while (time.GetUtcNow() < deadline && !cancellationToken.IsCancellationRequested)
         {
             // Back-pressure: take more only when the jobs already taken have started their calls.
@@ -68,25 +66,17 @@ public sealed class VerificationDrain(
                 running.Add(ProcessAsync(message, cancellationToken));
             }
 
-            running.RemoveAll(t => t.IsCompletedSuccessfully && Count(t.Result));
+            // Jobs done with leave the list, so a long run holds only the ones in flight.
+            var done = running.Where(task => task.IsCompletedSuccessfully).ToList();
+            outcomes.AddRange(done.Select(task => task.Result));
+            running.RemoveAll(done.Contains);
         }
 
-        var outcomes = await Task.WhenAll(running);
-        foreach (var outcome in outcomes)
-        {
-            Count(outcome);
-        }
-
-        Log.Drained(logger, _taken, _finished, _returned);
-        return new TimerFunctionResult([$"Took {_taken} jobs: {_finished} finished, {_returned} returned to the queue."]);
-    }
-
-    private bool Count(JobOutcome outcome)
-    {
-        _taken++;
-        _finished += outcome == JobOutcome.Finished ? 1 : 0;
-        _returned += outcome == JobOutcome.Returned ? 1 : 0;
-        return true;
+        outcomes.AddRange(await Task.WhenAll(running));
+        var finished = outcomes.Count(o => o == JobOutcome.Finished);
+        var returned = outcomes.Count(o => o == JobOutcome.Returned);
+        Log.Drained(logger, outcomes.Count, finished, returned);
+        return new TimerFunctionResult([$"Took {outcomes.Count} jobs: {finished} finished, {returned} returned to the queue."]);
     }
 
     private async Task<JobOutcome> ProcessAsync(QueueMessage message, CancellationToken cancellationToken)
@@ -124,8 +114,7 @@ public sealed class VerificationDrain(
         if (job is null || job.Status.IsTerminal())
         {
             // Purged, terminated, or finished by an earlier run that stopped before it could clean up.
-            await store.DeleteImageAsync(pointer.Id, cancellationToken);
-            await store.CompleteMessageAsync(message, cancellationToken);
+            await store.DiscardAsync(pointer, job, message, cancellationToken);
             return JobOutcome.Skipped;
         }
 
@@ -143,7 +132,7 @@ public sealed class VerificationDrain(
         }
 
         started();
-        var running = await store.TryUpdateAsync(job with { Status = RuntimeStatus.Running, Attempts = job.Attempts + 1 }, cancellationToken);
+        var running = await store.StartAsync(job, cancellationToken);
         if (running is null)
         {
             return JobOutcome.Skipped; // terminated or purged meanwhile: the next take sees its new state
@@ -210,9 +199,7 @@ public sealed class VerificationDrain(
 
     private async Task<JobOutcome> ReturnAsync(VerificationJob job, QueueMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
-        await store.TryUpdateAsync(job with { Status = RuntimeStatus.Pending }, cancellationToken);
-        var maxVisibility = TimeSpan.FromDays(7);
-        await store.ReleaseMessageAsync(message, delay < TimeSpan.Zero ? TimeSpan.Zero : delay > maxVisibility ? maxVisibility : delay, cancellationToken);
+        await store.ReturnAsync(job, message, delay, cancellationToken);
         return JobOutcome.Returned;
     }
 
@@ -230,23 +217,12 @@ public sealed class VerificationDrain(
             _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
         };
 
-        // The result is written once, guarded by the ETag; then the image and the message go.
-        if (await store.TryUpdateAsync(finished, cancellationToken) is null)
+        if (!await store.FinishAsync(finished, message, poison, cancellationToken))
         {
             return JobOutcome.Skipped;
         }
 
         Log.JobFinished(logger, job.Id, finished.Status, finished.Error?.Code);
-        await store.DeleteImageAsync(job.Id, cancellationToken);
-        if (poison)
-        {
-            await store.MoveToPoisonAsync(message, cancellationToken);
-        }
-        else
-        {
-            await store.CompleteMessageAsync(message, cancellationToken);
-        }
-
         return JobOutcome.Finished;
     }
 

@@ -85,11 +85,17 @@ public static class VerificationEndpoints
             return Problems.StorageUnavailable();
         }
 
-        var waiting = await EstimateAsync(services, cancellationToken);
-        SetRetryAfter(context.Response, waiting, services.Time);
         if (submitted.Job is not { } job)
         {
+            // Room comes back when one of the account's jobs finishes: no sooner than the line ahead allows.
+            SetRetryAfter(context.Response, await EstimateAsync(job: null, services, cancellationToken), services.Time);
             return Problems.TooManyPending(services.Options.Value.MaxLiveJobsPerAccount);
+        }
+
+        var waiting = job.Status.IsTerminal() ? null : await EstimateAsync(job, services, cancellationToken);
+        if (waiting is not null)
+        {
+            SetRetryAfter(context.Response, waiting, services.Time);
         }
 
         if (submitted.Created)
@@ -109,7 +115,7 @@ public static class VerificationEndpoints
             statusUri,
             job.Status,
             job.CreatedTime,
-            job.Status.IsTerminal() ? null : waiting));
+            waiting));
     }
 
     public static async Task<Results<Ok<VerificationStatus>, Accepted<VerificationStatus>, ProblemHttpResult>> GetStatusAsync(
@@ -126,7 +132,7 @@ public static class VerificationEndpoints
             return TypedResults.Ok(ToStatus(job, customStatus: null));
         }
 
-        var waiting = await EstimateAsync(services, cancellationToken);
+        var waiting = await EstimateAsync(job, services, cancellationToken);
         SetRetryAfter(context.Response, waiting, services.Time);
         return TypedResults.Accepted(StatusUri(context.Request, services.Urls, job.Id), ToStatus(job, waiting));
     }
@@ -160,16 +166,25 @@ public static class VerificationEndpoints
         urls.Absolute(request, $"/api/verifications/{id}");
 
     /// <summary>
-    /// An estimate from the queue's length and the budget (every queued job ahead takes one call start),
-    /// and, when Baidu's quota has paused recognition, why and until when.
+    /// Where a live job stands. Waiting: its place in line among every account's waiting jobs, and a start
+    /// time from that place and the budget (each job ahead takes one call start), later when Baidu's quota
+    /// has paused recognition, with the reason. Running: it started when it was last updated. For a
+    /// submission refused at the cap (<paramref name="job"/> null), the wait behind every waiting job.
     /// </summary>
-    private static async Task<WaitingStatus> EstimateAsync(VerificationServices services, CancellationToken cancellationToken)
+    private static async Task<WaitingStatus> EstimateAsync(VerificationJob? job, VerificationServices services, CancellationToken cancellationToken)
     {
-        var backlog = await services.Store.GetBacklogAsync(cancellationToken);
         var pause = await services.Ledger.GetPauseAsync(cancellationToken);
+        if (job?.Status == RuntimeStatus.Running)
+        {
+            return new WaitingStatus(QueuePosition: null, job.LastUpdatedTime, pause?.Reason);
+        }
+
+        var ahead = job is null
+            ? await services.Store.CountWaitingAsync(cancellationToken)
+            : await services.Store.CountAheadAsync(job, cancellationToken);
         var now = services.Time.GetUtcNow();
         var from = pause is not null && pause.Until > now ? pause.Until : now;
-        return new WaitingStatus(QueuePosition: null, from + (services.Ledger.Interval * backlog), pause?.Reason);
+        return new WaitingStatus(QueuePosition: job is null ? null : ahead + 1, from + (services.Ledger.Interval * ahead), pause?.Reason);
     }
 
     private static void SetRetryAfter(HttpResponse response, WaitingStatus waiting, TimeProvider time)

@@ -8,6 +8,7 @@ public static class VerificationServiceCollectionExtensions
             .BindConfiguration(VerificationOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<Backlog>();
         services.AddSingleton<VerificationStore>();
         services.AddSingleton<BudgetLedger>();
         services.AddSingleton<CallSlots>();

@@ -24,47 +24,29 @@ public sealed class VerificationStore
     private readonly TableClient _keys;
     private readonly TimeProvider _time;
     private readonly FieldProtector _protector;
-    private readonly SemaphoreSlim _creation = new(1, 1);
-    private volatile bool _created;
+    private readonly Backlog _backlog;
+    private readonly CreateOnce _creation;
 
-    public VerificationStore(StorageAccount account, IOptions<VerificationOptions> options, TimeProvider time, FieldProtector protector)
+    public VerificationStore(StorageAccount account, IOptions<VerificationOptions> options, TimeProvider time, FieldProtector protector, Backlog backlog)
     {
         _protector = protector;
+        _backlog = backlog;
         _images = account.GetBlobContainerClient(options.Value.ImageContainer);
         _queue = account.GetQueueClient(options.Value.JobQueue);
         _poison = account.GetQueueClient(options.Value.JobQueue + "-poison");
         _jobs = account.GetTableClient(options.Value.JobTable);
         _keys = account.GetTableClient(options.Value.KeyTable);
         _time = time;
+        _creation = new CreateOnce(cancellationToken => Task.WhenAll(
+            _images.CreateIfNotExistsAsync(cancellationToken),
+            _queue.CreateIfNotExistsAsync(cancellationToken),
+            _poison.CreateIfNotExistsAsync(cancellationToken),
+            _jobs.CreateIfNotExistsAsync(cancellationToken),
+            _keys.CreateIfNotExistsAsync(cancellationToken)));
     }
 
-    /// <summary>Creates the container, queue and table once per process, on first use.</summary>
-    public async ValueTask EnsureCreatedAsync(CancellationToken cancellationToken)
-    {
-        if (_created)
-        {
-            return;
-        }
-
-        await _creation.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_created)
-            {
-                await Task.WhenAll(
-                    _images.CreateIfNotExistsAsync(cancellationToken),
-                    _queue.CreateIfNotExistsAsync(cancellationToken),
-                    _poison.CreateIfNotExistsAsync(cancellationToken),
-                    _jobs.CreateIfNotExistsAsync(cancellationToken),
-                    _keys.CreateIfNotExistsAsync(cancellationToken));
-                _created = true;
-            }
-        }
-        finally
-        {
-            _creation.Release();
-        }
-    }
+    /// <summary>Creates the container, queues and tables once per process, on first use.</summary>
+    public ValueTask EnsureCreatedAsync(CancellationToken cancellationToken) => _creation.EnsureAsync(cancellationToken);
 
     /// <summary>
     /// Accepts a job, unless this account already has one for the same <c>Idempotency-Key</c> (any state) or
@@ -103,12 +85,13 @@ public sealed class VerificationStore
             KeyRows = keyRows,
         };
 
-        // Image first, record second, message last: a message never points at nothing, and the
-        // caller hears 202 only when all three are durable.
+        // Image first, record and place in line next, message last: a message never points at nothing, and
+        // the caller hears 202 only when all of them are durable.
         await _images.UploadAsync(job.Id, upload.Image, upload.Header.MediaType, cancellationToken);
         try
         {
             var etag = await _jobs.AddEntityAsync(job.ToEntity(_protector), cancellationToken);
+            await _backlog.AddAsync(job, cancellationToken);
             await _queue.SendMessageAsync(new JobMessage(accountKey, job.Id).Serialize(), timeToLive: MessageTimeToLive, cancellationToken: cancellationToken);
             return new SubmitResult(job with { ETag = etag }, Created: true, LimitReached: false);
         }
@@ -116,6 +99,7 @@ public sealed class VerificationStore
         {
             // Not accepted after all: leave nothing behind that a drain or a status poll could find.
             await _jobs.DeleteEntityAsync(accountKey, job.Id, cancellationToken: CancellationToken.None);
+            await _backlog.RemoveAsync(job, CancellationToken.None);
             await _images.DeleteIfExistsAsync(job.Id, CancellationToken.None);
             throw;
         }
@@ -195,6 +179,7 @@ public sealed class VerificationStore
 
             if (await TryUpdateAsync(job with { Status = RuntimeStatus.Terminated }, cancellationToken) is not null)
             {
+                await _backlog.RemoveAsync(job, cancellationToken);
                 await DeleteImageAsync(id, cancellationToken);
                 return TerminateOutcome.Terminated;
             }
@@ -213,6 +198,7 @@ public sealed class VerificationStore
         }
 
         await DeleteImageAsync(id, cancellationToken);
+        await _backlog.RemoveAsync(job, cancellationToken);
         foreach (var row in job.KeyRows)
         {
             var key = await _keys.GetEntityAsync(accountKey, row, cancellationToken);
@@ -291,20 +277,84 @@ public sealed class VerificationStore
         _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
 
     /// <summary>A job that failed after every attempt: its message goes to the poison queue for a person to look at.</summary>
-    public async Task MoveToPoisonAsync(QueueMessage message, CancellationToken cancellationToken)
+    private async Task MoveToPoisonAsync(QueueMessage message, CancellationToken cancellationToken)
     {
         await _poison.SendMessageAsync(message.MessageText, timeToLive: MessageTimeToLive, cancellationToken: cancellationToken);
         await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
     }
 
-    /// <summary>Puts a taken job back so it is seen again after <paramref name="delay"/>.</summary>
-    public Task ReleaseMessageAsync(QueueMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
-        _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, delay, cancellationToken: cancellationToken);
+    /// <summary>How many waiting jobs, of every account, are ahead of this one (see <see cref="Backlog"/>).</summary>
+    public Task<int> CountAheadAsync(VerificationJob job, CancellationToken cancellationToken) => _backlog.CountAheadAsync(job, cancellationToken);
 
-    public async Task<int> GetBacklogAsync(CancellationToken cancellationToken)
+    /// <summary>How many jobs, of every account, are waiting (see <see cref="Backlog"/>).</summary>
+    public Task<int> CountWaitingAsync(CancellationToken cancellationToken) => _backlog.CountAsync(cancellationToken);
+
+    /// <summary>The job's call is starting: it is <c>Running</c>, and out of the line. Null when it was terminated or purged meanwhile.</summary>
+    public async Task<VerificationJob?> StartAsync(VerificationJob job, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync(cancellationToken);
-        return await _queue.GetApproximateMessageCountAsync(cancellationToken);
+        // Both at once: the call to Baidu waits for these, and its start time is already reserved.
+        var running = TryUpdateAsync(job with { Status = RuntimeStatus.Running, Attempts = job.Attempts + 1 }, cancellationToken);
+        await Task.WhenAll(running, _backlog.RemoveAsync(job, cancellationToken));
+        return await running;
+    }
+
+    /// <summary>Puts a taken job back in line, <c>Pending</c> at its old place, seen again by a drain after <paramref name="delay"/>.</summary>
+    public async Task ReturnAsync(VerificationJob job, QueueMessage message, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        if (await TryUpdateAsync(job with { Status = RuntimeStatus.Pending }, cancellationToken) is not null)
+        {
+            await _backlog.AddAsync(job, cancellationToken);
+        }
+
+        // A message stays invisible for at most seven days.
+        var visibleIn = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > TimeSpan.FromDays(7) ? TimeSpan.FromDays(7) : delay;
+        await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibleIn, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes the job's final state once, guarded by its ETag; then its place in line, its image and its message go
+    /// (the message to the poison queue when <paramref name="poison"/>). False when the job changed meanwhile
+    /// (terminated, purged, or finished by another drain), and then nothing else is touched.
+    /// </summary>
+    public async Task<bool> FinishAsync(VerificationJob finished, QueueMessage message, bool poison, CancellationToken cancellationToken)
+    {
+        if (await TryUpdateAsync(finished, cancellationToken) is null)
+        {
+            return false;
+        }
+
+        await ForgetAsync(finished, message, poison, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Clears what is left of a job that is already over (terminated or purged, or finished by a run that stopped
+    /// before it could clean up) when its message comes back: its place in line, its image and the message.
+    /// </summary>
+    public async Task DiscardAsync(JobMessage pointer, VerificationJob? job, QueueMessage message, CancellationToken cancellationToken)
+    {
+        if (job is null)
+        {
+            await DeleteImageAsync(pointer.Id, cancellationToken);
+            await CompleteMessageAsync(message, cancellationToken);
+            return;
+        }
+
+        await ForgetAsync(job, message, poison: false, cancellationToken);
+    }
+
+    private async Task ForgetAsync(VerificationJob job, QueueMessage message, bool poison, CancellationToken cancellationToken)
+    {
+        await _backlog.RemoveAsync(job, cancellationToken);
+        await DeleteImageAsync(job.Id, cancellationToken);
+        if (poison)
+        {
+            await MoveToPoisonAsync(message, cancellationToken);
+        }
+        else
+        {
+            await CompleteMessageAsync(message, cancellationToken);
+        }
     }
 }
 

@@ -54,7 +54,8 @@ public sealed class WebPageFlowTests
         await session.ExpectStateAsync("waiting");
         await Expect(page.Locator("#upload-progress")).ToHaveAttributeAsync("value", "100");
         await Expect(page.Locator("#status-text")).ToHaveTextAsync("照片已收到，正在排队等待识别。");
-        await Expect(page.Locator("#status-details li").First).ToContainTextAsync(new Regex("开始"));
+        await Expect(page.Locator("#status-details li").First).ToHaveTextAsync("排在第 1 位");
+        await Expect(page.Locator("#status-details li").Nth(1)).ToContainTextAsync(new Regex("开始"));
         await Expect(page.Locator("#cancel-button")).ToBeVisibleAsync();
         await session.ScreenshotAsync(TestContext, "02-waiting");
 

@@ -1,0 +1,118 @@
+using Microsoft.Extensions.Options;
+using Shiming.Storage;
+
+namespace Shiming.Verifications;
+
+/// <summary>
+/// The jobs waiting for Baidu, in the order they were accepted: one row per waiting job in the state table's
+/// <c>backlog</c> partition, keyed by acceptance time then id, so the table keeps them in order. A job's row is
+/// written when it is accepted or put back, and removed when its call starts or it ends.
+/// Status answers read positions from a snapshot of the partition that each instance refreshes at most once a
+/// second, so a thousand clients polling cost one query a second, not a thousand.
+/// </summary>
+public sealed class Backlog
+{
+    /// <summary>A snapshot holds at most this many jobs; a job behind them is told it is at least that far back.</summary>
+    public const int MaxTracked = 10_000;
+
+    private const string Partition = "backlog";
+    private static readonly TimeSpan MaxSnapshotAge = TimeSpan.FromSeconds(1);
+
+    private readonly TableClient _table;
+    private readonly CreateOnce _creation;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private volatile Snapshot? _snapshot;
+
+    public Backlog(StorageAccount account, IOptions<VerificationOptions> options, TimeProvider time)
+    {
+        _table = account.GetTableClient(options.Value.StateTable);
+        _creation = new CreateOnce(_table.CreateIfNotExistsAsync);
+        _time = time;
+    }
+
+    /// <summary>Puts the job in line, at the place its acceptance time gives it. Writing it twice is harmless.</summary>
+    public async Task AddAsync(VerificationJob job, CancellationToken cancellationToken)
+    {
+        await _creation.EnsureAsync(cancellationToken);
+        await _table.UpsertEntityAsync(new TableEntity(Partition, KeyOf(job)), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Takes the job out of line; nothing happens when it is not in it.</summary>
+    public async Task RemoveAsync(VerificationJob job, CancellationToken cancellationToken)
+    {
+        await _creation.EnsureAsync(cancellationToken);
+        await _table.DeleteEntityAsync(Partition, KeyOf(job), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// How many waiting jobs were accepted before this one, from a snapshot at most a second old. A job accepted
+    /// after the snapshot was read counts every job in it as ahead of it.
+    /// </summary>
+    public async Task<int> CountAheadAsync(VerificationJob job, CancellationToken cancellationToken)
+    {
+        var snapshot = await GetSnapshotAsync(cancellationToken);
+        var index = Array.BinarySearch(snapshot.Keys, KeyOf(job), StringComparer.Ordinal);
+        return index >= 0 ? index : ~index;
+    }
+
+    /// <summary>How many jobs are waiting, from the same snapshot (at most <see cref="MaxTracked"/>).</summary>
+    public async Task<int> CountAsync(CancellationToken cancellationToken) => (await GetSnapshotAsync(cancellationToken)).Keys.Length;
+
+    /// <summary>The key orders jobs by acceptance time (fixed-width ticks sort as text), then by id.</summary>
+    internal static string KeyOf(VerificationJob job) => $"{job.CreatedTime.UtcTicks:D19}-{job.Id}";
+
+    private async Task<Snapshot> GetSnapshotAsync(CancellationToken cancellationToken)
+    {
+        var current = _snapshot;
+        if (current is not null && _time.GetUtcNow() - current.ReadAt < MaxSnapshotAge)
+        {
+            return current;
+        }
+
+        // One refresh at a time; while it runs, callers that have a snapshot use it rather than queue up.
+        if (current is not null && !await _refresh.WaitAsync(TimeSpan.Zero, cancellationToken))
+        {
+            return current;
+        }
+
+        if (current is null)
+        {
+            await _refresh.WaitAsync(cancellationToken);
+        }
+
+        try
+        {
+            current = _snapshot;
+            if (current is not null && _time.GetUtcNow() - current.ReadAt < MaxSnapshotAge)
+            {
+                return current;
+            }
+
+            var readAt = _time.GetUtcNow();
+            await _creation.EnsureAsync(cancellationToken);
+            var keys = new List<string>();
+            await foreach (var row in _table.QueryAsync(
+                TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), select: ["RowKey"], cancellationToken: cancellationToken))
+            {
+                keys.Add(row.RowKey);
+                if (keys.Count == MaxTracked)
+                {
+                    break;
+                }
+            }
+
+            // The service returns a partition in row key order; sorting again costs little and assumes nothing.
+            var sorted = keys.ToArray();
+            Array.Sort(sorted, StringComparer.Ordinal);
+            _snapshot = current = new Snapshot(readAt, sorted);
+            return current;
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
+
+    private sealed record Snapshot(DateTimeOffset ReadAt, string[] Keys);
+}
