@@ -96,6 +96,28 @@ internal sealed class HandlerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills the process at once, as a host recycle or a crash would: no shutdown, no flushing.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Invokes a timer function the way the host does: a POST to the function's name with the timer's payload.</summary>
+    public Task<HttpResponseMessage> InvokeTimerAsync(string functionName, CancellationToken cancellationToken = default)
+    {
+        var payload = $$"""
+            {
+              "Data": { "timer": { "Schedule": { "AdjustForDST": true }, "ScheduleStatus": null, "IsPastDue": false } },
+              "Metadata": { "sys": { "MethodName": "{{functionName}}", "UtcNow": "{{DateTime.UtcNow:O}}", "RandGuid": "{{Guid.NewGuid()}}" } }
+            }
+            """;
+        return Client.PostAsync($"/{functionName}", new StringContent(payload, Encoding.UTF8, "application/json"), cancellationToken);
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
