@@ -76,6 +76,12 @@ public sealed class BaiduEmulatorHost : IAsyncDisposable
     public static Task<RecognitionAvailability> ProbeRecognitionAsync(string tesseractPath = "tesseract") =>
         TesseractOcr.ProbeAsync(tesseractPath);
 
+    /// <summary>How many access tokens the token endpoint has issued, revoked ones included.</summary>
+    public long TokensIssued => _state.Tokens.IssuedCount;
+
+    /// <summary>Revokes every access token issued so far: calls with them get error 110 until the client fetches a new one.</summary>
+    public void RevokeTokens() => _state.Tokens.RevokeAll();
+
     /// <summary>Forgets the calls received so far.</summary>
     public void ClearCalls() => _state.Calls.Clear();
 

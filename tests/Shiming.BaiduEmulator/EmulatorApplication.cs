@@ -7,6 +7,7 @@ namespace Shiming.BaiduEmulator;
 internal static class EmulatorApplication
 {
     public const string CallsPath = "/emulator/calls";
+    public const string TokensPath = "/emulator/tokens";
 
     private static readonly JsonSerializerOptions CallsJson = new(JsonSerializerDefaults.Web);
 
@@ -36,6 +37,21 @@ internal static class EmulatorApplication
             context.Response.StatusCode = StatusCodes.Status204NoContent;
             return Task.CompletedTask;
         });
+
+        app.MapGet(TokensPath, async context =>
+        {
+            var state = context.RequestServices.GetRequiredService<EmulatorState>();
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await JsonSerializer.SerializeAsync(context.Response.Body, new TokenCounts(state.Tokens.IssuedCount), CallsJson, context.RequestAborted);
+        });
+
+        // Every token issued so far stops working at once (error 110), as after the application's keys are reset.
+        app.MapDelete(TokensPath, context =>
+        {
+            context.RequestServices.GetRequiredService<EmulatorState>().Tokens.RevokeAll();
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            return Task.CompletedTask;
+        });
     }
 
     /// <summary>OCR APIs the emulator does not implement answer as Baidu answers a path that does not exist.</summary>
@@ -46,7 +62,10 @@ internal static class EmulatorApplication
         var arrivedAt = state.TimeProvider.GetUtcNow();
         var api = context.Request.RouteValues["api"]?.ToString() ?? string.Empty;
         JsonObject body = BaiduResponse.Error(state, 3, "Unsupported openapi method");
-        state.Calls.Add(sequence, new EmulatorCall(arrivedAt, api, null, 3, null));
+        state.Calls.Add(sequence, new EmulatorCall(arrivedAt, api, null, 3, null, AnsweredAt: state.TimeProvider.GetUtcNow()));
         await BaiduResponse.WriteAsync(context, StatusCodes.Status200OK, body);
     }
 }
+
+/// <summary>The body of <c>GET /emulator/tokens</c>: how many access tokens were issued, revoked ones included.</summary>
+internal sealed record TokenCounts(long Issued);

@@ -4,6 +4,21 @@ namespace Shiming.BaiduEmulator;
 /// <param name="ArrivedAt">When the call arrived, by the emulator's clock.</param>
 /// <param name="Endpoint">The OCR API called, such as <c>idcard</c>.</param>
 /// <param name="Side">The <c>id_card_side</c> the caller declared, if any.</param>
-/// <param name="ErrorCode">The <c>error_code</c> answered, or null for a success body.</param>
+/// <param name="ErrorCode">The <c>error_code</c> answered, or null for a success body (and for faults without a Baidu body).</param>
 /// <param name="ImageStatus">The <c>image_status</c> answered, or null for an error body.</param>
-public sealed record EmulatorCall(DateTimeOffset ArrivedAt, string Endpoint, string? Side, int? ErrorCode, string? ImageStatus);
+/// <param name="Fault">
+/// What the emulator injected (see <see cref="EmulatorFaults"/>), or null for a genuine answer: an error 18 with a null
+/// fault means the caller really exceeded the QPS limit; one with <c>qps_burst</c> was injected.
+/// </param>
+/// <param name="AnsweredAt">
+/// When the answer was sent (after any injected latency) or the connection aborted, by the emulator's clock; null when
+/// the client gave up first.
+/// </param>
+public sealed record EmulatorCall(
+    DateTimeOffset ArrivedAt,
+    string Endpoint,
+    string? Side,
+    int? ErrorCode,
+    string? ImageStatus,
+    string? Fault = null,
+    DateTimeOffset? AnsweredAt = null);

@@ -52,6 +52,54 @@ public sealed class EmulatorOptions
     /// <summary>Longest one Tesseract run may take before it is killed and the call answered with error 282000.</summary>
     public TimeSpan RecognitionTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The longest any ID-card answer is delayed, however far the latency distribution's tail reaches.</summary>
+    public static readonly TimeSpan MaxLatency = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Median delay of an ID-card answer. With <see cref="LatencyP99"/> the delay is log-normal with this median and
+    /// that 99th percentile, capped at <see cref="MaxLatency"/>; zero answers at once.
+    /// </summary>
+    public TimeSpan LatencyMedian { get; set; }
+
+    /// <summary>99th percentile of the answer delay; zero (or equal to the median) makes the delay fixed at the median.</summary>
+    public TimeSpan LatencyP99 { get; set; }
+
+    /// <summary>Share of ID-card calls answered with HTTP 500, 502 or 503 and a gateway's HTML body instead of JSON.</summary>
+    public double ServerErrorRate { get; set; }
+
+    /// <summary>
+    /// Share of ID-card calls never answered: the request is held until the client gives up (at most
+    /// <see cref="TimeoutHold"/>, then HTTP 504), so the client's own timeout fires.
+    /// </summary>
+    public double TimeoutRate { get; set; }
+
+    /// <summary>Share of ID-card calls answered with error 282000 <c>internal error</c>.</summary>
+    public double InternalErrorRate { get; set; }
+
+    /// <summary>Share of ID-card calls whose connection is aborted without an answer, as a reset connection looks to the client.</summary>
+    public double ConnectionResetRate { get; set; }
+
+    /// <summary>
+    /// Share of ID-card calls that start a burst of error 18 lasting <see cref="QpsBurstLength"/>: the call and every
+    /// call in the burst is refused whatever the limit, as Baidu does under its own load.
+    /// </summary>
+    public double QpsBurstRate { get; set; }
+
+    /// <summary>How long an error-18 burst started by <see cref="QpsBurstRate"/> lasts.</summary>
+    public TimeSpan QpsBurstLength { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Successful ID-card calls allowed per Beijing day (UTC+8, from midnight); past it error 17. Null is unlimited.</summary>
+    public int? DailyQuota { get; set; }
+
+    /// <summary>Successful ID-card calls allowed over the emulator's life; past it error 19. Null is unlimited.</summary>
+    public int? TotalQuota { get; set; }
+
+    /// <summary>Seeds the latency and fault draws, for runs that repeat; null draws differently every time.</summary>
+    public int? FaultSeed { get; set; }
+
+    /// <summary>How long a call drawn as a timeout is held at most before it is answered with HTTP 504.</summary>
+    public static readonly TimeSpan TimeoutHold = TimeSpan.FromMinutes(5);
+
     internal void Validate()
     {
         if (string.IsNullOrEmpty(ApiKey))
@@ -92,6 +140,51 @@ public sealed class EmulatorOptions
         if (RecognitionTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(RecognitionTimeout), RecognitionTimeout, "Emulator:RecognitionTimeout must be positive.");
+        }
+
+        if (LatencyMedian < TimeSpan.Zero || LatencyMedian > MaxLatency)
+        {
+            throw new ArgumentOutOfRangeException(nameof(LatencyMedian), LatencyMedian, $"Emulator:LatencyMedian must be between zero and {MaxLatency}.");
+        }
+
+        if (LatencyP99 != TimeSpan.Zero && (LatencyP99 < LatencyMedian || LatencyP99 > MaxLatency || LatencyMedian == TimeSpan.Zero))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LatencyP99), LatencyP99, $"Emulator:LatencyP99 must be zero, or at least a positive Emulator:LatencyMedian and at most {MaxLatency}.");
+        }
+
+        ValidateRate(ServerErrorRate, nameof(ServerErrorRate));
+        ValidateRate(TimeoutRate, nameof(TimeoutRate));
+        ValidateRate(InternalErrorRate, nameof(InternalErrorRate));
+        ValidateRate(ConnectionResetRate, nameof(ConnectionResetRate));
+        ValidateRate(QpsBurstRate, nameof(QpsBurstRate));
+        var faultRates = ServerErrorRate + TimeoutRate + InternalErrorRate + ConnectionResetRate + QpsBurstRate;
+        if (faultRates > 1 + 1e-9)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ServerErrorRate), faultRates,
+                "Emulator:ServerErrorRate, TimeoutRate, InternalErrorRate, ConnectionResetRate and QpsBurstRate are shares of the same calls and must add up to 1 or less.");
+        }
+
+        if (QpsBurstLength <= TimeSpan.Zero || QpsBurstLength > TimeSpan.FromHours(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(QpsBurstLength), QpsBurstLength, "Emulator:QpsBurstLength must be positive and at most an hour.");
+        }
+
+        if (DailyQuota < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DailyQuota), DailyQuota, "Emulator:DailyQuota must be zero or more (or unset for no limit).");
+        }
+
+        if (TotalQuota < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TotalQuota), TotalQuota, "Emulator:TotalQuota must be zero or more (or unset for no limit).");
+        }
+    }
+
+    private static void ValidateRate(double rate, string name)
+    {
+        if (!(rate >= 0 && rate <= 1))
+        {
+            throw new ArgumentOutOfRangeException(name, rate, $"Emulator:{name} must be between 0 and 1.");
         }
     }
 }

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace Shiming.BaiduEmulator;
 
-/// <summary>Everything one running emulator remembers: issued tokens, the QPS window, the call log.</summary>
+/// <summary>Everything one running emulator remembers: issued tokens, the QPS window, quotas, the fault draws, the call log.</summary>
 internal sealed class EmulatorState(EmulatorOptions options, TimeProvider timeProvider)
 {
     // Real log ids are 19-digit numbers above 2^53, which is what breaks parsers that go through double.
@@ -17,6 +17,10 @@ internal sealed class EmulatorState(EmulatorOptions options, TimeProvider timePr
     public QpsLimiter Qps { get; } = new();
 
     public CallLog Calls { get; } = new();
+
+    public FaultInjector Faults { get; } = new(options.FaultSeed);
+
+    public QuotaCounter Quota { get; } = new();
 
     public ulong NextLogId() => (ulong)Interlocked.Increment(ref _lastLogId);
 }

@@ -5,7 +5,9 @@ namespace Shiming.BaiduEmulator;
 
 /// <summary>
 /// <c>POST /rest/2.0/ocr/v1/idcard</c>. Every outcome, failures included, is an HTTP 200 with a JSON body, as
-/// Baidu's OCR endpoints answer; the checks run in the order a gateway would: token, QPS, then the request itself.
+/// Baidu's OCR endpoints answer; the checks run in the order a gateway would: token, QPS, quota, then the request
+/// itself. Injected faults (<see cref="EmulatorOptions"/>) are drawn after the token, QPS and quota checks, so a call
+/// over the real limit is still a genuine error 18.
 /// </summary>
 internal static class IdCardEndpoint
 {
@@ -19,12 +21,77 @@ internal static class IdCardEndpoint
         var state = context.RequestServices.GetRequiredService<EmulatorState>();
         var sequence = state.Calls.NextSequence();
         var arrivedAt = state.TimeProvider.GetUtcNow();
-        var form = await ReadFormAsync(context, state.Options);
-        var side = Parameter(form, "id_card_side");
+        string? side = null;
+        OcrAnswer? answer = null;
+        DateTimeOffset? answeredAt = null;
+        try
+        {
+            var form = await ReadFormAsync(context, state.Options);
+            side = Parameter(form, "id_card_side");
+            answer = await AnswerAsync(state, context.Request.Query["access_token"].ToString(), form, arrivedAt, context.RequestAborted);
+            answeredAt = await SendAsync(context, state, answer);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client gave up first: nothing is sent, and the call is logged as unanswered.
+        }
+        finally
+        {
+            state.Calls.Add(sequence, new EmulatorCall(arrivedAt, Name, side, answer?.ErrorCode, answer?.ImageStatus, answer?.Fault, answeredAt));
+        }
+    }
 
-        var answer = await AnswerAsync(state, context.Request.Query["access_token"].ToString(), form, arrivedAt, context.RequestAborted);
-        state.Calls.Add(sequence, new EmulatorCall(arrivedAt, Name, side, answer.ErrorCode, answer.ImageStatus));
-        await BaiduResponse.WriteAsync(context, StatusCodes.Status200OK, answer.Body);
+    /// <summary>Sends the answer after the drawn latency, or acts out its fault; returns when it was sent, or null if never.</summary>
+    private static async Task<DateTimeOffset?> SendAsync(HttpContext context, EmulatorState state, OcrAnswer answer)
+    {
+        var options = state.Options;
+        var aborted = context.RequestAborted;
+        switch (answer.Fault)
+        {
+            case EmulatorFaults.Timeout:
+                // Held until the client's own timeout fires and it closes the connection; a client without one gets a 504 at last.
+                await Task.Delay(EmulatorOptions.TimeoutHold, state.TimeProvider, aborted);
+                await WriteGatewayErrorAsync(context, StatusCodes.Status504GatewayTimeout, "504 Gateway Time-out");
+                return state.TimeProvider.GetUtcNow();
+            case EmulatorFaults.ConnectionReset:
+                context.Abort();
+                return state.TimeProvider.GetUtcNow();
+        }
+
+        var latency = state.Faults.DrawLatency(options);
+        if (latency > TimeSpan.Zero)
+        {
+            await Task.Delay(latency, state.TimeProvider, aborted);
+        }
+
+        var answeredAt = state.TimeProvider.GetUtcNow();
+        if (answer.Fault == EmulatorFaults.ServerError)
+        {
+            var status = state.Faults.DrawServerErrorStatus(options);
+            await WriteGatewayErrorAsync(context, status, status switch
+            {
+                StatusCodes.Status500InternalServerError => "500 Internal Server Error",
+                StatusCodes.Status502BadGateway => "502 Bad Gateway",
+                _ => "503 Service Temporarily Unavailable",
+            });
+        }
+        else
+        {
+            await BaiduResponse.WriteAsync(context, StatusCodes.Status200OK, answer.Body!);
+        }
+
+        return answeredAt;
+    }
+
+    /// <summary>What a front proxy sends when the service behind it fails: HTML, not Baidu's JSON.</summary>
+    private static async Task WriteGatewayErrorAsync(HttpContext context, int status, string title)
+    {
+        var body = System.Text.Encoding.ASCII.GetBytes(
+            $"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n");
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/html";
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }
 
     private static async Task<OcrAnswer> AnswerAsync(EmulatorState state, string accessToken, IFormCollection form, DateTimeOffset now, CancellationToken cancellationToken)
@@ -43,10 +110,47 @@ internal static class IdCardEndpoint
                 return Failure(state, 111, "Access token expired");
         }
 
-        if (!state.Qps.TryAcquire(token!.ClientId, options.QpsLimit, now))
+        var application = token!.ClientId;
+        if (!state.Qps.TryAcquire(application, options.QpsLimit, now))
         {
             return Failure(state, 18, "Open api qps request limit reached");
         }
+
+        switch (state.Quota.TryTake(options, now, out var quotaDay))
+        {
+            case EmulatorFaults.TotalQuota:
+                return Failure(state, 19, "Open api total request limit reached") with { Fault = EmulatorFaults.TotalQuota };
+            case EmulatorFaults.DailyQuota:
+                return Failure(state, 17, "Open api daily request limit reached") with { Fault = EmulatorFaults.DailyQuota };
+        }
+
+        var answer = state.Faults.DrawFault(options, now) switch
+        {
+            null => await AnswerRequestAsync(state, form, cancellationToken),
+            EmulatorFaults.QpsBurst => Failure(state, 18, "Open api qps request limit reached") with { Fault = EmulatorFaults.QpsBurst },
+            EmulatorFaults.InternalError => Failure(state, 282000, "internal error") with { Fault = EmulatorFaults.InternalError },
+            var other => new OcrAnswer(null, null, null, other),
+        };
+
+        if (answer.Fault == EmulatorFaults.QpsBurst)
+        {
+            // Baidu does not count a call it turned away with error 18.
+            state.Qps.Release(application, now);
+        }
+
+        if (answer.ErrorCode is not null || answer.Fault is not null)
+        {
+            // Only billed calls use the quota: those answered with a success body.
+            state.Quota.GiveBack(quotaDay);
+        }
+
+        return answer;
+    }
+
+    /// <summary>The request itself: parameters, image limits, then the card.</summary>
+    private static async Task<OcrAnswer> AnswerRequestAsync(EmulatorState state, IFormCollection form, CancellationToken cancellationToken)
+    {
+        var options = state.Options;
 
         // A `url` alone is treated as no image: the emulator never downloads anything.
         if (!form.TryGetValue("image", out var imageValue))
@@ -291,7 +395,7 @@ internal static class IdCardEndpoint
     private static bool IsTrue(IFormCollection form, string name) =>
         string.Equals(Parameter(form, name), "true", StringComparison.OrdinalIgnoreCase);
 
-    private sealed record OcrAnswer(JsonObject Body, int? ErrorCode, string? ImageStatus);
+    private sealed record OcrAnswer(JsonObject? Body, int? ErrorCode, string? ImageStatus, string? Fault = null);
 
     private sealed record AnsweredField(string Field, string Words, CardBox Box);
 }

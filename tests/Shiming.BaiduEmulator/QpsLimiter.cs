@@ -35,4 +35,31 @@ internal sealed class QpsLimiter
             return true;
         }
     }
+
+    /// <summary>Takes back a call accepted at <paramref name="acceptedAt"/> that was then refused with error 18 after all (an injected burst).</summary>
+    public void Release(string application, DateTimeOffset acceptedAt)
+    {
+        lock (_gate)
+        {
+            if (!_accepted.TryGetValue(application, out var arrivals))
+            {
+                return;
+            }
+
+            var kept = new Queue<DateTimeOffset>(arrivals.Count);
+            var released = false;
+            foreach (var arrival in arrivals)
+            {
+                if (!released && arrival == acceptedAt)
+                {
+                    released = true;
+                    continue;
+                }
+
+                kept.Enqueue(arrival);
+            }
+
+            _accepted[application] = kept;
+        }
+    }
 }

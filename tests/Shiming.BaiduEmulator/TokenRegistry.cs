@@ -18,6 +18,10 @@ internal sealed class TokenRegistry(TimeProvider timeProvider)
     private const string AppId = "282335-99000001";
 
     private readonly ConcurrentDictionary<string, IssuedToken> _tokens = new(StringComparer.Ordinal);
+    private long _issued;
+
+    /// <summary>How many tokens were issued, revoked ones included: one per successful token request.</summary>
+    public long IssuedCount => Interlocked.Read(ref _issued);
 
     public IssuedToken Issue(string clientId, TimeSpan lifetime)
     {
@@ -32,6 +36,7 @@ internal sealed class TokenRegistry(TimeProvider timeProvider)
             $"25.{RandomHex()}.315360000.{(now + TimeSpan.FromSeconds(315360000)).ToUnixTimeSeconds()}.{AppId}");
         var token = new IssuedToken(access, refresh, clientId, expiresAt, lifetimeSeconds);
         _tokens[access] = token;
+        Interlocked.Increment(ref _issued);
         return token;
     }
 
@@ -44,6 +49,9 @@ internal sealed class TokenRegistry(TimeProvider timeProvider)
 
         return timeProvider.GetUtcNow() >= token.ExpiresAt ? TokenState.Expired : TokenState.Valid;
     }
+
+    /// <summary>Forgets every token issued so far: they answer 110 from now on, as unknown tokens do.</summary>
+    public void RevokeAll() => _tokens.Clear();
 
     private static string RandomHex() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 }

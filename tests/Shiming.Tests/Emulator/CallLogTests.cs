@@ -10,7 +10,7 @@ public sealed class CallLogTests
     private static readonly byte[] Front = SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(51)));
 
     [TestMethod]
-    public async Task EveryOcrCallIsRecordedWithItsArrivalSideErrorAndImageStatus()
+    public async Task EveryOcrCallIsRecordedWithItsArrivalSideErrorImageStatusAndAnswer()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2031, 3, 4, 5, 6, 7, TimeSpan.Zero));
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 1 }, clock);
@@ -30,12 +30,12 @@ public sealed class CallLogTests
 
         var expected = new List<EmulatorCall>
         {
-            new(start, "idcard", "front", null, "normal"),
-            new(start, "idcard", "front", 18, null),
-            new(start.AddSeconds(1), "idcard", "back", null, "reversed_side"),
-            new(start.AddSeconds(2), "idcard", "left", 216100, null),
-            new(start.AddSeconds(3), "idcard", "front", null, "non_idcard"),
-            new(start.AddSeconds(3), "idcard", "front", 110, null),
+            new(start, "idcard", "front", null, "normal", null, start),
+            new(start, "idcard", "front", 18, null, null, start),
+            new(start.AddSeconds(1), "idcard", "back", null, "reversed_side", null, start.AddSeconds(1)),
+            new(start.AddSeconds(2), "idcard", "left", 216100, null, null, start.AddSeconds(2)),
+            new(start.AddSeconds(3), "idcard", "front", null, "non_idcard", null, start.AddSeconds(3)),
+            new(start.AddSeconds(3), "idcard", "front", 110, null, null, start.AddSeconds(3)),
         };
         CollectionAssert.AreEqual(expected, host.Calls.ToList());
     }
@@ -87,6 +87,8 @@ public sealed class CallLogTests
         Assert.AreEqual("front", calls[0].GetProperty("side").GetString());
         Assert.AreEqual(JsonValueKind.Null, calls[0].GetProperty("errorCode").ValueKind);
         Assert.AreEqual("normal", calls[0].GetProperty("imageStatus").GetString());
+        Assert.AreEqual(JsonValueKind.Null, calls[0].GetProperty("fault").ValueKind);
+        Assert.AreEqual(clock.GetUtcNow(), calls[0].GetProperty("answeredAt").GetDateTimeOffset());
         Assert.AreEqual(216100, calls[1].GetProperty("errorCode").GetInt32());
         Assert.AreEqual(JsonValueKind.Null, calls[1].GetProperty("imageStatus").ValueKind);
     }
@@ -118,7 +120,7 @@ public sealed class CallLogTests
 
         var call = document.RootElement.EnumerateArray().Single();
         CollectionAssert.AreEquivalent(
-            new[] { "arrivedAt", "endpoint", "side", "errorCode", "imageStatus" },
+            new[] { "arrivedAt", "endpoint", "side", "errorCode", "imageStatus", "fault", "answeredAt" },
             call.EnumerateObject().Select(property => property.Name).ToList());
         var texts = call.EnumerateObject().Where(property => property.Value.ValueKind == JsonValueKind.String).Select(property => property.Value.GetString()!).ToList();
         CollectionAssert.DoesNotContain(texts, person.Name);

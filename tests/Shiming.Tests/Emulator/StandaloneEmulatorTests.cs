@@ -122,6 +122,49 @@ public sealed partial class StandaloneEmulatorTests
         Assert.DoesNotContain(person.Name, lines[0]);
     }
 
+    [TestMethod]
+    public async Task FaultSettingsBindFromTheCommandLineAsABenchmarkSetsThem()
+    {
+        using var process = Start(
+            "--urls", "http://127.0.0.1:0", "--Emulator:Recognition=Off", "--Emulator:InternalErrorRate=1", "--Emulator:FaultSeed=7",
+            "--Emulator:LatencyMedian=00:00:00.010", "--Emulator:LatencyP99=00:00:00.050", "--Emulator:QpsBurstLength=00:00:02", "--Emulator:DailyQuota=5");
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.CancellationToken);
+            timeout.CancelAfter(StartupTimeout);
+            var first = await process.StandardOutput.ReadLineAsync(timeout.Token) ?? string.Empty;
+            var url = ListeningUrl().Match(first);
+            Assert.IsTrue(url.Success, first);
+
+            using var http = new HttpClient { BaseAddress = new Uri(url.Value) };
+            using var token = await http.GetAsync("oauth/2.0/token?grant_type=client_credentials&client_id=emulator-api-key&client_secret=emulator-secret-key", TestContext.CancellationToken);
+            var accessToken = (await EmulatorClient.ReadAsync(token)).Body.GetProperty("access_token").GetString()!;
+            using var answered = await http.PostAsync(
+                $"{EmulatorClient.IdCardPath}?access_token={Uri.EscapeDataString(accessToken)}",
+                EmulatorClient.Form([new("id_card_side", "front"), new("image", Convert.ToBase64String(SyntheticCardImages.RenderPlainPicture()))]),
+                TestContext.CancellationToken);
+            var reply = await EmulatorClient.ReadAsync(answered);
+            using var calls = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("emulator/calls", TestContext.CancellationToken));
+
+            Assert.AreEqual(282000, reply.ErrorCode);
+            Assert.AreEqual(EmulatorFaults.InternalError, calls.RootElement[0].GetProperty("fault").GetString());
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(TestContext.CancellationToken);
+        }
+    }
+
+    [TestMethod]
+    public async Task AFaultRateOutOfRangeStopsTheStandaloneEmulatorNamingTheSetting()
+    {
+        var (exitCode, _, error) = await RunToEndAsync("--urls", "http://127.0.0.1:0", "--Emulator:ServerErrorRate=2");
+
+        Assert.AreNotEqual(0, exitCode);
+        Assert.Contains("Emulator:ServerErrorRate must be between 0 and 1", error);
+    }
+
     [GeneratedRegex(@"http://127\.0\.0\.1:[0-9]+")]
     private static partial Regex ListeningUrl();
 
