@@ -14,16 +14,25 @@ public sealed class BaiduOcrClient(HttpClient http, BaiduAccessTokenProvider tok
 {
     private static readonly MediaTypeHeaderValue FormContentType = new("application/x-www-form-urlencoded");
 
-    public async Task<BaiduIdCardResponse> RecognizeIdCardAsync(ReadOnlyMemory<byte> image, IdCardSide side, CancellationToken cancellationToken)
+    public async Task<BaiduIdCardResponse> RecognizeIdCardAsync(ReadOnlyMemory<byte> image, IdCardSide side, CancellationToken cancellationToken) =>
+        await RecognizeIdCardAsync(await PrepareIdCardAsync(image, side, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Makes a call ready before its start time: the form, and a token (renewing it if due), so that sending is all
+    /// that is left when the time comes. Callers waiting on a renewal would otherwise all send the moment it ends.
+    /// </summary>
+    public async Task<PreparedIdCardCall> PrepareIdCardAsync(ReadOnlyMemory<byte> image, IdCardSide side, CancellationToken cancellationToken) =>
+        new(BuildIdCardForm(image.Span, side), await tokens.GetTokenAsync(cancellationToken));
+
+    /// <summary>Sends a prepared call; a rejected token (100, 110, 111) is renewed once and the call resent once.</summary>
+    public async Task<BaiduIdCardResponse> RecognizeIdCardAsync(PreparedIdCardCall call, CancellationToken cancellationToken)
     {
-        var form = BuildIdCardForm(image.Span, side);
-        var token = await tokens.GetTokenAsync(cancellationToken);
-        var response = await SendAsync(form, token, cancellationToken);
+        var response = await SendAsync(call.Form, call.Token, cancellationToken);
         if (response.ErrorCode is 100 or 110 or 111)
         {
-            tokens.Invalidate(token);
-            token = await tokens.GetTokenAsync(cancellationToken);
-            response = await SendAsync(form, token, cancellationToken);
+            tokens.Invalidate(call.Token);
+            var token = await tokens.GetTokenAsync(cancellationToken);
+            response = await SendAsync(call.Form, token, cancellationToken);
         }
 
         return response.ErrorCode is null or 0
@@ -92,3 +101,6 @@ public sealed class BaiduOcrClient(HttpClient http, BaiduAccessTokenProvider tok
         return form;
     }
 }
+
+/// <summary>An ID-card call made ready to send: the form body and the access token to send it with.</summary>
+public sealed record PreparedIdCardCall(byte[] Form, string Token);

@@ -33,6 +33,9 @@ public sealed class BudgetLedger
         _time = time;
     }
 
+    /// <summary>Calls a second Baidu allows (<c>Baidu__QpsLimit</c>).</summary>
+    public int QpsLimit => _baidu.CurrentValue.QpsLimit;
+
     /// <summary>
     /// Start times are at least this far apart: one second over the limit, plus a small margin so that
     /// network jitter on the way to Baidu cannot squeeze one call too many into any one second.

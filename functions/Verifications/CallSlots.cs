@@ -2,43 +2,63 @@ namespace Shiming.Verifications;
 
 /// <summary>
 /// Hands the start times reserved from the <see cref="BudgetLedger"/> to calls that are ready to go, one
-/// each, in order; a caller waits for its time and starts its call at once. A reserved time nobody took
-/// while it was current is dropped, never used late, so no second can end up with one call too many.
+/// each, in order; a caller waits for its time and starts its call at once. Reservations are as large as
+/// the number of callers waiting, so calls that come one by one do not each reserve (and waste) a block. A
+/// reserved time nobody took while it was current is dropped, never used late. And because a busy machine
+/// can wake several waiting callers at once, the starts themselves are checked last (see
+/// <see cref="WaitForRoomToStartAsync"/>).
 /// </summary>
 public sealed class CallSlots(BudgetLedger ledger, TimeProvider time)
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly Queue<DateTimeOffset> _reserved = new();
+    private readonly SemaphoreSlim _startGate = new(1, 1);
+    private readonly Queue<DateTimeOffset> _recentStarts = new();
+    private int _callers;
+    private long _notBeforeTicks;
+    private long _pausedUntilTicks;
 
-    /// <summary>Waits for this caller's start time; false when the budget is paused (quota) and no call may start.</summary>
-    public async Task<bool> WaitForSlotAsync(int reserveAhead, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for this caller's start time; false when the budget is paused (quota) and no call may start.
+    /// At most <paramref name="maxReserve"/> times are reserved at once.
+    /// </summary>
+    public async Task<bool> WaitForSlotAsync(int maxReserve, CancellationToken cancellationToken)
     {
         DateTimeOffset slot;
-        await _lock.WaitAsync(cancellationToken);
+        Interlocked.Increment(ref _callers);
         try
         {
-            var staleBefore = time.GetUtcNow() - (ledger.Interval / 2);
-            while (_reserved.TryPeek(out var old) && old < staleBefore)
+            await _lock.WaitAsync(cancellationToken);
+            try
             {
-                _reserved.Dequeue();
-            }
-
-            if (_reserved.Count == 0)
-            {
-                foreach (var reserved in await ledger.ReserveAsync(Math.Max(1, reserveAhead), cancellationToken))
+                var staleBefore = time.GetUtcNow() - (ledger.Interval / 2);
+                while (_reserved.TryPeek(out var old) && old < staleBefore)
                 {
-                    _reserved.Enqueue(reserved);
+                    _reserved.Dequeue();
+                }
+
+                if (_reserved.Count == 0)
+                {
+                    var wanted = Math.Clamp(Volatile.Read(ref _callers), 1, Math.Max(1, maxReserve));
+                    foreach (var reserved in await ledger.ReserveAsync(wanted, cancellationToken))
+                    {
+                        _reserved.Enqueue(reserved);
+                    }
+                }
+
+                if (!_reserved.TryDequeue(out slot))
+                {
+                    return false;
                 }
             }
-
-            if (!_reserved.TryDequeue(out slot))
+            finally
             {
-                return false;
+                _lock.Release();
             }
         }
         finally
         {
-            _lock.Release();
+            Interlocked.Decrement(ref _callers);
         }
 
         var delay = slot - time.GetUtcNow();
@@ -47,11 +67,36 @@ public sealed class CallSlots(BudgetLedger ledger, TimeProvider time)
             await Task.Delay(delay, time, cancellationToken);
         }
 
+        // A quota pause that began while this caller waited: its call must not start, and its job goes back.
+        if (time.GetUtcNow().UtcTicks < Interlocked.Read(ref _pausedUntilTicks))
+        {
+            return false;
+        }
+
+        await WaitForRoomToStartAsync(cancellationToken);
         return true;
     }
 
-    /// <summary>Forgets the times reserved so far, after Baidu asked to slow down.</summary>
-    public async Task DiscardAsync(CancellationToken cancellationToken)
+    /// <summary>After error 18: forgets the times reserved so far, and starts nothing here for <paramref name="duration"/>.</summary>
+    public Task SlowDownAsync(TimeSpan duration, CancellationToken cancellationToken) =>
+        DiscardAsync(ref _notBeforeTicks, time.GetUtcNow() + duration, cancellationToken);
+
+    /// <summary>After a quota error: forgets the times reserved so far; callers already waiting start no call until <paramref name="until"/>.</summary>
+    public Task PauseAsync(DateTimeOffset until, CancellationToken cancellationToken) =>
+        DiscardAsync(ref _pausedUntilTicks, until, cancellationToken);
+
+    private Task DiscardAsync(ref long untilTicks, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var current = Interlocked.Read(ref untilTicks);
+        while (until.UtcTicks > current && Interlocked.CompareExchange(ref untilTicks, until.UtcTicks, current) != current)
+        {
+            current = Interlocked.Read(ref untilTicks);
+        }
+
+        return ForgetReservedAsync(cancellationToken);
+    }
+
+    private async Task ForgetReservedAsync(CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken);
         try
@@ -61,6 +106,53 @@ public sealed class CallSlots(BudgetLedger ledger, TimeProvider time)
         finally
         {
             _lock.Release();
+        }
+    }
+
+    /// <summary>
+    /// The last check before a call starts, on the starts this process actually made: at most <c>QpsLimit</c> of
+    /// them within any <c>QpsLimit</c> intervals (one second plus the margin), so the budget holds however late
+    /// callers wake; at least half an interval after the one before, so late callers catch up with their start
+    /// times gradually instead of in a burst; and none during a slow-down.
+    /// </summary>
+    private async Task WaitForRoomToStartAsync(CancellationToken cancellationToken)
+    {
+        await _startGate.WaitAsync(cancellationToken);
+        try
+        {
+            var limit = ledger.QpsLimit;
+            var interval = ledger.Interval;
+            while (_recentStarts.Count > limit)
+            {
+                _recentStarts.Dequeue();
+            }
+
+            var earliest = new DateTimeOffset(Interlocked.Read(ref _notBeforeTicks), TimeSpan.Zero);
+            if (_recentStarts.Count > 0 && _recentStarts.Last() + (interval / 2) > earliest)
+            {
+                earliest = _recentStarts.Last() + (interval / 2);
+            }
+
+            if (_recentStarts.Count == limit && _recentStarts.Peek() + (interval * limit) > earliest)
+            {
+                earliest = _recentStarts.Peek() + (interval * limit);
+            }
+
+            var wait = earliest - time.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, time, cancellationToken);
+            }
+
+            _recentStarts.Enqueue(time.GetUtcNow());
+            if (_recentStarts.Count > limit)
+            {
+                _recentStarts.Dequeue();
+            }
+        }
+        finally
+        {
+            _startGate.Release();
         }
     }
 }

@@ -124,14 +124,8 @@ public sealed class VerificationDrain(
             return await FinishAsync(job, message, new RecognitionOutcome.Rejected(IdCardResultMapper.Errors.ImageMissing), cancellationToken);
         }
 
-        // Everything is ready: wait for this call's start time, then call at once.
-        if (!await slots.WaitForSlotAsync(BatchSize, cancellationToken))
-        {
-            var pause = await ledger.GetPauseAsync(cancellationToken);
-            return await ReturnAsync(job, message, pause is null ? TimeSpan.Zero : pause.Until - time.GetUtcNow(), cancellationToken);
-        }
-
-        started();
+        // Everything is made ready first (the job marked running, the form, the token): once its start time
+        // comes, the call starts at once.
         var running = await store.StartAsync(job, cancellationToken);
         if (running is null)
         {
@@ -140,7 +134,15 @@ public sealed class VerificationDrain(
 
         try
         {
-            var response = await baidu.RecognizeIdCardAsync(image.ToMemory(), running.Side, cancellationToken);
+            var call = await baidu.PrepareIdCardAsync(image.ToMemory(), running.Side, cancellationToken);
+            if (!await slots.WaitForSlotAsync(BatchSize, cancellationToken))
+            {
+                var pause = await ledger.GetPauseAsync(cancellationToken);
+                return await ReturnAsync(running with { Attempts = running.Attempts - 1 }, message, pause is null ? TimeSpan.Zero : pause.Until - time.GetUtcNow(), cancellationToken);
+            }
+
+            started();
+            var response = await baidu.RecognizeIdCardAsync(call, cancellationToken);
             refusals.Answered();
             return await FinishAsync(running, message, IdCardResultMapper.Map(response, running.Side, time.GetUtcNow()), cancellationToken);
         }
@@ -158,7 +160,7 @@ public sealed class VerificationDrain(
                 _ => await RetryOrFailAsync(running, message, cancellationToken),
             };
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutException)
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException)
         {
             Log.TransportFault(logger, running.Id, ex.GetType().Name);
             return await RetryOrFailAsync(running, message, cancellationToken);
@@ -170,7 +172,7 @@ public sealed class VerificationDrain(
     {
         refusals.Refused();
         await ledger.SlowDownAsync(TimeSpan.FromSeconds(1), cancellationToken);
-        await slots.DiscardAsync(cancellationToken);
+        await slots.SlowDownAsync(TimeSpan.FromSeconds(1), cancellationToken);
         return await ReturnAsync(job with { Attempts = job.Attempts - 1 }, message, TimeSpan.Zero, cancellationToken);
     }
 
@@ -179,7 +181,7 @@ public sealed class VerificationDrain(
     {
         Log.QuotaExhausted(logger, pause.Until, pause.Reason);
         await ledger.PauseAsync(pause, cancellationToken);
-        await slots.DiscardAsync(cancellationToken);
+        await slots.PauseAsync(pause.Until, cancellationToken);
         return await ReturnAsync(job with { Attempts = job.Attempts - 1 }, message, pause.Until - time.GetUtcNow(), cancellationToken);
     }
 
