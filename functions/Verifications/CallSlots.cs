@@ -9,11 +9,35 @@ public sealed class CallSlots(BudgetLedger ledger, TimeProvider time)
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly Queue<DateTimeOffset> _reserved = new();
+    private long _generation;
 
     /// <summary>Waits for this caller's start time; false when the budget is paused (quota) and no call may start.</summary>
     public async Task<bool> WaitForSlotAsync(int reserveAhead, CancellationToken cancellationToken)
     {
-        DateTimeOffset slot;
+        while (true)
+        {
+            var (slot, generation) = await TakeSlotAsync(reserveAhead, cancellationToken);
+            if (slot is null)
+            {
+                return false;
+            }
+
+            var delay = slot.Value - time.GetUtcNow();
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, time, cancellationToken);
+            }
+
+            // Times discarded while this caller waited (Baidu said 18, or the quota ran out) are void: take a new one.
+            if (Interlocked.Read(ref _generation) == generation)
+            {
+                return true;
+            }
+        }
+    }
+
+    private async Task<(DateTimeOffset? Slot, long Generation)> TakeSlotAsync(int reserveAhead, CancellationToken cancellationToken)
+    {
         await _lock.WaitAsync(cancellationToken);
         try
         {
@@ -31,32 +55,22 @@ public sealed class CallSlots(BudgetLedger ledger, TimeProvider time)
                 }
             }
 
-            if (!_reserved.TryDequeue(out slot))
-            {
-                return false;
-            }
+            return _reserved.TryDequeue(out var slot) ? (slot, Interlocked.Read(ref _generation)) : (null, 0);
         }
         finally
         {
             _lock.Release();
         }
-
-        var delay = slot - time.GetUtcNow();
-        if (delay > TimeSpan.Zero)
-        {
-            await Task.Delay(delay, time, cancellationToken);
-        }
-
-        return true;
     }
 
-    /// <summary>Forgets the times reserved so far, after Baidu asked to slow down.</summary>
+    /// <summary>Forgets the times reserved so far, handed out or not, after Baidu asked to slow down or the quota ran out.</summary>
     public async Task DiscardAsync(CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken);
         try
         {
             _reserved.Clear();
+            Interlocked.Increment(ref _generation);
         }
         finally
         {
