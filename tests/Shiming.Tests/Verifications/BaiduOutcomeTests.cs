@@ -43,7 +43,7 @@ public sealed class BaiduOutcomeTests
     {
         await using var app = await DrainedApp.StartAsync(new EmulatorOptions { DailyQuota = 2 });
         var jobs = new List<(string Id, string StatusUri)>();
-        for (var i = 0; i < 4; i++)
+        for (var i = 0; i < 6; i++)
         {
             jobs.Add(await app.SubmitAsync(Front(3010 + i)));
         }
@@ -60,7 +60,7 @@ public sealed class BaiduOutcomeTests
         var midnight = NextBeijingMidnight(DateTimeOffset.UtcNow);
         Assert.AreEqual(2, statuses.Count(s => s.Code == HttpStatusCode.OK && s.Body.GetProperty("runtimeStatus").GetString() == "Completed"));
         var waiting = statuses.Where(s => s.Code == HttpStatusCode.Accepted).Select(s => s.Body).ToList();
-        Assert.HasCount(2, waiting);
+        Assert.HasCount(4, waiting);
         foreach (var body in waiting)
         {
             Assert.AreEqual("Pending", body.GetProperty("runtimeStatus").GetString());
@@ -72,11 +72,13 @@ public sealed class BaiduOutcomeTests
             Assert.IsLessThan(midnight.AddMinutes(1), start);
         }
 
+        // The six calls were lined up 0.1 s apart; the first 17 stops those still in line. A call whose start time
+        // comes before the drain has recorded the pause may still go out, and is refused as well.
         var calls = app.Calls;
-        Assert.HasCount(3, calls, "two billed calls, one refused; nothing more once paused: " + Describe(calls));
-        Assert.AreEqual(callsWhenPaused, calls.Count);
-        Assert.AreEqual(17, calls[2].ErrorCode);
-        Assert.AreEqual(EmulatorFaults.DailyQuota, calls[2].Fault);
+        Assert.IsTrue(calls.Take(2).All(call => call.ErrorCode is null), Describe(calls));
+        Assert.IsTrue(calls.Skip(2).All(call => call.ErrorCode == 17 && call.Fault == EmulatorFaults.DailyQuota), Describe(calls));
+        Assert.IsLessThan(6, calls.Count, "the calls still in line went out after the quota ran out: " + Describe(calls));
+        Assert.AreEqual(callsWhenPaused, calls.Count, "nothing reaches Baidu while paused");
         foreach (var (id, _) in jobs)
         {
             Assert.IsLessThanOrEqualTo(1, await app.AttemptsAsync(id), "a quota refusal is not an attempt");
