@@ -160,7 +160,7 @@ public sealed class VerificationDrain(
                 _ => await RetryOrFailAsync(running, message, cancellationToken),
             };
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException)
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException or JsonException)
         {
             Log.TransportFault(logger, running.Id, ex.GetType().Name);
             return await RetryOrFailAsync(running, message, cancellationToken);
@@ -171,8 +171,8 @@ public sealed class VerificationDrain(
     private async Task<JobOutcome> SlowDownAsync(VerificationJob job, QueueMessage message, CancellationToken cancellationToken)
     {
         refusals.Refused();
+        await slots.SlowDownAsync(TimeSpan.FromSeconds(1), cancellationToken); // here at once, then everywhere
         await ledger.SlowDownAsync(TimeSpan.FromSeconds(1), cancellationToken);
-        await slots.SlowDownAsync(TimeSpan.FromSeconds(1), cancellationToken);
         return await ReturnAsync(job with { Attempts = job.Attempts - 1 }, message, TimeSpan.Zero, cancellationToken);
     }
 
@@ -180,8 +180,8 @@ public sealed class VerificationDrain(
     private async Task<JobOutcome> PauseAsync(VerificationJob job, QueueMessage message, BudgetPause pause, CancellationToken cancellationToken)
     {
         Log.QuotaExhausted(logger, pause.Until, pause.Reason);
+        await slots.PauseAsync(pause.Until, cancellationToken); // here at once, then everywhere
         await ledger.PauseAsync(pause, cancellationToken);
-        await slots.PauseAsync(pause.Until, cancellationToken);
         return await ReturnAsync(job with { Attempts = job.Attempts - 1 }, message, pause.Until - time.GetUtcNow(), cancellationToken);
     }
 
