@@ -58,10 +58,11 @@ internal static class IdCardEndpoint
                 return state.TimeProvider.GetUtcNow();
         }
 
-        var latency = state.Faults.DrawLatency(options);
-        if (latency > TimeSpan.Zero)
+        // Until the clock says the latency has passed: a timer may fire a little before the wall clock agrees.
+        var due = state.TimeProvider.GetUtcNow() + state.Faults.DrawLatency(options);
+        for (var left = due - state.TimeProvider.GetUtcNow(); left > TimeSpan.Zero; left = due - state.TimeProvider.GetUtcNow())
         {
-            await Task.Delay(latency, state.TimeProvider, aborted);
+            await Task.Delay(left < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : left, state.TimeProvider, aborted);
         }
 
         var answeredAt = state.TimeProvider.GetUtcNow();
