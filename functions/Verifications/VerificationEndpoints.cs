@@ -187,10 +187,15 @@ public static class VerificationEndpoints
         return new WaitingStatus(QueuePosition: job is null ? null : ahead + 1, from + (services.Ledger.Interval * ahead), pause?.Reason);
     }
 
+    /// <summary>
+    /// The wait until the estimated start, kept between 1 and 60 seconds, plus up to a fifth more at random, so
+    /// that clients who submitted together do not all poll again in the same second.
+    /// </summary>
     private static void SetRetryAfter(HttpResponse response, WaitingStatus waiting, TimeProvider time)
     {
-        var seconds = (int)Math.Ceiling((waiting.EstimatedStartTime - time.GetUtcNow()).TotalSeconds);
-        response.Headers.RetryAfter = Math.Clamp(seconds, 1, 60).ToString(CultureInfo.InvariantCulture);
+        var seconds = Math.Clamp((int)Math.Ceiling((waiting.EstimatedStartTime - time.GetUtcNow()).TotalSeconds), 1, 60);
+        seconds = Math.Min(60, seconds + Random.Shared.Next(0, (seconds / 5) + 1));
+        response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
     }
 }
 

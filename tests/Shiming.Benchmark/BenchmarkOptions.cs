@@ -1,0 +1,62 @@
+using System.Globalization;
+
+namespace Shiming.Benchmark;
+
+/// <summary>What one benchmark run does; bound from the command line (<c>--cards 1000 --latency 00:00:00.100</c>).</summary>
+internal sealed class BenchmarkOptions
+{
+    public static readonly IReadOnlyDictionary<string, string> Switches = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["--cards"] = nameof(Cards),
+        ["--qps"] = nameof(Qps),
+        ["--latency"] = nameof(Latency),
+        ["--latency-p99"] = nameof(LatencyP99),
+        ["--faults"] = nameof(Faults),
+        ["--accounts"] = nameof(Accounts),
+        ["--seed"] = nameof(Seed),
+        ["--submitters"] = nameof(Submitters),
+    };
+
+    public const string Usage =
+        "usage: benchmark [--cards 1000] [--qps 10] [--latency 00:00:00.100] [--latency-p99 <timespan>] [--faults 0.05] [--accounts 100] [--seed 1] [--submitters 16]";
+
+    /// <summary>Synthetic cards submitted in one burst.</summary>
+    public int Cards { get; set; } = 1000;
+
+    /// <summary>The budget: <c>Baidu__QpsLimit</c> for the app, and the limit the emulator enforces.</summary>
+    public int Qps { get; set; } = 10;
+
+    /// <summary>Baidu's median answer time.</summary>
+    public TimeSpan Latency { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Baidu's 99th-percentile answer time; the median again (a fixed latency) when not given.</summary>
+    public TimeSpan? LatencyP99 { get; set; }
+
+    /// <summary>
+    /// The share of calls answered with an injected fault, spread over the classes Shiming retries: HTTP 5xx (2/5 of
+    /// it), timeouts, error 282000 and bursts of error 18 (1/5 each).
+    /// </summary>
+    public double Faults { get; set; }
+
+    /// <summary>Accounts the cards are spread over, as many apps' users submitting at once.</summary>
+    public int Accounts { get; set; } = 100;
+
+    /// <summary>Seeds the synthetic people and the emulator's fault draws.</summary>
+    public int Seed { get; set; } = 1;
+
+    /// <summary>Submissions in flight at once during the burst.</summary>
+    public int Submitters { get; set; } = 16;
+
+    public string? Validate() =>
+        Cards < 1 ? "--cards must be at least 1"
+        : Qps is < 1 or > 100 ? "--qps must be between 1 and 100"
+        : Latency < TimeSpan.Zero || LatencyP99 < Latency ? "--latency must be zero or more, and --latency-p99 no less than it"
+        : Faults is < 0 or > 0.5 ? "--faults must be between 0 and 0.5"
+        : Accounts < 1 ? "--accounts must be at least 1"
+        : Submitters < 1 ? "--submitters must be at least 1"
+        : null;
+
+    public string Describe() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{Cards} cards, QPS {Qps}, Baidu latency {Latency.TotalMilliseconds:0} ms median{(LatencyP99 is { } p99 ? $" / {p99.TotalMilliseconds:0} ms p99" : " (fixed)")}, {Faults:P0} faults");
+}

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Shiming.BaiduEmulator;
+using Shiming.Benchmark;
+using Shiming.Tests.Infrastructure;
+
+// The benchmark: Azurite, the Baidu emulator and the real app (standalone, timers in-process) on this machine;
+// a burst of synthetic cards submitted through the HTTP API; every job followed to its end as a client would,
+// honouring Retry-After; then what Baidu saw (the emulator's call log) and what the clients saw, as Markdown.
+var options = new BenchmarkOptions();
+try
+{
+    new ConfigurationBuilder().AddCommandLine(args, BenchmarkOptions.Switches.ToDictionary()).Build().Bind(options);
+}
+catch (Exception ex) when (ex is FormatException or InvalidOperationException)
+{
+    Console.Error.WriteLine($"benchmark: {ex.Message}");
+    Console.Error.WriteLine(BenchmarkOptions.Usage);
+    return 2;
+}
+
+if (options.Validate() is { } invalid)
+{
+    Console.Error.WriteLine($"benchmark: {invalid}");
+    Console.Error.WriteLine(BenchmarkOptions.Usage);
+    return 2;
+}
+
+void Progress(string message) => Console.Error.WriteLine($"[benchmark {DateTime.UtcNow:HH:mm:ss}] {message}");
+
+Progress($"{options.Describe()}: starting Azurite, the emulator and the app");
+await using var azurite = await Azurite.StartAsync();
+// The emulator runs in a process of its own and, where allowed, at a higher CPU priority: it stands for Baidu's
+// servers, whose clock no load on this machine would hold up.
+var emulatorKeys = new EmulatorOptions();
+var invariant = CultureInfo.InvariantCulture;
+await using var emulator = await ServiceProcess.StartAsync("Shiming.BaiduEmulator.dll", new Dictionary<string, string>
+{
+    ["Emulator:QpsLimit"] = options.Qps.ToString(invariant),
+    ["Emulator:LatencyMedian"] = options.Latency.ToString("c", invariant),
+    ["Emulator:LatencyP99"] = (options.LatencyP99 ?? options.Latency).ToString("c", invariant),
+    ["Emulator:ServerErrorRate"] = (options.Faults * 0.4).ToString(invariant),
+    ["Emulator:TimeoutRate"] = (options.Faults * 0.2).ToString(invariant),
+    ["Emulator:InternalErrorRate"] = (options.Faults * 0.2).ToString(invariant),
+    ["Emulator:QpsBurstRate"] = (options.Faults * 0.2).ToString(invariant),
+    ["Emulator:FaultSeed"] = options.Seed.ToString(invariant),
+}, raisedPriority: true);
+await using var app = await ServiceProcess.StartAsync("Shiming.Functions.dll", new Dictionary<string, string>
+{
+    ["AzureWebJobsStorage"] = azurite.ConnectionString,
+    ["Baidu:Endpoint"] = emulator.BaseAddress.ToString(),
+    ["Baidu:ApiKey"] = emulatorKeys.ApiKey,
+    ["Baidu:SecretKey"] = emulatorKeys.SecretKey,
+    ["Baidu:QpsLimit"] = options.Qps.ToString(invariant),
+    ["Verifications:MaxLiveJobsPerAccount"] = Math.Min(10_000, options.Cards).ToString(invariant),
+    ["Encryption:CurrentKeyId"] = "bench",
+    ["Encryption:Keys:bench"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+    ["Encryption:BlindIndexKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+});
+
+// The clients stand for phones elsewhere: on this machine they yield to the app and the emulator.
+using (var self = Process.GetCurrentProcess())
+{
+    self.PriorityClass = ProcessPriorityClass.BelowNormal;
+}
+
+var random = new Random(options.Seed);
+var cards = Enumerable.Range(0, options.Cards)
+    .Select(_ => SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(random)))
+    .ToArray();
+
+using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+{
+    BaseAddress = app.BaseAddress,
+    Timeout = TimeSpan.FromMinutes(2),
+};
+
+// The burst: every card submitted as fast as the submitters can go, and each job then followed as its client
+// would, from its own submission on, waiting what Retry-After says.
+Progress($"submitting {options.Cards} cards from {options.Accounts} accounts");
+var deadline = DateTime.UtcNow + TimeSpan.FromSeconds((3.0 * options.Cards / options.Qps) + 300);
+var burst = Stopwatch.StartNew();
+var burstTime = TimeSpan.Zero;
+var submitters = new SemaphoreSlim(options.Submitters);
+var refused = 0;
+var accepted = 0;
+var following = new List<Task<JobResult?>>(options.Cards);
+for (var i = 0; i < options.Cards; i++)
+{
+    await submitters.WaitAsync();
+    following.Add(SubmitAndFollowAsync(i));
+}
+
+Progress("every card submitted; following every job to its end");
+var results = (await Task.WhenAll(following)).Where(r => r is not RefusedJob).ToArray();
+
+async Task<JobResult?> SubmitAndFollowAsync(int i)
+{
+    var account = $"bench-{(i % options.Accounts).ToString(CultureInfo.InvariantCulture)}";
+    string statusUri;
+    try
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/verifications?side=front") { Content = new ByteArrayContent(cards[i]) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        request.Headers.Add("X-MS-CLIENT-PRINCIPAL-ID", account);
+        using var response = await http.SendAsync(request);
+        if (response.StatusCode != HttpStatusCode.Accepted)
+        {
+            Interlocked.Increment(ref refused);
+            return new RefusedJob();
+        }
+
+        statusUri = response.Headers.Location!.ToString();
+        burstTime = burst.Elapsed; // the last acceptance's time, once all are in
+        if (Interlocked.Increment(ref accepted) % 250 == 0)
+        {
+            Progress($"{accepted} accepted");
+        }
+    }
+    finally
+    {
+        submitters.Release();
+    }
+
+    return await FollowAsync((account, statusUri));
+}
+
+async Task<JobResult?> FollowAsync((string Account, string StatusUri) job)
+{
+    while (DateTime.UtcNow < deadline)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, job.StatusUri);
+        request.Headers.Add("X-MS-CLIENT-PRINCIPAL-ID", job.Account);
+        using var response = await http.SendAsync(request);
+        if (response.StatusCode == HttpStatusCode.OK)
+        {
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return new JobResult(
+                body.GetProperty("runtimeStatus").GetString()!,
+                body.GetProperty("lastUpdatedTime").GetDateTimeOffset() - body.GetProperty("createdTime").GetDateTimeOffset());
+        }
+
+        if (response.StatusCode != HttpStatusCode.Accepted)
+        {
+            return null; // 404: the job is gone
+        }
+
+        await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+    }
+
+    return null;
+}
+
+// What Baidu saw.
+using var emulatorClient = new HttpClient { BaseAddress = emulator.BaseAddress };
+var calls = (await emulatorClient.GetFromJsonAsync<List<EmulatorCall>>("emulator/calls", new JsonSerializerOptions(JsonSerializerDefaults.Web)))!
+    .Where(c => c.Endpoint == "idcard")
+    .ToList();
+var arrivals = calls.Select(c => c.ArrivedAt).Order().ToList();
+var callsPerSecond = arrivals.Count > 1 ? (arrivals.Count - 1) / (arrivals[^1] - arrivals[0]).TotalSeconds : 0;
+var maxInAnySecond = Budget.MaxStartsInAnySecond(arrivals);
+var refusedAsOverLimit = calls.Count(c => c.ErrorCode == 18 && c.Fault is null);
+var injected = calls.Count(c => c.Fault is not null);
+
+// What the clients saw.
+var finished = results.OfType<JobResult>().ToList();
+var latencies = finished.Select(r => r.SubmitToResult.TotalSeconds).Order().ToArray();
+double Percentile(double p) => latencies.Length == 0 ? double.NaN : latencies[Math.Clamp((int)Math.Ceiling(p * latencies.Length) - 1, 0, latencies.Length - 1)];
+var lost = results.Length - finished.Count;
+
+Console.WriteLine(string.Create(invariant, $"Conditions: {options.Describe()}; {options.Accounts} accounts; {Environment.ProcessorCount} cores; app, Azurite, emulator (nice {emulator.Niceness()?.ToString(invariant) ?? "n/a"}) and clients on one machine."));
+Console.WriteLine();
+Console.WriteLine("| | |");
+Console.WriteLine("| --- | ---: |");
+Console.WriteLine(string.Create(invariant, $"| cards accepted (refused) | {results.Length} ({refused}) |"));
+Console.WriteLine(string.Create(invariant, $"| burst accepted in | {burstTime.TotalSeconds:0.0} s |"));
+Console.WriteLine(string.Create(invariant, $"| calls to Baidu | {calls.Count} ({injected} answered with an injected fault) |"));
+Console.WriteLine(string.Create(invariant, $"| calls per second (budget {options.Qps}) | {callsPerSecond:0.00} ({callsPerSecond / options.Qps:P1} of the budget) |"));
+Console.WriteLine(string.Create(invariant, $"| most call starts in any sliding second | {maxInAnySecond} |"));
+Console.WriteLine(string.Create(invariant, $"| error 18 from going over the limit | {refusedAsOverLimit} |"));
+Console.WriteLine(string.Create(invariant, $"| submit to result p50 / p95 / p99 | {Percentile(0.50):0.0} s / {Percentile(0.95):0.0} s / {Percentile(0.99):0.0} s |"));
+Console.WriteLine(string.Create(invariant, $"| completed / failed / terminated | {finished.Count(r => r.Status == "Completed")} / {finished.Count(r => r.Status == "Failed")} / {finished.Count(r => r.Status == "Terminated")} |"));
+Console.WriteLine(string.Create(invariant, $"| jobs lost (accepted, never finished) | {lost} |"));
+Console.WriteLine(string.Create(invariant, $"| app peak memory (VmHWM) | {(app.PeakMemoryMiB() is { } mib ? $"{mib:0} MiB" : "n/a")} |"));
+Console.WriteLine(string.Create(invariant, $"| app log warnings / errors | {app.Warnings} / {app.Errors} |"));
+
+return lost == 0 && refused == 0 ? 0 : 1;
+
+internal record JobResult(string Status, TimeSpan SubmitToResult);
+
+internal sealed record RefusedJob() : JobResult("Refused", TimeSpan.Zero);

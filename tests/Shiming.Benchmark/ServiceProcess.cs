@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Shiming.Benchmark;
+
+/// <summary>
+/// A built program from this project's output (the app, or the Baidu emulator) started as its own process on a free
+/// loopback port, and ready once it answers HTTP. Its log is counted by level, not kept: a long run writes a line per job.
+/// </summary>
+internal sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Queue<string> _lastLines = new();
+    private int _warnings;
+    private int _errors;
+
+    private ServiceProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public int Warnings => Volatile.Read(ref _warnings);
+
+    public int Errors => Volatile.Read(ref _errors);
+
+    /// <summary>Starts <paramref name="assembly"/> (a file name in this program's folder) with <paramref name="settings"/> as environment variables.</summary>
+    /// <param name="raisedPriority">
+    /// Run at nice −10, where the system allows it (as root); otherwise <c>nice</c> says it cannot and the program
+    /// runs at the usual priority.
+    /// </param>
+    public static async Task<ServiceProcess> StartAsync(string assembly, IReadOnlyDictionary<string, string> settings, bool raisedPriority = false)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo(raisedPriority ? "nice" : "dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (raisedPriority)
+        {
+            start.ArgumentList.Add("-n");
+            start.ArgumentList.Add("-10");
+            start.ArgumentList.Add("dotnet");
+        }
+
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
+        start.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{assembly} did not start.");
+        var app = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"));
+        process.OutputDataReceived += (_, e) => app.Count(e.Data);
+        process.ErrorDataReceived += (_, e) => app.Count(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var probe = new HttpClient { BaseAddress = app.BaseAddress };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            try
+            {
+                using var answer = await probe.GetAsync("/");
+                return app;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                await Task.Delay(100);
+            }
+            catch (HttpRequestException ex)
+            {
+                var lines = app.LastLines();
+                await app.DisposeAsync();
+                throw new InvalidOperationException($"{assembly} did not answer on port {port}:\n{lines}", ex);
+            }
+        }
+    }
+
+    /// <summary>The most the process has had in memory (Linux <c>VmHWM</c>), in MiB; null where that is not known.</summary>
+    public double? PeakMemoryMiB()
+    {
+        var status = $"/proc/{_process.Id.ToString(CultureInfo.InvariantCulture)}/status";
+        if (!File.Exists(status))
+        {
+            return null;
+        }
+
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var kilobytes = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        return kilobytes is null ? null : double.Parse(kilobytes, CultureInfo.InvariantCulture) / 1024;
+    }
+
+    /// <summary>The niceness the process runs at (Linux), or null where that is not known.</summary>
+    public int? Niceness()
+    {
+        var stat = $"/proc/{_process.Id.ToString(CultureInfo.InvariantCulture)}/stat";
+        if (!File.Exists(stat))
+        {
+            return null;
+        }
+
+        // Field 19 of /proc/PID/stat, counted after the command name, which is in parentheses and may hold spaces.
+        var text = File.ReadAllText(stat);
+        var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        return int.Parse(fields[16], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The last lines the app wrote, for a failure message.</summary>
+    public string LastLines()
+    {
+        lock (_lastLines)
+        {
+            return string.Join('\n', _lastLines);
+        }
+    }
+
+    private void Count(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        if (line.Contains(" warn: ", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _warnings);
+        }
+        else if (line.Contains(" fail: ", StringComparison.Ordinal) || line.Contains(" crit: ", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _errors);
+        }
+
+        lock (_lastLines)
+        {
+            _lastLines.Enqueue(line);
+            if (_lastLines.Count > 40)
+            {
+                _lastLines.Dequeue();
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+}
