@@ -4,8 +4,11 @@ using System.Text.RegularExpressions;
 
 namespace Shiming.BaiduEmulator;
 
-/// <summary>A field as read from the picture: its text in Baidu's form and the box it was printed in.</summary>
-internal sealed record ReadField(string Words, CardBox Location);
+/// <summary>
+/// A field as read from the picture: its text in Baidu's form, the box it was printed in and, for a value read from one
+/// line, the line's character height in pixels (0 when not known).
+/// </summary>
+internal sealed record ReadField(string Words, CardBox Location, double CharacterHeight = 0);
 
 /// <summary>A card as read: the side it shows and the fields found (a field not found is absent).</summary>
 internal sealed record ReadCard(string Side, IReadOnlyDictionary<string, ReadField> Fields);
@@ -242,7 +245,7 @@ internal static partial class CardReader
     private static int? IndexOf(IReadOnlyList<TextLine> lines, Func<TextLine, bool> predicate) =>
         lines.FirstOrDefault(predicate)?.Index;
 
-    private static bool IsCjk(char character) => character is >= '\u4E00' and <= '\u9FFF';
+    internal static bool IsCjk(char character) => character is >= '\u4E00' and <= '\u9FFF';
 
     private static bool IsAddressCharacter(char character) => IsCjk(character) || char.IsAsciiDigit(character);
 
@@ -433,7 +436,7 @@ internal static partial class CardReader
                 end++;
             }
 
-            return new ReadField(Text[first..end], Box(first, end - first));
+            return new ReadField(Text[first..end], Box(first, end - first), CharacterHeight);
         }
 
         public CardBox Box(int start, int length)

@@ -1,6 +1,9 @@
 namespace Shiming.BaiduEmulator;
 
-/// <summary>Reads a card image that carries no ground truth: Tesseract for the words, <see cref="CardReader"/> for the fields.</summary>
+/// <summary>
+/// Reads a card image that carries no ground truth: Tesseract for the words, <see cref="CardReader"/> for the fields,
+/// and <see cref="NameLineReader"/> for a second look at a PNG front's name.
+/// </summary>
 internal static class CardRecognizer
 {
     /// <summary>The card in the image, or null when no card fields are found.</summary>
@@ -13,6 +16,9 @@ internal static class CardRecognizer
             _ => ".bmp",
         };
         var words = await TesseractOcr.ReadAsync(options.TesseractPath, image, extension, options.RecognitionTimeout, cancellationToken);
-        return CardReader.Read(words);
+        var card = CardReader.Read(words);
+        return card is not null && format == ImageFormat.Png
+            ? await NameLineReader.RereadAsync(options, image, card, cancellationToken)
+            : card;
     }
 }

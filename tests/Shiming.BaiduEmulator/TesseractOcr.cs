@@ -4,8 +4,11 @@ using System.Globalization;
 
 namespace Shiming.BaiduEmulator;
 
-/// <summary>One word Tesseract read, with its box in image pixels and the line it belongs to (lines in reading order).</summary>
-internal sealed record OcrWord(string Text, CardBox Box, int Line);
+/// <summary>
+/// One word Tesseract read, with its box in image pixels, the line it belongs to (lines in reading order, numbered across
+/// pages), Tesseract's confidence (0–100) and the page (1 for a single image; the image's place in a list otherwise).
+/// </summary>
+internal sealed record OcrWord(string Text, CardBox Box, int Line, double Confidence = 0, int Page = 1);
 
 /// <summary>Whether the emulator can recognise images itself, and why not when it cannot.</summary>
 /// <param name="IsAvailable">Tesseract runs and has the <c>chi_sim</c> model.</param>
@@ -47,29 +50,11 @@ internal static class TesseractOcr
         CancellationToken cancellationToken)
     {
         await Slots.WaitAsync(cancellationToken);
-        var file = Path.Combine(Path.GetTempPath(), $"shiming-ocr-{Guid.NewGuid():N}{extension}");
+        var file = TemporaryPath(extension);
         try
         {
-            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                // Only this process's user may read the card while it waits for Tesseract.
-                create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            await using (var stream = new FileStream(file, create))
-            {
-                await stream.WriteAsync(image, cancellationToken);
-            }
-
-            string[] arguments = [file, "stdout", "-l", Language, "--psm", "6", "tsv"];
-            var (exitCode, output) = await RunAsync(path, arguments, timeout, cancellationToken);
-            if (exitCode != 0)
-            {
-                throw new InvalidOperationException($"Tesseract exited with code {exitCode}.");
-            }
-
-            return ParseTsv(output);
+            await WritePrivateAsync(file, image, cancellationToken);
+            return await RunTsvAsync(path, [file, "stdout", "-l", Language, "--psm", "6", "tsv"], timeout, cancellationToken);
         }
         finally
         {
@@ -79,14 +64,80 @@ internal static class TesseractOcr
     }
 
     /// <summary>
+    /// Reads each PNG as a single line of text (page segmentation mode 7), all in one Tesseract run over a list of the
+    /// images; a word's <see cref="OcrWord.Page"/> is its image's place in <paramref name="lines"/>, from 1.
+    /// Throws as <see cref="ReadAsync"/> does.
+    /// </summary>
+    public static async Task<IReadOnlyList<OcrWord>> ReadLinesAsync(
+        string path,
+        IReadOnlyList<byte[]> lines,
+        TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        await Slots.WaitAsync(cancellationToken);
+        var files = lines.Select(_ => TemporaryPath(".png")).ToList();
+        var list = TemporaryPath(".txt");
+        try
+        {
+            for (var i = 0; i < lines.Count; i++)
+            {
+                await WritePrivateAsync(files[i], lines[i], cancellationToken);
+            }
+
+            await WritePrivateAsync(list, System.Text.Encoding.UTF8.GetBytes(string.Join('\n', files) + "\n"), cancellationToken);
+
+            // Tesseract drops a line it takes for noise when the image holds little else; a crop of one line
+            // is exactly that, so the rejection is turned off.
+            return await RunTsvAsync(path, [list, "stdout", "-l", Language, "--psm", "7", "-c", "textord_noise_rejrows=0", "tsv"], timeout, cancellationToken);
+        }
+        finally
+        {
+            foreach (var file in files)
+            {
+                File.Delete(file);
+            }
+
+            File.Delete(list);
+            Slots.Release();
+        }
+    }
+
+    private static string TemporaryPath(string extension) => Path.Combine(Path.GetTempPath(), $"shiming-ocr-{Guid.NewGuid():N}{extension}");
+
+    private static async Task WritePrivateAsync(string file, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            // Only this process's user may read the card while it waits for Tesseract.
+            create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using var stream = new FileStream(file, create);
+        await stream.WriteAsync(content, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<OcrWord>> RunTsvAsync(string path, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var (exitCode, output) = await RunAsync(path, arguments, timeout, cancellationToken);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"Tesseract exited with code {exitCode}.");
+        }
+
+        return ParseTsv(output);
+    }
+
+    /// <summary>
     /// Tesseract's TSV: level, page, block, paragraph, line, word, left, top, width, height, confidence, text.
-    /// Level 5 rows are words; a change of block, paragraph or line number starts a new line.
+    /// Level 5 rows are words; a change of page, block, paragraph or line number starts a new line.
     /// </summary>
     internal static IReadOnlyList<OcrWord> ParseTsv(string tsv)
     {
         var words = new List<OcrWord>();
         var line = -1;
-        (string, string, string)? lastLine = null;
+        (string, string, string, string)? lastLine = null;
         foreach (var row in tsv.Split('\n'))
         {
             var columns = row.TrimEnd('\r').Split('\t');
@@ -101,14 +152,16 @@ internal static class TesseractOcr
                 continue;
             }
 
-            var key = (columns[2], columns[3], columns[4]);
+            var key = (columns[1], columns[2], columns[3], columns[4]);
             if (lastLine != key)
             {
                 line++;
                 lastLine = key;
             }
 
-            words.Add(new OcrWord(text, box, line));
+            _ = double.TryParse(columns[10], NumberStyles.Float, CultureInfo.InvariantCulture, out var confidence);
+            _ = int.TryParse(columns[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var page);
+            words.Add(new OcrWord(text, box, line, confidence, page));
         }
 
         return words;

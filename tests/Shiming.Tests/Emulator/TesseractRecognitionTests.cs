@@ -127,6 +127,63 @@ public sealed class TesseractRecognitionTests
         Assert.AreEqual(person.Name, reply.Words("姓名"));
     }
 
+    // Cards of render sets (seed, place in the set) whose name the whole-card pass misreads (涵 as 洱, 怡 as 恰) and
+    // the second look at the name's line reads right.
+    [TestMethod]
+    [DataRow(1, 26, DisplayName = "seed 1, card 26")]
+    [DataRow(2, 90, DisplayName = "seed 2, card 90")]
+    [DataRow(3, 5, DisplayName = "seed 3, card 5")]
+    [DataRow(3, 68, DisplayName = "seed 3, card 68")]
+    public async Task ANameTheWholeCardPassMisreadsIsReadExactlyOnASecondLookAtItsLine(int seed, int card)
+    {
+        var person = RenderSetPerson(seed, card);
+
+        var reply = await s_client.RecognizeAsync(s_token, CardRenders.RenderFront(person), "front");
+
+        Assert.AreEqual(person.Name, reply.Words("姓名"));
+        Assert.AreEqual(person.IdNumber, reply.Words("公民身份号码"));
+    }
+
+    [TestMethod]
+    public async Task TheNameLineIsReadAgainInOneSingleLineRunOverPrivateCropsThatAreDeletedAfterwards()
+    {
+        var number = SyntheticIdentities.CreateIdNumber("990101", new DateOnly(1990, 1, 1), 2);
+        using var fake = FakeTesseract.Create(
+            $$"""
+            printf 'level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n'
+            if [ "$6" = "7" ]; then
+              { printf '%s\n' "$@"; cat "$1"; } > "$RECORD"
+              for page in 1 2 3; do
+                printf '5\t%s\t1\t1\t1\t1\t10\t10\t60\t20\t90\t朱怡涵\n' "$page"
+              done
+              exit 0
+            fi
+            printf '5\t1\t1\t1\t1\t1\t62\t64\t48\t24\t90\t姓名\n'
+            printf '5\t1\t1\t1\t1\t2\t173\t61\t90\t29\t90\t朱怡洱\n'
+            printf '5\t1\t1\t1\t2\t1\t62\t124\t48\t24\t90\t性别\n'
+            printf '5\t1\t1\t1\t2\t2\t173\t121\t30\t29\t90\t女\n'
+            printf '5\t1\t1\t1\t2\t3\t250\t124\t48\t24\t90\t民族\n'
+            printf '5\t1\t1\t1\t2\t4\t330\t121\t30\t29\t90\t汉\n'
+            printf '5\t1\t1\t1\t3\t1\t62\t446\t150\t24\t90\t公民身份号码\n'
+            printf '5\t1\t1\t1\t3\t2\t260\t446\t350\t29\t90\t{{number}}\n'
+            """);
+        await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { TesseractPath = fake.Path });
+        using var client = new EmulatorClient(host);
+        var person = SyntheticIdentities.CreatePerson(new Random(4));
+
+        var reply = await client.RecognizeAsync(await client.GetTokenAsync(), CardRenders.RenderFront(person), "front");
+
+        Assert.AreEqual("朱怡涵", reply.Words("姓名"));
+        Assert.AreEqual(number, reply.Words("公民身份号码"));
+        var record = await File.ReadAllLinesAsync(fake.Record, TestContext.CancellationToken);
+        var list = record[0];
+        var crops = record.Skip(record.Length - 3).ToList();
+        CollectionAssert.IsSubsetOf(new[] { "-l", "chi_sim", "--psm", "7", "tsv" }, record);
+        Assert.IsTrue(crops.All(crop => crop.EndsWith(".png", StringComparison.Ordinal)), "three crops of the name's line");
+        Assert.IsFalse(File.Exists(list), "the list of crops is deleted");
+        Assert.IsFalse(crops.Any(File.Exists), "the crops are deleted");
+    }
+
     [TestMethod]
     public async Task APictureWithoutCardTextIsANonCard()
     {
@@ -221,6 +278,21 @@ public sealed class TesseractRecognitionTests
         var record = await File.ReadAllLinesAsync(fake.Record, TestContext.CancellationToken);
         Assert.IsFalse(File.Exists(record[0]), "the temporary image is deleted");
         Assert.IsFalse(IsRunning(int.Parse(record[1], CultureInfo.InvariantCulture)), "the Tesseract process is gone");
+    }
+
+    // The person on card number <paramref name="card"/> of a render set made with <paramref name="seed"/>, drawn as
+    // CardRenderSet draws them: a person, then the back, from one stream.
+    private static SyntheticPerson RenderSetPerson(int seed, int card)
+    {
+        var random = new Random(seed);
+        SyntheticPerson person = null!;
+        for (var i = 0; i < card; i++)
+        {
+            person = SyntheticIdentities.CreatePerson(random);
+            _ = SyntheticIdentities.CreateBack(random, person);
+        }
+
+        return person;
     }
 
     private static bool IsRunning(int processId)
