@@ -46,11 +46,7 @@ public sealed class BacklogTests
     public async Task A_removed_job_no_longer_counts_once_the_snapshot_is_older_than_a_second()
     {
         var (clock, backlog, other) = await NewBacklogAsync();
-        var jobs = Enumerable.Range(0, 3).Select(i => Job(clock.GetUtcNow().AddSeconds(i))).ToList();
-        foreach (var job in jobs)
-        {
-            await backlog.AddAsync(job, CancellationToken.None);
-        }
+        var jobs = await AddJobsAsync(backlog, clock, 3);
 
         Assert.AreEqual(2, await backlog.CountAheadAsync(jobs[2], CancellationToken.None));
 
@@ -68,11 +64,7 @@ public sealed class BacklogTests
     public async Task A_job_put_back_keeps_its_place_in_line()
     {
         var (clock, backlog, _) = await NewBacklogAsync();
-        var jobs = Enumerable.Range(0, 3).Select(i => Job(clock.GetUtcNow().AddSeconds(i))).ToList();
-        foreach (var job in jobs)
-        {
-            await backlog.AddAsync(job, CancellationToken.None);
-        }
+        var jobs = await AddJobsAsync(backlog, clock, 3);
 
         await backlog.RemoveAsync(jobs[0], CancellationToken.None);
         await backlog.AddAsync(jobs[0] with { Attempts = 1, Status = RuntimeStatus.Pending }, CancellationToken.None);
@@ -92,6 +84,18 @@ public sealed class BacklogTests
         var ahead = await Task.WhenAll(jobs.Select(job => cold.CountAheadAsync(job, CancellationToken.None)));
 
         CollectionAssert.AreEqual(Enumerable.Range(0, 40).ToArray(), ahead);
+    }
+
+    /// <summary>Puts <paramref name="count"/> jobs in line, accepted a second apart.</summary>
+    private static async Task<List<VerificationJob>> AddJobsAsync(Backlog backlog, FakeTimeProvider clock, int count)
+    {
+        var jobs = Enumerable.Range(0, count).Select(i => Job(clock.GetUtcNow().AddSeconds(i))).ToList();
+        foreach (var job in jobs)
+        {
+            await backlog.AddAsync(job, CancellationToken.None);
+        }
+
+        return jobs;
     }
 
     private static VerificationJob Job(DateTimeOffset created) =>
