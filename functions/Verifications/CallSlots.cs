@@ -13,7 +13,7 @@ public sealed class CallSlots(BudgetLedger ledger, TimeProvider time)
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly Queue<DateTimeOffset> _reserved = new();
     private readonly SemaphoreSlim _startGate = new(1, 1);
-    private readonly Queue<DateTimeOffset> _recentStarts = new();
+    private readonly RecentStarts _recentStarts = new();
     private int _callers;
     private long _notBeforeTicks;
     private long _pausedUntilTicks;
@@ -109,46 +109,21 @@ public sealed class CallSlots(BudgetLedger ledger, TimeProvider time)
         }
     }
 
-    /// <summary>
-    /// The last check before a call starts, on the starts this process actually made: at most <c>QpsLimit</c> of
-    /// them within any <c>QpsLimit</c> intervals (one second plus the margin), so the budget holds however late
-    /// callers wake; at least half an interval after the one before, so late callers catch up with their start
-    /// times gradually instead of in a burst; and none during a slow-down.
-    /// </summary>
+    /// <summary>The last check before a call starts, on the starts this process actually made (see <see cref="RecentStarts"/>).</summary>
     private async Task WaitForRoomToStartAsync(CancellationToken cancellationToken)
     {
         await _startGate.WaitAsync(cancellationToken);
         try
         {
             var limit = ledger.QpsLimit;
-            var interval = ledger.Interval;
-            while (_recentStarts.Count > limit)
-            {
-                _recentStarts.Dequeue();
-            }
-
-            var earliest = new DateTimeOffset(Interlocked.Read(ref _notBeforeTicks), TimeSpan.Zero);
-            if (_recentStarts.Count > 0 && _recentStarts.Last() + (interval / 2) > earliest)
-            {
-                earliest = _recentStarts.Last() + (interval / 2);
-            }
-
-            if (_recentStarts.Count == limit && _recentStarts.Peek() + (interval * limit) > earliest)
-            {
-                earliest = _recentStarts.Peek() + (interval * limit);
-            }
-
+            var earliest = _recentStarts.EarliestNext(new DateTimeOffset(Interlocked.Read(ref _notBeforeTicks), TimeSpan.Zero), ledger.Interval, limit);
             var wait = earliest - time.GetUtcNow();
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait, time, cancellationToken);
             }
 
-            _recentStarts.Enqueue(time.GetUtcNow());
-            if (_recentStarts.Count > limit)
-            {
-                _recentStarts.Dequeue();
-            }
+            _recentStarts.Record(time.GetUtcNow(), limit);
         }
         finally
         {
