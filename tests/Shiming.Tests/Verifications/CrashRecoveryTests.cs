@@ -24,7 +24,8 @@ public sealed partial class CrashRecoveryTests
     [TestMethod]
     public async Task A_handler_killed_mid_drain_and_started_again_finishes_every_job_once()
     {
-        await using var emulator = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 5 });
+        // Baidu answers in 300 ms, so calls are in flight when the process dies.
+        await using var emulator = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 5, LatencyMedian = TimeSpan.FromMilliseconds(300) });
         var settings = ShimingTestApp.StandaloneSettings(await Azurite.GetSharedAsync(), emulator);
         settings["Baidu:QpsLimit"] = "5";
         settings["Verifications:MaxLiveJobsPerAccount"] = "100";
@@ -48,7 +49,9 @@ public sealed partial class CrashRecoveryTests
             // The drain is left running; once Baidu has answered a few calls, with more taken and waiting, the process dies.
             var drain = first.InvokeTimerAsync(ShimingFunctions.DrainVerifications.Name);
             await WaitUntilAsync(() => emulator.Calls.Count(c => c.Endpoint == "idcard") >= 8, TimeSpan.FromSeconds(60));
+            var killedAt = DateTimeOffset.UtcNow;
             await first.KillAsync();
+            await WaitUntilAsync(() => emulator.Calls.Any(c => c.AnsweredAt is null || c.AnsweredAt > killedAt), TimeSpan.FromSeconds(5));
             await Assert.ThrowsAsync<HttpRequestException>(() => drain);
             firstOutput = first.Output;
         }
