@@ -42,6 +42,10 @@ public static class Problems
         StatusCodes.Status429TooManyRequests, "too_many_pending", "Too many verifications are waiting.",
         $"This account already has {limit} verifications waiting. Wait for them to finish (see Retry-After), then submit again.");
 
+    public static ProblemHttpResult SubmissionInProgress() => Create(
+        StatusCodes.Status409Conflict, "submission_in_progress", "The same submission is being accepted right now.",
+        "Another request with the same Idempotency-Key or the same image is still being accepted. Send this one again in a moment (see Retry-After) to get its verification.");
+
     public static ProblemHttpResult AlreadyFinished() => Create(
         StatusCodes.Status410Gone, "verification_finished", "The verification has already finished.",
         "It can no longer be terminated. Read its result, or purge it with DELETE.");

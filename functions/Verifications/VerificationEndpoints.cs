@@ -37,6 +37,7 @@ public static class VerificationEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -85,6 +86,12 @@ public static class VerificationEndpoints
             return Problems.StorageUnavailable();
         }
 
+        if (submitted.Outcome == SubmitOutcome.InProgress)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return Problems.SubmissionInProgress();
+        }
+
         if (submitted.Job is not { } job)
         {
             // Room comes back when one of the account's jobs finishes: no sooner than the line ahead allows.
@@ -98,7 +105,7 @@ public static class VerificationEndpoints
             SetRetryAfter(context.Response, waiting, services.Time);
         }
 
-        if (submitted.Created)
+        if (submitted.Outcome == SubmitOutcome.Created)
         {
             Log.Accepted(services.Logger, job.Id, job.Side.ToWireName(), upload.Image.ToMemory().Length);
         }

@@ -17,6 +17,17 @@ public sealed class VerificationStore
     /// <summary>A job message never expires by itself (the queue's default is seven days): an accepted job is never lost.</summary>
     private static readonly TimeSpan MessageTimeToLive = Timeout.InfiniteTimeSpan;
 
+    /// <summary>
+    /// How long a key row claimed for a job that does not exist yet means "being accepted right now". Accepting
+    /// takes well under a second; a claim left by a process that died meanwhile is taken over after this.
+    /// </summary>
+    private static readonly TimeSpan ClaimLifetime = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a repeated request waits for the job of the same submission to appear, and how often it looks.</summary>
+    private static readonly TimeSpan ClaimWait = TimeSpan.FromSeconds(3);
+
+    private static readonly TimeSpan ClaimPollInterval = TimeSpan.FromMilliseconds(100);
+
     private readonly BlobContainerClient _images;
     private readonly QueueClient _queue;
     private readonly QueueClient _poison;
@@ -65,20 +76,53 @@ public sealed class VerificationStore
         }
 
         keyRows.Add($"i-{upload.Side.ToWireName()}-{Sha256Hex(upload.Image.ToMemory().Span)}");
-        foreach (var row in keyRows)
+        var claimed = new List<(string RowKey, ETag ETag)>(keyRows.Count);
+        var accepted = false;
+        try
         {
-            if (await ClaimAsync(accountKey, row, id, returnFinished: row.StartsWith("k-", StringComparison.Ordinal), cancellationToken) is { } existing)
+            foreach (var row in keyRows)
             {
-                return new SubmitResult(existing, Created: false, LimitReached: false);
+                var claim = await ClaimAsync(accountKey, row, id, returnFinished: row.StartsWith("k-", StringComparison.Ordinal), cancellationToken);
+                if (claim.Existing is { } existing)
+                {
+                    return new SubmitResult(SubmitOutcome.Existing, existing);
+                }
+
+                if (claim.Taken is not { } etag)
+                {
+                    return new SubmitResult(SubmitOutcome.InProgress, null);
+                }
+
+                claimed.Add((row, etag));
+            }
+
+            // Counted after the claims, so that a repeated request is answered even when the account is at its cap.
+            if (await CountLiveAsync(accountKey, cancellationToken) >= maxLiveJobs)
+            {
+                return new SubmitResult(SubmitOutcome.LimitReached, null);
+            }
+
+            var job = await AcceptAsync(accountKey, id, upload, keyRows);
+            accepted = true;
+            return new SubmitResult(SubmitOutcome.Created, job);
+        }
+        finally
+        {
+            if (!accepted)
+            {
+                // A claim that led to no job would make the same request wait for one that never comes.
+                await Task.WhenAll(claimed.Select(c => ReleaseClaimAsync(accountKey, c.RowKey, c.ETag)));
             }
         }
+    }
 
-        // Counted after the claims, so that a repeated request is answered even when the account is at its cap.
-        if (await CountLiveAsync(accountKey, cancellationToken) >= maxLiveJobs)
-        {
-            return new SubmitResult(null, Created: false, LimitReached: true);
-        }
-
+    /// <summary>
+    /// Writes the image, the record, the place in line and the message. Once the image is being written the
+    /// caller's cancellation no longer applies: a job is either accepted whole or leaves nothing behind that a
+    /// drain or a status poll could find.
+    /// </summary>
+    private async Task<VerificationJob> AcceptAsync(string accountKey, string id, Upload upload, IReadOnlyList<string> keyRows)
+    {
         var now = _time.GetUtcNow();
         var job = new VerificationJob(accountKey, id, upload.Side, RuntimeStatus.Pending, now, now, upload.Header.MediaType, 0, null, null, default)
         {
@@ -87,17 +131,17 @@ public sealed class VerificationStore
 
         // Image first, record and place in line next, message last: a message never points at nothing, and
         // the caller hears 202 only when all of them are durable.
-        await _images.UploadAsync(job.Id, upload.Image, upload.Header.MediaType, cancellationToken);
         try
         {
-            var etag = await _jobs.AddEntityAsync(job.ToEntity(_protector), cancellationToken);
-            await _backlog.AddAsync(job, cancellationToken);
-            await _queue.SendMessageAsync(new JobMessage(accountKey, job.Id).Serialize(), timeToLive: MessageTimeToLive, cancellationToken: cancellationToken);
-            return new SubmitResult(job with { ETag = etag }, Created: true, LimitReached: false);
+            await _images.UploadAsync(job.Id, upload.Image, upload.Header.MediaType, CancellationToken.None);
+            var etag = await _jobs.AddEntityAsync(job.ToEntity(_protector), CancellationToken.None);
+            await _backlog.AddAsync(job, CancellationToken.None);
+            await _queue.SendMessageAsync(new JobMessage(accountKey, job.Id).Serialize(), timeToLive: MessageTimeToLive, cancellationToken: CancellationToken.None);
+            return job with { ETag = etag };
         }
         catch (RequestFailedException)
         {
-            // Not accepted after all: leave nothing behind that a drain or a status poll could find.
+            // Not accepted after all.
             await _jobs.DeleteEntityAsync(accountKey, job.Id, cancellationToken: CancellationToken.None);
             await _backlog.RemoveAsync(job, CancellationToken.None);
             await _images.DeleteIfExistsAsync(job.Id, CancellationToken.None);
@@ -106,17 +150,21 @@ public sealed class VerificationStore
     }
 
     /// <summary>
-    /// Points a key row at <paramref name="newJobId"/>, or returns the job it already points at when that job
-    /// should be reused. A row whose job is gone (purged, or never created) is taken over.
+    /// Points a key row at <paramref name="newJobId"/>, or finds the job it already points at when that job
+    /// should be reused. A row claimed moments ago whose job does not exist yet belongs to a request that is
+    /// accepting the same submission right now: its job is awaited for a few seconds, and if it still has not
+    /// appeared the claim is reported as in progress. A row whose job is gone (purged, or never created) is
+    /// taken over.
     /// </summary>
-    private async Task<VerificationJob?> ClaimAsync(string accountKey, string rowKey, string newJobId, bool returnFinished, CancellationToken cancellationToken)
+    private async Task<Claim> ClaimAsync(string accountKey, string rowKey, string newJobId, bool returnFinished, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < 5; attempt++)
+        var conflicts = 0;
+        var waited = TimeSpan.Zero;
+        while (conflicts < 5)
         {
             try
             {
-                await _keys.AddEntityAsync(new TableEntity(accountKey, rowKey) { ["JobId"] = newJobId }, cancellationToken);
-                return null;
+                return new Claim(await _keys.AddEntityAsync(NewClaimRow(accountKey, rowKey, newJobId), cancellationToken), null);
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
             {
@@ -125,28 +173,59 @@ public sealed class VerificationStore
             var row = await _keys.GetEntityAsync(accountKey, rowKey, cancellationToken);
             if (row is null)
             {
+                conflicts++;
                 continue;
             }
 
             var job = row.GetString("JobId") is { } jobId ? await FindAsync(accountKey, jobId, cancellationToken) : null;
             if (job is not null && (returnFinished || !job.Status.IsTerminal()))
             {
-                return job;
+                return new Claim(null, job);
+            }
+
+            if (job is null && row.GetDateTimeOffset("ClaimedAt") is { } claimedAt && _time.GetUtcNow() - claimedAt < ClaimLifetime)
+            {
+                if (waited >= ClaimWait)
+                {
+                    return new Claim(null, null);
+                }
+
+                await Task.Delay(ClaimPollInterval, _time, cancellationToken);
+                waited += ClaimPollInterval;
+                continue;
             }
 
             try
             {
-                await _keys.UpdateEntityAsync(new TableEntity(accountKey, rowKey) { ["JobId"] = newJobId }, row.ETag, TableUpdateMode.Replace, cancellationToken);
-                return null;
+                return new Claim(await _keys.UpdateEntityAsync(NewClaimRow(accountKey, rowKey, newJobId), row.ETag, TableUpdateMode.Replace, cancellationToken), null);
             }
             catch (RequestFailedException ex) when (ex.Status is 404 or 412)
             {
                 // Changed meanwhile by a concurrent submission: look again.
+                conflicts++;
             }
         }
 
-        return null;
+        return new Claim(null, null);
     }
+
+    private TableEntity NewClaimRow(string accountKey, string rowKey, string jobId) =>
+        new(accountKey, rowKey) { ["JobId"] = jobId, ["ClaimedAt"] = _time.GetUtcNow() };
+
+    private async Task ReleaseClaimAsync(string accountKey, string rowKey, ETag etag)
+    {
+        try
+        {
+            await _keys.DeleteEntityAsync(accountKey, rowKey, etag, CancellationToken.None);
+        }
+        catch (RequestFailedException)
+        {
+            // Taken over meanwhile (412), or storage failed: the claim then expires by itself (ClaimLifetime).
+        }
+    }
+
+    /// <summary>A key row claimed (<see cref="Taken"/>), the job to reuse (<see cref="Existing"/>), or neither: the same submission is being accepted elsewhere.</summary>
+    private readonly record struct Claim(ETag? Taken, VerificationJob? Existing);
 
     public async Task<int> CountLiveAsync(string accountKey, CancellationToken cancellationToken)
     {
@@ -358,7 +437,23 @@ public sealed class VerificationStore
     }
 }
 
-public sealed record SubmitResult(VerificationJob? Job, bool Created, bool LimitReached);
+/// <summary>What became of a submission; <see cref="SubmitResult.Job"/> is set when it was created or already existed.</summary>
+public sealed record SubmitResult(SubmitOutcome Outcome, VerificationJob? Job);
+
+public enum SubmitOutcome
+{
+    /// <summary>A new job was accepted.</summary>
+    Created,
+
+    /// <summary>The same submission already has a job, which is returned instead.</summary>
+    Existing,
+
+    /// <summary>The account has as many live jobs as it may.</summary>
+    LimitReached,
+
+    /// <summary>The same submission is being accepted by another request at this moment.</summary>
+    InProgress,
+}
 
 public enum TerminateOutcome
 {

@@ -174,6 +174,7 @@ const zhAdvice = {
   unknown_side: '请选择“人像面”或“国徽面”。',
   malformed_request: '请求无法读取。请刷新页面后重试。',
   too_many_pending: '还有多张照片在等待识别。请等它们完成后再上传。',
+  submission_in_progress: '同一张照片正在提交，请稍等几秒再试。',
   storage_unavailable: '服务暂时无法接收照片，什么也没有保存。请几秒后重试。',
   verification_not_found: '找不到这条识别记录，可能已被删除。请重新上传身份证照片。',
   verification_finished: '识别已经结束，无法取消。',

@@ -24,7 +24,7 @@ public sealed class OpenApiAndCorsTests
         // The contract table of the design, operation by operation.
         var contract = new Dictionary<(string Path, string Method), string[]>
         {
-            [("/api/verifications", "post")] = ["202", "400", "401", "413", "415", "422", "429", "503"],
+            [("/api/verifications", "post")] = ["202", "400", "401", "409", "413", "415", "422", "429", "503"],
             [("/api/verifications/{id}", "get")] = ["200", "202", "401", "404"],
             [("/api/verifications/{id}/terminate", "post")] = ["202", "401", "404", "410"],
             [("/api/verifications/{id}", "delete")] = ["200", "401", "404"],

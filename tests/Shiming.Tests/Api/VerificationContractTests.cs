@@ -329,6 +329,79 @@ public sealed class VerificationContractTests
     }
 
     [TestMethod]
+    [DataRow("at-once-1", DisplayName = "with one Idempotency-Key")]
+    [DataRow(null, DisplayName = "the same image without a key")]
+    public async Task Identical_submissions_at_the_same_moment_create_one_job_and_all_get_it(string? idempotencyKey)
+    {
+        var account = NewAccount();
+        var card = NewCard();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => SubmitAsync(account, card, idempotencyKey: idempotencyKey)));
+
+        try
+        {
+            foreach (var response in responses)
+            {
+                Assert.AreEqual(HttpStatusCode.Accepted, response.StatusCode, await response.Content.ReadAsStringAsync());
+            }
+
+            Assert.AreEqual(1, responses.Select(r => r.Headers.Location).Distinct().Count());
+            Assert.AreEqual(1, await CountLiveJobsAsync(account));
+        }
+        finally
+        {
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
+    }
+
+    [TestMethod]
+    public async Task Submit_409_with_Retry_After_while_the_same_key_is_claimed_by_an_acceptance_still_under_way()
+    {
+        var account = NewAccount();
+        await PutKeyClaimAsync(account, "in-flight", DateTimeOffset.UtcNow);
+
+        using var response = await SubmitAsync(account, NewCard(), idempotencyKey: "in-flight");
+
+        await AssertProblemAsync(response, HttpStatusCode.Conflict, "submission_in_progress");
+        Assert.AreEqual(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+        Assert.AreEqual(0, await CountLiveJobsAsync(account));
+    }
+
+    [TestMethod]
+    public async Task A_key_claimed_long_ago_for_a_job_that_never_came_is_taken_over()
+    {
+        var account = NewAccount();
+        await PutKeyClaimAsync(account, "abandoned", DateTimeOffset.UtcNow.AddMinutes(-5));
+
+        using var response = await SubmitAsync(account, NewCard(), idempotencyKey: "abandoned");
+
+        Assert.AreEqual(HttpStatusCode.Accepted, response.StatusCode, await response.Content.ReadAsStringAsync());
+        Assert.AreEqual(1, await CountLiveJobsAsync(account));
+    }
+
+    [TestMethod]
+    public async Task A_key_refused_at_the_cap_is_free_for_the_same_request_once_there_is_room()
+    {
+        var account = NewAccount();
+        using var first = await SubmitAsync(account, NewCard());
+        (await SubmitAsync(account, NewCard())).Dispose();
+        (await SubmitAsync(account, NewCard())).Dispose();
+        var card = NewCard();
+        using var refused = await SubmitAsync(account, card, idempotencyKey: "after-the-cap");
+        await AssertProblemAsync(refused, HttpStatusCode.TooManyRequests, "too_many_pending");
+
+        using var terminated = await SendAsync(account, HttpMethod.Post, first.Headers.Location + "/terminate");
+        Assert.AreEqual(HttpStatusCode.Accepted, terminated.StatusCode);
+        using var retried = await SubmitAsync(account, card, idempotencyKey: "after-the-cap");
+
+        Assert.AreEqual(HttpStatusCode.Accepted, retried.StatusCode, await retried.Content.ReadAsStringAsync());
+        Assert.AreNotEqual(first.Headers.Location, retried.Headers.Location);
+    }
+
+    [TestMethod]
     public async Task The_same_image_resubmitted_while_its_job_is_live_returns_that_job_but_a_finished_one_does_not()
     {
         var account = NewAccount();
@@ -375,6 +448,19 @@ public sealed class VerificationContractTests
     private static string NewAccount() => $"account-{Guid.NewGuid():N}";
 
     private static byte[] NewCard() => SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(Interlocked.Increment(ref s_seed))));
+
+    /// <summary>A key row as a request that is accepting a job leaves it before the job exists (the store's own layout).</summary>
+    private static async Task PutKeyClaimAsync(string account, string idempotencyKey, DateTimeOffset claimedAt)
+    {
+        var keys = s_app.Storage.GetTableClient(s_app.Settings["Verifications:KeyTable"]!);
+        await keys.CreateIfNotExistsAsync();
+        var rowKey = "k-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)));
+        await keys.UpsertEntityAsync(new Shiming.Storage.TableEntity(new Shiming.Api.CallerAccount(account).Key, rowKey)
+        {
+            ["JobId"] = Guid.NewGuid().ToString("N"),
+            ["ClaimedAt"] = claimedAt,
+        });
+    }
 
     private static async Task<int> CountLiveJobsAsync(string account)
     {
