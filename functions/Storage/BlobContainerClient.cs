@@ -165,8 +165,7 @@ public sealed partial class BlobContainerClient
 
     internal static (List<BlobItem> Items, string? NextMarker) ParseListing(BinaryData body)
     {
-        var root = XDocument.Parse(body.ToString()).Root
-            ?? throw new InvalidOperationException("The blob listing has no root element.");
+        var root = StorageResponses.XmlRoot(body);
         var items = new List<BlobItem>();
         foreach (var blob in root.Element("Blobs")?.Elements("Blob") ?? [])
         {
@@ -199,7 +198,14 @@ public sealed partial class BlobContainerClient
             throw new ArgumentException($"A blob name is at most {MaxBlobNameLength} characters.", nameof(blobName));
         }
 
-        return Name + "/" + string.Join('/', blobName.Split('/').Select(Uri.EscapeDataString));
+        var segments = blobName.Split('/');
+        if (segments.Any(segment => segment is "." or ".."))
+        {
+            // A URI path collapses them, so the request would reach another blob (or the container itself).
+            throw new ArgumentException("A blob name cannot have '.' or '..' segments.", nameof(blobName));
+        }
+
+        return Name + "/" + string.Join('/', segments.Select(Uri.EscapeDataString));
     }
 
     [GeneratedRegex("^(?=.{3,63}$)[a-z0-9](?:-?[a-z0-9])*$", RegexOptions.CultureInvariant)]

@@ -95,8 +95,11 @@ public sealed partial class QueueClient
             StorageRequests.ParseHttpDate(Required(sent, "TimeNextVisible")));
     }
 
-    /// <summary>Receives up to <paramref name="maxMessages"/> messages and hides them for <paramref name="visibilityTimeout"/>.</summary>
-    /// <exception cref="FormatException">A received message is not Base64-encoded UTF-8.</exception>
+    /// <summary>
+    /// Receives up to <paramref name="maxMessages"/> messages and hides them for <paramref name="visibilityTimeout"/>.
+    /// A message that is not Base64-encoded UTF-8 (added by a tool with encoding off) comes back with its text as
+    /// stored, so that the caller can drop it: throwing instead would leave the whole batch hidden and undeletable.
+    /// </summary>
     public async Task<IReadOnlyList<QueueMessage>> ReceiveMessagesAsync(int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
@@ -114,7 +117,7 @@ public sealed partial class QueueClient
             .Select(m => new QueueMessage(
                 Required(m, "MessageId"),
                 Required(m, "PopReceipt"),
-                Decode(Required(m, "MessageText"), Required(m, "MessageId")),
+                Decode(Required(m, "MessageText")),
                 long.Parse(Required(m, "DequeueCount"), CultureInfo.InvariantCulture),
                 StorageRequests.ParseHttpDate(Required(m, "InsertionTime")),
                 StorageRequests.ParseHttpDate(Required(m, "TimeNextVisible"))))
@@ -233,15 +236,15 @@ public sealed partial class QueueClient
         return Encoding.UTF8.GetBytes(document.ToString(SaveOptions.DisableFormatting));
     }
 
-    private static string Decode(string encoded, string messageId)
+    private static string Decode(string stored)
     {
         try
         {
-            return StrictUtf8.GetString(Convert.FromBase64String(encoded));
+            return StrictUtf8.GetString(Convert.FromBase64String(stored));
         }
         catch (Exception e) when (e is FormatException or DecoderFallbackException)
         {
-            throw new FormatException($"Queue message '{messageId}' is not Base64-encoded UTF-8 text.", e);
+            return stored;
         }
     }
 
@@ -257,8 +260,7 @@ public sealed partial class QueueClient
     private static bool IsPopReceiptMismatch(Response response) =>
         response.Status == 400 && StorageResponses.ErrorCode(response) == "PopReceiptMismatch";
 
-    private static IEnumerable<XElement> Messages(BinaryData body) =>
-        XDocument.Parse(body.ToString()).Root?.Elements("QueueMessage") ?? [];
+    private static IEnumerable<XElement> Messages(BinaryData body) => StorageResponses.XmlRoot(body).Elements("QueueMessage");
 
     private static string Required(XElement message, string name) =>
         message.Element(name)?.Value ?? throw new InvalidOperationException($"A queue message in the response has no {name}.");

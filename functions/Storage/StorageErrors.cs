@@ -97,6 +97,16 @@ internal static class StorageResponses
     public static string IfMatchValue(ETag etag) =>
         etag == default || etag == ETag.All ? "*" : etag.ToString("H");
 
+    /// <summary>
+    /// Reads an XML answer from its bytes. Azure Storage starts XML bodies with a UTF-8 byte order mark, which
+    /// <see cref="XDocument.Parse(string)"/> refuses once the bytes are a string; loading from bytes honours it.
+    /// </summary>
+    public static XElement XmlRoot(BinaryData body)
+    {
+        using var stream = body.ToStream();
+        return XDocument.Load(stream).Root ?? throw new InvalidOperationException("The XML answer has no root element.");
+    }
+
     public static ETag ETagOf(Response response) =>
         response.Headers.TryGetValue("ETag", out var value) && !string.IsNullOrEmpty(value) ? new ETag(value) : default;
 }

@@ -105,7 +105,7 @@ public sealed class BlobContainerClientTests
     public async Task AwkwardBlobNamesRoundTripThroughUploadDownloadListAndDelete()
     {
         var container = await NewContainerAsync();
-        string[] names = ["dir/sub dir/file name.txt", "100% + a&b=c.txt", "中文/ключ é.txt", "quote'd (1).txt", "hash#and?query.txt"];
+        string[] names = ["dir/sub dir/file name.txt", "100% + a&b=c.txt", "中文/ключ é.txt", "quote'd (1).txt", "hash#and?query.txt", "dots/..a/.c"];
 
         foreach (var name in names)
         {
@@ -205,6 +205,9 @@ public sealed class BlobContainerClientTests
         var container = account.GetBlobContainerClient("fine-name");
         await Assert.ThrowsAsync<ArgumentException>(() => container.UploadAsync("", BinaryData.Empty, "text/plain", Ct));
         await Assert.ThrowsAsync<ArgumentException>(() => container.UploadAsync(new string('a', 1025), BinaryData.Empty, "text/plain", Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => container.UploadAsync("../other/x", BinaryData.Empty, "text/plain", Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => container.DownloadAsync("a/./b", Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => container.DeleteIfExistsAsync("..", Ct));
     }
 
     [TestMethod]

@@ -258,6 +258,47 @@ public sealed class PipelineTests
         Assert.AreEqual("ResourceNotFound", error.ErrorCode);
     }
 
+    [TestMethod]
+    public async Task XmlAnswersThatStartWithAByteOrderMarkAreRead()
+    {
+        // Azure Storage starts its XML bodies with a UTF-8 byte order mark (Azurite does not).
+        const string Bom = "\uFEFF<?xml version=\"1.0\" encoding=\"utf-8\"?>";
+        const string When = "Tue, 24 Nov 2026 08:00:00 GMT";
+        var transport = new RecordingTransport((request, _) => (request.Uri.Host.Split('.')[1], request.Method) switch
+        {
+            ("queue", "POST") => new StubResponse(201, Bom + $"<QueueMessagesList><QueueMessage><MessageId>m1</MessageId><InsertionTime>{When}</InsertionTime><ExpirationTime>{When}</ExpirationTime><PopReceipt>p1</PopReceipt><TimeNextVisible>{When}</TimeNextVisible></QueueMessage></QueueMessagesList>"),
+            ("queue", _) => new StubResponse(200, Bom + $"<QueueMessagesList><QueueMessage><MessageId>m1</MessageId><InsertionTime>{When}</InsertionTime><ExpirationTime>{When}</ExpirationTime><PopReceipt>p2</PopReceipt><TimeNextVisible>{When}</TimeNextVisible><DequeueCount>1</DequeueCount><MessageText>{QueueClient.Encode("hello")}</MessageText></QueueMessage></QueueMessagesList>"),
+            _ => new StubResponse(200, Bom + $"<EnumerationResults ContainerName=\"photos\"><Blobs><Blob><Name>a.jpg</Name><Properties><Last-Modified>{When}</Last-Modified><Content-Length>4</Content-Length></Properties></Blob></Blobs><NextMarker /></EnumerationResults>"),
+        });
+        var account = StorageAccount.FromConnectionString($"AccountName=acct;AccountKey={Key}", Options(transport));
+        var queue = account.GetQueueClient("jobs");
+
+        var sent = await queue.SendMessageAsync("hello", cancellationToken: Ct);
+        var received = await queue.ReceiveMessagesAsync(1, TimeSpan.FromMinutes(1), Ct);
+        var listed = await account.GetBlobContainerClient("photos").GetBlobsAsync(cancellationToken: Ct).ToListAsync(Ct);
+
+        Assert.AreEqual("p1", sent.PopReceipt);
+        Assert.AreEqual("hello", received.Single().MessageText);
+        Assert.AreEqual("a.jpg", listed.Single().Name);
+        Assert.AreEqual(4, listed.Single().ContentLength);
+    }
+
+    [TestMethod]
+    public async Task AMessageNotInBase64ComesBackAsStoredWithoutHidingTheRestOfItsBatch()
+    {
+        const string When = "Tue, 24 Nov 2026 08:00:00 GMT";
+        string Message(string id, string text) =>
+            $"<QueueMessage><MessageId>{id}</MessageId><InsertionTime>{When}</InsertionTime><ExpirationTime>{When}</ExpirationTime><PopReceipt>r-{id}</PopReceipt><TimeNextVisible>{When}</TimeNextVisible><DequeueCount>1</DequeueCount><MessageText>{text}</MessageText></QueueMessage>";
+        var transport = new RecordingTransport((_, _) => new StubResponse(200,
+            "<QueueMessagesList>" + Message("a", QueueClient.Encode("{\"n\":1}")) + Message("b", "plain text, not Base64!") + Message("c", QueueClient.Encode("{\"n\":3}")) + "</QueueMessagesList>"));
+        var account = StorageAccount.FromConnectionString($"AccountName=acct;AccountKey={Key}", Options(transport));
+
+        var received = await account.GetQueueClient("jobs").ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1), Ct);
+
+        CollectionAssert.AreEqual(new[] { "{\"n\":1}", "plain text, not Base64!", "{\"n\":3}" }, received.Select(m => m.MessageText).ToArray());
+        Assert.AreEqual("r-b", received[1].PopReceipt);
+    }
+
     private static string Sign(string stringToSign) =>
         Convert.ToBase64String(HMACSHA256.HashData(Convert.FromBase64String(Key), Encoding.UTF8.GetBytes(stringToSign)));
 }
