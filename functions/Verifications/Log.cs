@@ -17,8 +17,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Dropped unreadable queue message {MessageId}")]
     public static partial void UnreadableMessage(ILogger logger, string messageId);
 
-    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Drain took {Taken} jobs: {Finished} finished, {Returned} returned")]
-    public static partial void Drained(ILogger logger, int taken, int finished, int returned);
+    /// <summary>Information when the run took jobs; Debug when it found none, so an idle app does not log every tick.</summary>
+    [LoggerMessage(EventId = 3006, Message = "Drain took {Taken} jobs: {Finished} finished, {Returned} returned")]
+    public static partial void Drained(ILogger logger, LogLevel level, int taken, int finished, int returned);
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Resubmission answered with the existing verification {JobId}")]
     public static partial void Deduplicated(ILogger logger, string jobId);

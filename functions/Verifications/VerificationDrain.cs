@@ -75,7 +75,7 @@ public sealed class VerificationDrain(
         outcomes.AddRange(await Task.WhenAll(running));
         var finished = outcomes.Count(o => o == JobOutcome.Finished);
         var returned = outcomes.Count(o => o == JobOutcome.Returned);
-        Log.Drained(logger, outcomes.Count, finished, returned);
+        Log.Drained(logger, outcomes.Count == 0 ? LogLevel.Debug : LogLevel.Information, outcomes.Count, finished, returned);
         return new TimerFunctionResult([$"Took {outcomes.Count} jobs: {finished} finished, {returned} returned to the queue."]);
     }
 

@@ -1,0 +1,39 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Shiming.BaiduEmulator;
+using Shiming.Tests.Infrastructure;
+
+namespace Shiming.Tests.Verifications;
+
+/// <summary>The drain runs every second: a run that finds nothing must not fill the logs.</summary>
+[TestClass]
+public sealed class DrainLogTests
+{
+    private const string Summary = "Shiming.Verifications.VerificationDrain: Drain took ";
+
+    [TestMethod]
+    public async Task An_idle_drain_run_logs_its_summary_at_Debug_and_a_run_that_took_jobs_at_Information()
+    {
+        var capture = new CapturingLoggerProvider();
+        await using var app = await ShimingTestApp.StartAsync(runTimers: false, configureServices: services =>
+        {
+            services.AddSingleton<ILoggerProvider>(capture);
+            services.Configure<LoggerFilterOptions>(o =>
+            {
+                o.MinLevel = LogLevel.Trace;
+                o.Rules.Clear();
+            });
+        });
+
+        await app.DrainOnceAsync();
+        using var submitted = await app.SubmitAsync(SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(7301))));
+        Assert.AreEqual(HttpStatusCode.Accepted, submitted.StatusCode);
+        await app.DrainOnceAsync();
+
+        var summaries = capture.Lines.Where(line => line.Contains(Summary, StringComparison.Ordinal)).ToList();
+        Assert.HasCount(2, summaries);
+        StringAssert.StartsWith(summaries[0], $"Debug {Summary}0 jobs");
+        StringAssert.StartsWith(summaries[1], $"Information {Summary}1 jobs: 1 finished");
+    }
+}
