@@ -35,9 +35,17 @@ public sealed class PatientRoster
     public async Task<AddPatientOutcome> AddAsync(string accountKey, PatientCard card, CancellationToken cancellationToken)
     {
         var personIndex = _protector.BlindIndex(card.IdNumber.ToUpperInvariant(), "Patients/IdNumber");
+        var id = Guid.NewGuid().ToString("N");
         while (true)
         {
             var (patients, etag) = await ReadAsync(accountKey, cancellationToken);
+
+            // A write whose answer was lost, then refused on retry because it had changed the row, did land.
+            if (patients.FirstOrDefault(p => p.Id == id) is { } written)
+            {
+                return new AddPatientOutcome.Added(written);
+            }
+
             if (patients.Any(p => p.PersonIndex == personIndex))
             {
                 return new AddPatientOutcome.AlreadyListed();
@@ -49,7 +57,7 @@ public sealed class PatientRoster
             }
 
             var patient = new Patient(
-                Guid.NewGuid().ToString("N"), card.Name, card.IdNumber.ToUpperInvariant(), card.Gender, card.Ethnicity, card.BirthDate, card.Address,
+                id, card.Name, card.IdNumber.ToUpperInvariant(), card.Gender, card.Ethnicity, card.BirthDate, card.Address,
                 card.VerificationId, personIndex, _time.GetUtcNow());
             if (await TryWriteAsync(accountKey, [.. patients, patient], etag, cancellationToken))
             {
@@ -60,18 +68,23 @@ public sealed class PatientRoster
 
     public async Task<bool> RemoveAsync(string accountKey, string patientId, CancellationToken cancellationToken)
     {
+        // After a refused write the patient may be gone by that very write (its answer lost, the retry refused)
+        // or by a concurrent removal: either way it was there when asked, and is gone now.
+        var tried = false;
         while (true)
         {
             var (patients, etag) = await ReadAsync(accountKey, cancellationToken);
             if (!patients.Any(p => p.Id == patientId))
             {
-                return false;
+                return tried;
             }
 
             if (await TryWriteAsync(accountKey, [.. patients.Where(p => p.Id != patientId)], etag, cancellationToken))
             {
                 return true;
             }
+
+            tried = true;
         }
     }
 
