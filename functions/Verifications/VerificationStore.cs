@@ -160,20 +160,25 @@ public sealed class VerificationStore
     {
         var conflicts = 0;
         var waited = TimeSpan.Zero;
+        var mayBeFree = true; // false while waiting on a claim seen to exist: then only the row is read again
         while (conflicts < 5)
         {
-            try
+            if (mayBeFree)
             {
-                return new Claim(await _keys.AddEntityAsync(NewClaimRow(accountKey, rowKey, newJobId), cancellationToken), null);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 409)
-            {
+                try
+                {
+                    return new Claim(await _keys.AddEntityAsync(NewClaimRow(accountKey, rowKey, newJobId), cancellationToken), null);
+                }
+                catch (RequestFailedException ex) when (ex.Status == 409)
+                {
+                }
             }
 
             var row = await _keys.GetEntityAsync(accountKey, rowKey, cancellationToken);
             if (row is null)
             {
                 conflicts++;
+                mayBeFree = true;
                 continue;
             }
 
@@ -192,6 +197,7 @@ public sealed class VerificationStore
 
                 await Task.Delay(ClaimPollInterval, _time, cancellationToken);
                 waited += ClaimPollInterval;
+                mayBeFree = false;
                 continue;
             }
 
@@ -203,6 +209,7 @@ public sealed class VerificationStore
             {
                 // Changed meanwhile by a concurrent submission: look again.
                 conflicts++;
+                mayBeFree = true;
             }
         }
 
