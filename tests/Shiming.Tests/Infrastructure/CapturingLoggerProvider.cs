@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Shiming.Tests.Infrastructure;
@@ -13,6 +14,17 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExterna
     public IReadOnlyCollection<string> Lines => _lines;
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    /// <summary>Adds this provider to an app's services, every level of every category let through.</summary>
+    public void AddTo(IServiceCollection services)
+    {
+        services.AddSingleton<ILoggerProvider>(this);
+        services.Configure<LoggerFilterOptions>(o =>
+        {
+            o.MinLevel = LogLevel.Trace;
+            o.Rules.Clear();
+        });
+    }
 
     public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
 

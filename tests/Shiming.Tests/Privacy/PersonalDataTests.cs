@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Shiming.BaiduEmulator;
 using Shiming.Hosting;
 using Shiming.Tests.Infrastructure;
@@ -106,15 +105,7 @@ public sealed class PersonalDataTests
     public async Task No_log_line_of_a_whole_run_holds_the_cards_personal_fields()
     {
         var capture = new CapturingLoggerProvider();
-        await using var app = await ShimingTestApp.StartAsync(configureServices: services =>
-        {
-            services.AddSingleton<ILoggerProvider>(capture);
-            services.Configure<LoggerFilterOptions>(o =>
-            {
-                o.MinLevel = LogLevel.Trace;
-                o.Rules.Clear();
-            });
-        });
+        await using var app = await ShimingTestApp.StartAsync(configureServices: capture.AddTo);
         var person = SyntheticIdentities.CreatePerson(new Random(4444));
         var random = new Random(4445);
         var back = SyntheticIdentities.CreateBack(random, person);

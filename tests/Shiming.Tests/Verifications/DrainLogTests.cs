@@ -1,6 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Shiming.BaiduEmulator;
 using Shiming.Tests.Infrastructure;
 
@@ -16,15 +14,7 @@ public sealed class DrainLogTests
     public async Task An_idle_drain_run_logs_its_summary_at_Debug_and_a_run_that_took_jobs_at_Information()
     {
         var capture = new CapturingLoggerProvider();
-        await using var app = await ShimingTestApp.StartAsync(runTimers: false, configureServices: services =>
-        {
-            services.AddSingleton<ILoggerProvider>(capture);
-            services.Configure<LoggerFilterOptions>(o =>
-            {
-                o.MinLevel = LogLevel.Trace;
-                o.Rules.Clear();
-            });
-        });
+        await using var app = await ShimingTestApp.StartAsync(runTimers: false, configureServices: capture.AddTo);
 
         await app.DrainOnceAsync();
         using var submitted = await app.SubmitAsync(SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(7301))));
