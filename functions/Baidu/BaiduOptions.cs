@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Shiming.Baidu;
 
@@ -31,3 +32,11 @@ public sealed class BaiduOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
 }
+
+/// <summary>
+/// Validates <see cref="BaiduOptions"/> with code generated at build time. Reflection-based validation shares one
+/// <see cref="RangeAttribute"/> per property, and its TimeSpan conversion is not thread-safe (dotnet/runtime#1143):
+/// apps starting side by side in one process could fail with an InvalidCastException.
+/// </summary>
+[OptionsValidator]
+public sealed partial class BaiduOptionsValidator : IValidateOptions<BaiduOptions>;

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Shiming.Baidu;
 
 public static class BaiduServiceCollectionExtensions
@@ -6,8 +8,8 @@ public static class BaiduServiceCollectionExtensions
     {
         services.AddOptions<BaiduOptions>()
             .BindConfiguration(BaiduOptions.Section)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BaiduOptions>, BaiduOptionsValidator>();
 
         // Request logging is off for these clients: OCR URLs carry the access token, and bodies carry card images.
         services.AddHttpClient(BaiduAccessTokenProvider.HttpClientName).RemoveAllLoggers();

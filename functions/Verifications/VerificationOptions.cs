@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Shiming.Verifications;
 
@@ -50,3 +51,11 @@ public sealed class VerificationOptions
     [Range(typeof(TimeSpan), "00:00:10", "00:10:00")]
     public TimeSpan ProcessingLease { get; set; } = TimeSpan.FromMinutes(2);
 }
+
+/// <summary>
+/// Validates <see cref="VerificationOptions"/> with code generated at build time. Reflection-based validation shares one
+/// <see cref="RangeAttribute"/> per property, and its TimeSpan conversion is not thread-safe (dotnet/runtime#1143):
+/// apps starting side by side in one process could fail with an InvalidCastException.
+/// </summary>
+[OptionsValidator]
+public sealed partial class VerificationOptionsValidator : IValidateOptions<VerificationOptions>;

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Shiming.Verifications;
 
 public static class VerificationServiceCollectionExtensions
@@ -6,8 +8,8 @@ public static class VerificationServiceCollectionExtensions
     {
         services.AddOptions<VerificationOptions>()
             .BindConfiguration(VerificationOptions.Section)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<VerificationOptions>, VerificationOptionsValidator>();
         services.AddSingleton<Backlog>();
         services.AddSingleton<VerificationStore>();
         services.AddSingleton<BudgetLedger>();
