@@ -13,6 +13,7 @@ param storageAccountName string
 param deploymentStorageContainerName string
 param applicationInsightsName string
 param baiduApiKeyUri string
+#disable-next-line secure-secrets-in-params // the Key Vault address of the secret, not the secret itself
 param baiduSecretKeyUri string
 @description('Key Vault secret URI of encryption key k1.')
 param encryptionKeyUri string
@@ -122,33 +123,33 @@ resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@20
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: functionApp
   name: 'appsettings'
-  properties: union({
-      // Host storage and Shiming's blobs, queue and tables, through the managed identity.
-      AzureWebJobsStorage__credential: 'managedidentity'
-      AzureWebJobsStorage__clientId: identityClientId
-      AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
-      AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
-      AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
+  properties: {
+    // Host storage and Shiming's blobs, queue and tables, through the managed identity.
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identityClientId
+    AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
+    AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
+    AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
 
-      // Telemetry from the Functions host; with local auth off, accepted only with the identity's token.
-      APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
-      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+    // Telemetry from the Functions host; with local auth off, accepted only with the identity's token.
+    APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 
-      // Baidu OCR: keys from Key Vault, and the QPS budget the Baidu account allows.
-      Baidu__ApiKey: '@Microsoft.KeyVault(SecretUri=${baiduApiKeyUri})'
-      Baidu__SecretKey: '@Microsoft.KeyVault(SecretUri=${baiduSecretKeyUri})'
-      Baidu__QpsLimit: string(baiduQpsLimit)
+    // Baidu OCR: keys from Key Vault, and the QPS budget the Baidu account allows.
+    Baidu__ApiKey: '@Microsoft.KeyVault(SecretUri=${baiduApiKeyUri})'
+    Baidu__SecretKey: '@Microsoft.KeyVault(SecretUri=${baiduSecretKeyUri})'
+    Baidu__QpsLimit: string(baiduQpsLimit)
 
-      // The handler sees requests on 127.0.0.1; URIs in answers name the public https address.
-      Api__PublicBaseUrl: empty(publicBaseUrl) ? 'https://${functionApp.properties.defaultHostName}/' : publicBaseUrl
-      Cors__AllowedOrigins: join(allowedOrigins, ',')
+    // The handler sees requests on 127.0.0.1; URIs in answers name the public https address.
+    Api__PublicBaseUrl: empty(publicBaseUrl) ? 'https://${functionApp.properties.defaultHostName}/' : publicBaseUrl
+    Cors__AllowedOrigins: join(allowedOrigins, ',')
 
-      // Field-level encryption of personal data: the app refuses to start without these.
-      // To rotate, add a secret and Encryption__Keys__k2, then make k2 current; keep k1 while data uses it.
-      Encryption__CurrentKeyId: 'k1'
-      Encryption__Keys__k1: '@Microsoft.KeyVault(SecretUri=${encryptionKeyUri})'
-      Encryption__BlindIndexKey: '@Microsoft.KeyVault(SecretUri=${blindIndexKeyUri})'
-    }, {})
+    // Field-level encryption of personal data: the app refuses to start without these.
+    // To rotate, add a secret and Encryption__Keys__k2, then make k2 current; keep k1 while data uses it.
+    Encryption__CurrentKeyId: 'k1'
+    Encryption__Keys__k1: '@Microsoft.KeyVault(SecretUri=${encryptionKeyUri})'
+    Encryption__BlindIndexKey: '@Microsoft.KeyVault(SecretUri=${blindIndexKeyUri})'
+  }
 }
 
 // App Service Authentication (optional): Microsoft Entra ID validates bearer tokens in front of the

@@ -9,7 +9,7 @@ namespace Shiming.Tests.Deployment;
 /// <summary>
 /// The settings the app reads in Azure are the ones the function app template sets: names taken from
 /// the code (options classes by reflection, the few raw keys checked against the source), compared
-/// with the app settings in <c>infra/app/api.bicep</c>.
+/// with the app settings of the function app in the template the Bicep compiler makes of <c>infra/</c>.
 /// </summary>
 [TestClass]
 public sealed class AzureSettingsTests
@@ -85,7 +85,7 @@ public sealed class AzureSettingsTests
 
         foreach (var name in secrets.Where(AppSettings.ContainsKey))
         {
-            Assert.MatchesRegex(new Regex(@"^'@Microsoft\.KeyVault\(SecretUri=\$\{\w+\}\)'$"), AppSettings[name], $"{name} must be a Key Vault reference");
+            Assert.MatchesRegex(new Regex(@"^\[format\('@Microsoft\.KeyVault\(SecretUri=\{0\}\)', parameters\('\w+Uri'\)\)\]$"), AppSettings[name], $"{name} must be a Key Vault reference");
         }
     }
 
@@ -138,13 +138,17 @@ public sealed class AzureSettingsTests
     [TestMethod]
     public void The_template_points_the_storage_settings_at_its_own_account_and_identity()
     {
-        Assert.AreEqual("identityClientId", AppSettings["AzureWebJobsStorage__clientId"]);
+        Assert.AreEqual(Templates.Parameter("identityClientId"), AppSettings["AzureWebJobsStorage__clientId"]);
+        Templates.AssertIsModuleOutput(Templates.Argument("api", "identityClientId"), "identity", "clientId");
         foreach (var service in new[] { "blob", "queue", "table" })
         {
-            Assert.AreEqual($"storage.properties.primaryEndpoints.{service}", AppSettings[$"AzureWebJobsStorage__{service}ServiceUri"]);
+            var uri = AppSettings[$"AzureWebJobsStorage__{service}ServiceUri"];
+            StringAssert.StartsWith(uri, "[reference(resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))");
+            StringAssert.EndsWith(uri, $".primaryEndpoints.{service}]");
         }
 
-        Assert.AreEqual("'ClientId=${identityClientId};Authorization=AAD'", AppSettings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
+        Templates.AssertIsModuleOutput(Templates.Argument("api", "storageAccountName"), "storage", "name");
+        Assert.AreEqual("[format('ClientId={0};Authorization=AAD', parameters('identityClientId'))]", AppSettings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
     }
 
     [TestMethod]
@@ -153,10 +157,16 @@ public sealed class AzureSettingsTests
         var defaults = new VerificationOptions();
         var storage = Templates.Storage;
 
-        Assert.AreEqual(defaults.ImageContainer, Templates.Literal(storage.Param("imageContainerName").Default));
-        Assert.AreEqual(defaults.JobQueue, Templates.Literal(storage.Param("jobQueueName").Default));
-        Assert.AreEqual(defaults.JobTable, Templates.Literal(storage.Param("jobTableName").Default));
-        Assert.AreEqual(defaults.KeyTable, Templates.Literal(storage.Param("keyTableName").Default));
+        Assert.AreEqual(defaults.ImageContainer, Templates.Literal(storage.Default("imageContainerName").GetString()));
+        Assert.AreEqual(defaults.JobQueue, Templates.Literal(storage.Default("jobQueueName").GetString()));
+        Assert.AreEqual(defaults.JobTable, Templates.Literal(storage.Default("jobTableName").GetString()));
+        Assert.AreEqual(defaults.KeyTable, Templates.Literal(storage.Default("keyTableName").GetString()));
+
+        // main.bicep passes none of them, so the defaults are what Azure gets.
+        foreach (var name in new[] { "imageContainerName", "jobQueueName", "jobTableName", "keyTableName" })
+        {
+            Assert.ThrowsExactly<KeyNotFoundException>(() => Templates.Argument("storage", name), name);
+        }
 
         // With the defaults in place the template must not set the names again (one source of truth).
         Assert.IsFalse(AppSettings.Keys.Any(k => k.StartsWith($"{VerificationOptions.Section}__", StringComparison.Ordinal)));
