@@ -7,11 +7,9 @@ set -euo pipefail
 packages=()
 
 # Web page tests: Debian's Chromium, driven by Playwright (never a downloaded browser), and a CJK font
-# so that the page's Chinese renders in its screenshots.
+# so that the page's Chinese renders in its screenshots. The Baidu emulator draws its card renders in
+# the same font; the OCR models it reads them with come with npm ci.
 packages+=(chromium fonts-wqy-microhei)
-
-# The Baidu emulator's recognition tests: Tesseract with its simplified Chinese model.
-packages+=(tesseract-ocr tesseract-ocr-chi-sim)
 
 missing=()
 for package in "${packages[@]}"; do

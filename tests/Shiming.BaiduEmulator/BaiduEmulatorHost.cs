@@ -28,7 +28,7 @@ public sealed class BaiduEmulatorHost : IAsyncDisposable
     public EmulatorOptions Options => _state.Options;
 
     /// <summary>
-    /// Whether the configured Tesseract was found with <c>chi_sim</c> at start, whatever
+    /// Whether PaddleOCR's model files were found at start, whatever
     /// <see cref="EmulatorOptions.Recognition"/> says: images without ground truth are read only when both allow it.
     /// </summary>
     public RecognitionAvailability Recognition { get; }
@@ -67,14 +67,14 @@ public sealed class BaiduEmulatorHost : IAsyncDisposable
             throw;
         }
 
-        var recognition = await TesseractOcr.ProbeAsync(state.Options.TesseractPath);
+        var recognition = PaddleOcr.Probe(PaddleOcr.ResolveFolder(state.Options.OcrModels));
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new BaiduEmulatorHost(app, state, new Uri(address.EndsWith('/') ? address : address + "/"), recognition);
     }
 
-    /// <summary>Whether Tesseract runs at <paramref name="tesseractPath"/> (a name on <c>PATH</c> or a path) and has the <c>chi_sim</c> model.</summary>
-    public static Task<RecognitionAvailability> ProbeRecognitionAsync(string tesseractPath = "tesseract") =>
-        TesseractOcr.ProbeAsync(tesseractPath);
+    /// <summary>Whether PaddleOCR's model files are in the folder <paramref name="ocrModels"/> names (the default folder when null).</summary>
+    public static RecognitionAvailability ProbeRecognition(string? ocrModels = null) =>
+        PaddleOcr.Probe(PaddleOcr.ResolveFolder(ocrModels));
 
     /// <summary>How many access tokens the token endpoint has issued, revoked ones included.</summary>
     public long TokensIssued => _state.Tokens.IssuedCount;

@@ -14,7 +14,7 @@ internal sealed record ReadField(string Words, CardBox Location, double Characte
 internal sealed record ReadCard(string Side, IReadOnlyDictionary<string, ReadField> Fields);
 
 /// <summary>
-/// Finds a card's fields in Tesseract's words. Labels anchor the lines, but OCR drops or misreads a faint label now
+/// Finds a card's fields in the OCR's words. Labels anchor the lines, but OCR drops or misreads a faint label now
 /// and then, so every field also has a shape to be found by: the number's 18 characters, the birth date's
 /// 年月日, the validity period's two dates. Values end at a wide gap, which keeps specks read from the photo or the
 /// card's edge out of them.
@@ -268,7 +268,7 @@ internal static partial class CardReader
     private static partial Regex ValidityPattern();
 
     /// <summary>
-    /// One line of kept characters (CJK, ASCII letters and digits, '.', '-') with a box per character: Tesseract boxes
+    /// One line of kept characters (CJK, ASCII letters and digits, '.', '-') with a box per character: the OCR boxes
     /// words, so a word's box is shared out evenly among its characters.
     /// </summary>
     private sealed class TextLine

@@ -37,7 +37,7 @@ public static class CardRenderSet
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>Writes <paramref name="count"/> cards (front and back PNG each) and <see cref="TruthFile"/> into <paramref name="directory"/>.</summary>
+    /// <summary>Writes <paramref name="count"/> cards (front and back each: PNG when clean, as the degradation saves them otherwise) and <see cref="TruthFile"/> into <paramref name="directory"/>.</summary>
     public static IReadOnlyList<RenderedCard> Write(string directory, int count, int seed, bool degraded)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -57,8 +57,8 @@ public static class CardRenderSet
             var backDegradation = degraded ? CardDegradation.Random(degradations) : null;
             var name = string.Create(CultureInfo.InvariantCulture, $"card-{i:D4}");
             var card = new RenderedCard(
-                $"{name}-front.png",
-                $"{name}-back.png",
+                $"{name}-front{Extension(frontDegradation)}",
+                $"{name}-back{Extension(backDegradation)}",
                 CardGroundTruth.ForFront(person).Fields,
                 CardGroundTruth.ForBack(back).Fields,
                 frontDegradation,
@@ -71,6 +71,8 @@ public static class CardRenderSet
         File.WriteAllText(Path.Combine(directory, TruthFile), JsonSerializer.Serialize(new { seed, degraded, cards }, TruthJson));
         return cards;
     }
+
+    private static string Extension(CardDegradation? degradation) => degradation?.JpegQuality is null ? ".png" : ".jpg";
 
     /// <summary>Reads the cards listed in a set's <see cref="TruthFile"/>.</summary>
     public static IReadOnlyList<RenderedCard> Read(string directory)

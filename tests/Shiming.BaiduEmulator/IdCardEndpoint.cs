@@ -200,7 +200,7 @@ internal static class IdCardEndpoint
 
         if (image.GroundTruthJson is null)
         {
-            return await RecognizeAsync(state, bytes.AsMemory(0, byteCount), image.Format, declaredSide, form, cancellationToken);
+            return await RecognizeAsync(state, bytes.AsMemory(0, byteCount), declaredSide, form, cancellationToken);
         }
 
         CardGroundTruth truth;
@@ -223,12 +223,12 @@ internal static class IdCardEndpoint
         return Recognised(state, truth.Side, fields, declaredSide, form, truth.ImageStatus, truth.RiskType);
     }
 
-    /// <summary>An image without ground truth: read by Tesseract when recognition is on and available, else a non-card.</summary>
+    /// <summary>An image without ground truth: read by PaddleOCR when recognition is on and its models are there, else a non-card.</summary>
     private static async Task<OcrAnswer> RecognizeAsync(
-        EmulatorState state, ReadOnlyMemory<byte> image, ImageFormat format, string declaredSide, IFormCollection form, CancellationToken cancellationToken)
+        EmulatorState state, ReadOnlyMemory<byte> image, string declaredSide, IFormCollection form, CancellationToken cancellationToken)
     {
         var options = state.Options;
-        if (options.Recognition == RecognitionMode.Off || !(await TesseractOcr.ProbeAsync(options.TesseractPath)).IsAvailable)
+        if (options.Recognition == RecognitionMode.Off || !PaddleOcr.Probe(PaddleOcr.ResolveFolder(options.OcrModels)).IsAvailable)
         {
             return NotACard(state);
         }
@@ -236,9 +236,14 @@ internal static class IdCardEndpoint
         ReadCard? card;
         try
         {
-            card = await CardRecognizer.RecognizeAsync(options, image, format, cancellationToken);
+            card = await CardRecognizer.RecognizeAsync(options, image, cancellationToken);
         }
-        catch (Exception exception) when (exception is TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+        catch (InvalidDataException)
+        {
+            // The header was readable (the format and the sides were), the pixels are not.
+            return Failure(state, 216201, "image format error");
+        }
+        catch (Exception exception) when (exception is TimeoutException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException or IOException)
         {
             // Baidu's catch-all for its own faults, which callers retry: the engine failed, not the image.
             return Failure(state, 282000, "internal error");

@@ -41,7 +41,7 @@ internal static class MeasureCommand
             }
         }
 
-        var availability = await TesseractOcr.ProbeAsync(new EmulatorOptions().TesseractPath);
+        var availability = BaiduEmulatorHost.ProbeRecognition();
         if (!availability.IsAvailable)
         {
             error.WriteLine($"{Name}: {availability.Description}");
@@ -64,6 +64,7 @@ internal static class MeasureCommand
                 $"{count} made-up cards per set (front and back each, seed {seed}); {availability.Description}; {Environment.ProcessorCount} cores; one image at a time."));
             output.WriteLine();
             WriteTable(output, clean, degraded);
+            output.WriteLine(Summary(seed, count, clean, degraded));
             return 0;
         }
         finally
@@ -156,6 +157,34 @@ internal static class MeasureCommand
         output.Write(table.ToString());
     }
 
+    /// <summary>The figures of the table that runs are compared by, as one line of JSON (shares from 0 to 1).</summary>
+    private static string Summary(int seed, int count, SetResult clean, SetResult degraded)
+    {
+        var seconds = clean.Seconds.Concat(degraded.Seconds).ToList();
+        var summary = new System.Text.Json.Nodes.JsonObject
+        {
+            ["seed"] = seed,
+            ["count"] = count,
+            ["clean"] = Shares(clean),
+            ["degraded"] = Shares(degraded),
+            ["secondsPerImage"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["mean"] = Math.Round(seconds.Average(), 3),
+                ["p95"] = Math.Round(Percentile(seconds, 0.95), 3),
+            },
+            ["peakWorkingSetMiB"] = Math.Round(Environment.WorkingSet > 0 ? Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0 : 0, 0),
+        };
+        return summary.ToJsonString();
+
+        static System.Text.Json.Nodes.JsonObject Shares(SetResult set) => new()
+        {
+            ["name"] = set.Share(IdCardFields.Name),
+            ["idNumber"] = set.Share(IdCardFields.IdNumber),
+            ["address"] = set.Share(IdCardFields.Address),
+            ["allFields"] = set.Share(AllFields),
+        };
+    }
+
     // Nearest rank: the smallest value with at least that share of the values at or below it.
     private static double Percentile(List<double> values, double share)
     {
@@ -175,6 +204,12 @@ internal static class MeasureCommand
         {
             var (hits, total) = _counts.GetValueOrDefault(row);
             _counts[row] = (hits + (hit ? 1 : 0), total + 1);
+        }
+
+        public double Share(string row)
+        {
+            var (hits, total) = _counts.GetValueOrDefault(row);
+            return total == 0 ? 0 : Math.Round((double)hits / total, 4);
         }
 
         public string Rate(string row)

@@ -56,21 +56,21 @@ internal static class Program
             options.ApiKey,
             options.SecretKey,
             options.QpsLimit,
-            await DescribeRecognitionAsync(options));
+            DescribeRecognition(options));
 
         await app.WaitForShutdownAsync();
         return 0;
     }
 
     /// <summary>The start-up line's word on images without ground truth: read, or why not and how to change that.</summary>
-    private static async Task<string> DescribeRecognitionAsync(EmulatorOptions options)
+    private static string DescribeRecognition(EmulatorOptions options)
     {
         if (options.Recognition == RecognitionMode.Off)
         {
             return "images without ground truth are answered as non-cards (Emulator:Recognition is Off)";
         }
 
-        var availability = await TesseractOcr.ProbeAsync(options.TesseractPath);
+        var availability = PaddleOcr.Probe(PaddleOcr.ResolveFolder(options.OcrModels));
         return availability.IsAvailable
             ? $"images without ground truth are read by {availability.Description}"
             : $"images without ground truth are answered as non-cards: {availability.Description}";

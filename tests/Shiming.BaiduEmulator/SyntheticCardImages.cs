@@ -1,3 +1,5 @@
+using SkiaSharp;
+
 namespace Shiming.BaiduEmulator;
 
 /// <summary>
@@ -6,16 +8,16 @@ namespace Shiming.BaiduEmulator;
 /// </summary>
 public static class SyntheticCardImages
 {
-    internal static readonly Rgb Outside = new(255, 255, 255);
-    private static readonly Rgb CardBackground = new(234, 241, 243);
-    private static readonly Rgb Border = new(112, 134, 152);
-    internal static readonly Rgb Label = new(84, 126, 170);
-    internal static readonly Rgb Text = new(34, 34, 38);
-    private static readonly Rgb PhotoBackground = new(208, 214, 220);
-    private static readonly Rgb Silhouette = new(120, 128, 138);
-    private static readonly Rgb EmblemRed = new(200, 36, 40);
-    private static readonly Rgb EmblemGold = new(232, 190, 72);
-    private static readonly Rgb TitleRed = new(150, 40, 44);
+    internal static readonly SKColor Outside = new(255, 255, 255);
+    private static readonly SKColor CardBackground = new(234, 241, 243);
+    private static readonly SKColor Border = new(112, 134, 152);
+    internal static readonly SKColor Label = new(84, 126, 170);
+    internal static readonly SKColor Text = new(34, 34, 38);
+    private static readonly SKColor PhotoBackground = new(208, 214, 220);
+    private static readonly SKColor Silhouette = new(120, 128, 138);
+    private static readonly SKColor EmblemRed = new(200, 36, 40);
+    private static readonly SKColor EmblemGold = new(232, 190, 72);
+    private static readonly SKColor TitleRed = new(150, 40, 44);
 
     /// <summary>A PNG of the portrait side with the person as ground truth.</summary>
     public static byte[] RenderFront(SyntheticPerson person, string? imageStatus = null, string? riskType = null) =>
@@ -29,17 +31,19 @@ public static class SyntheticCardImages
     public static byte[] Render(CardGroundTruth groundTruth)
     {
         ArgumentNullException.ThrowIfNull(groundTruth);
-        return PngEncoder.Encode(DrawCard(groundTruth), [new(CardGroundTruth.PngKeyword, groundTruth.ToJson())]);
+        using var card = DrawCard(groundTruth);
+        return Pictures.EncodePng(card.Bitmap, (CardGroundTruth.PngKeyword, groundTruth.ToJson()));
     }
 
-    /// <summary>A baseline JPEG of the portrait side, its ground truth in a COM segment. Greyscale and blocky (8×8 px).</summary>
+    /// <summary>A baseline JPEG of the portrait side, its ground truth in a COM segment.</summary>
     public static byte[] RenderFrontJpeg(SyntheticPerson person) => RenderJpeg(CardGroundTruth.ForFront(person));
 
     /// <summary>A baseline JPEG of either side with any ground truth.</summary>
     public static byte[] RenderJpeg(CardGroundTruth groundTruth)
     {
         ArgumentNullException.ThrowIfNull(groundTruth);
-        return JpegEncoder.Encode(DrawCard(groundTruth), CardGroundTruth.JpegCommentPrefix + groundTruth.ToJson());
+        using var card = DrawCard(groundTruth);
+        return Pictures.EncodeJpeg(card.Bitmap, 90, CardGroundTruth.JpegCommentPrefix + groundTruth.ToJson());
     }
 
     /// <summary>A valid PNG with no ground truth, which the emulator answers as a photo that is not an ID card.</summary>
@@ -47,45 +51,54 @@ public static class SyntheticCardImages
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
-        var canvas = new Canvas(width, height, new Rgb(96, 160, 72));
+        using var bitmap = Pictures.NewBitmap(width, height);
+        using var canvas = new SKCanvas(bitmap);
+        canvas.Clear(new SKColor(96, 160, 72));
         var horizon = height * 3 / 5;
         for (var y = 0; y < horizon; y++)
         {
             var shade = (byte)(150 + (80 * y / Math.Max(horizon, 1)));
-            canvas.FillRectangle(0, y, width, 1, new Rgb((byte)(shade - 60), (byte)(shade - 20), 250));
+            Fill(canvas, new CardBox(0, y, width, 1), new SKColor((byte)(shade - 60), (byte)(shade - 20), 250));
         }
 
-        canvas.FillCircle(width * 3 / 4, height / 5, Math.Max(Math.Min(width, height) / 10, 1), new Rgb(250, 220, 90));
-        return PngEncoder.Encode(canvas, []);
+        Circle(canvas, width * 3 / 4, height / 5, Math.Max(Math.Min(width, height) / 10, 1), new SKColor(250, 220, 90));
+        return Pictures.EncodePng(bitmap);
     }
 
-    private static Canvas DrawCard(CardGroundTruth groundTruth)
+    private static CardSurface DrawCard(CardGroundTruth groundTruth)
     {
-        var canvas = DrawFace(groundTruth.Side, labelsAsBars: true);
+        var card = DrawFace(groundTruth.Side, labelsAsBars: true);
+        var canvas = card.Canvas;
         foreach (var (field, words) in groundTruth.Fields)
         {
             if (field == IdCardFields.Address)
             {
                 foreach (var line in CardLayout.AddressLines(words))
                 {
-                    canvas.FillRectangle(line, Text);
+                    Fill(canvas, line, Text);
                 }
             }
             else if (CardLayout.FieldBox(field, words) is { } box)
             {
-                canvas.FillRectangle(box, Text);
+                Fill(canvas, box, Text);
             }
         }
 
-        canvas.ClipCorners(CardLayout.CornerRadius, Outside);
-        return canvas;
+        return card;
     }
 
-    /// <summary>A side without its values: background, border, photo or emblem, and the labels as bars when asked.</summary>
-    internal static Canvas DrawFace(string side, bool labelsAsBars)
+    /// <summary>
+    /// A side without its values: background, border, photo or emblem, and the labels as bars when asked. The canvas
+    /// stays clipped to the card's rounded corners, so whatever is drawn next stays on the card.
+    /// </summary>
+    internal static CardSurface DrawFace(string side, bool labelsAsBars)
     {
-        var canvas = new Canvas(CardLayout.Width, CardLayout.Height, CardBackground);
-        canvas.StrokeRectangle(new CardBox(0, 0, CardLayout.Width, CardLayout.Height), CardLayout.BorderWidth, Border);
+        var card = new CardSurface(CardLayout.Width, CardLayout.Height);
+        var canvas = card.Canvas;
+        canvas.Clear(Outside);
+        canvas.ClipRoundRect(new SKRoundRect(new SKRect(0, 0, CardLayout.Width, CardLayout.Height), CardLayout.CornerRadius), antialias: true);
+        canvas.Clear(CardBackground);
+        Stroke(canvas, new CardBox(0, 0, CardLayout.Width, CardLayout.Height), CardLayout.BorderWidth, Border);
         if (side == IdCardFields.Back)
         {
             DrawBack(canvas, labelsAsBars);
@@ -95,46 +108,86 @@ public static class SyntheticCardImages
             DrawFront(canvas, labelsAsBars);
         }
 
-        return canvas;
+        return card;
     }
 
-    private static void DrawFront(Canvas canvas, bool labelsAsBars)
+    private static void DrawFront(SKCanvas canvas, bool labelsAsBars)
     {
         if (labelsAsBars)
         {
             foreach (var label in CardLayout.FrontLabels)
             {
-                canvas.FillRectangle(label, Label);
+                Fill(canvas, label, Label);
             }
         }
 
         var photo = CardLayout.Photo;
-        canvas.FillRectangle(photo, PhotoBackground);
-        canvas.StrokeRectangle(photo, 2, Border);
+        Fill(canvas, photo, PhotoBackground);
+        Stroke(canvas, photo, 2, Border);
         var centerX = photo.Left + (photo.Width / 2);
-        canvas.FillCircle(centerX, photo.Top + 105, 52, Silhouette);
-        canvas.FillRectangle(centerX - 85, photo.Top + 175, 170, photo.Height - 177, Silhouette);
+        Circle(canvas, centerX, photo.Top + 105, 52, Silhouette);
+        Fill(canvas, new CardBox(centerX - 85, photo.Top + 175, 170, photo.Height - 177), Silhouette);
     }
 
-    private static void DrawBack(Canvas canvas, bool labelsAsBars)
+    private static void DrawBack(SKCanvas canvas, bool labelsAsBars)
     {
         var (x, y, radius) = CardLayout.Emblem;
-        canvas.FillCircle(x, y, radius, EmblemRed);
-        canvas.FillCircle(x, y, radius * 3 / 4, EmblemGold);
-        canvas.FillCircle(x, y, radius / 2, EmblemRed);
+        Circle(canvas, x, y, radius, EmblemRed);
+        Circle(canvas, x, y, radius * 3 / 4, EmblemGold);
+        Circle(canvas, x, y, radius / 2, EmblemRed);
         foreach (var title in CardLayout.BackTitles)
         {
-            canvas.FillRectangle(title, TitleRed);
+            Fill(canvas, title, TitleRed);
         }
 
         if (labelsAsBars)
         {
             foreach (var label in CardLayout.BackLabels)
             {
-                canvas.FillRectangle(label, Label);
+                Fill(canvas, label, Label);
             }
 
-            canvas.FillRectangle(CardLayout.ValidityDash, Text);
+            Fill(canvas, CardLayout.ValidityDash, Text);
         }
+    }
+
+    private static void Fill(SKCanvas canvas, CardBox box, SKColor color)
+    {
+        using var paint = new SKPaint { Color = color, IsAntialias = false };
+        canvas.DrawRect(box.Left, box.Top, box.Width, box.Height, paint);
+    }
+
+    private static void Stroke(SKCanvas canvas, CardBox box, int thickness, SKColor color)
+    {
+        Fill(canvas, box with { Height = thickness }, color);
+        Fill(canvas, box with { Top = box.Bottom - thickness, Height = thickness }, color);
+        Fill(canvas, box with { Width = thickness }, color);
+        Fill(canvas, box with { Left = box.Right - thickness, Width = thickness }, color);
+    }
+
+    private static void Circle(SKCanvas canvas, int centerX, int centerY, int radius, SKColor color)
+    {
+        using var paint = new SKPaint { Color = color, IsAntialias = true };
+        canvas.DrawCircle(centerX, centerY, radius, paint);
+    }
+}
+
+/// <summary>A bitmap being drawn on, with its canvas.</summary>
+internal sealed class CardSurface : IDisposable
+{
+    public CardSurface(int width, int height)
+    {
+        Bitmap = Pictures.NewBitmap(width, height);
+        Canvas = new SKCanvas(Bitmap);
+    }
+
+    public SKBitmap Bitmap { get; }
+
+    public SKCanvas Canvas { get; }
+
+    public void Dispose()
+    {
+        Canvas.Dispose();
+        Bitmap.Dispose();
     }
 }

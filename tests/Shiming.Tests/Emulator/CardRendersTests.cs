@@ -16,7 +16,7 @@ public sealed class CardRendersTests
             var back = SyntheticIdentities.CreateBack(random, person);
             foreach (var text in (string[])[person.Name, person.Gender, person.Ethnicity, person.Address, person.IdNumber, back.IssuingAuthority, back.ValidUntil, "年月日.-"])
             {
-                Assert.IsTrue(CardRenders.CanDraw(text), "Glyphs/characters.txt lacks a character; add it and rerun Glyphs/make-glyphs.sh");
+                Assert.IsTrue(CardRenders.CanDraw(text), "the card font (fonts-wqy-microhei) lacks a character of the synthetic identities");
             }
         }
     }
@@ -32,9 +32,9 @@ public sealed class CardRendersTests
         Assert.IsEmpty(PngFile.Texts(png));
 
         // Some dark pixels in the name's line right of the label, and none in the empty band under the address.
-        var scanlines = PngFile.Inflate(png);
-        Assert.IsTrue(DarkPixels(scanlines, 170, 260, 62, 96) > 50);
-        Assert.AreEqual(0, DarkPixels(scanlines, 170, 560, 360, 420));
+        using var pixels = PngFile.Decode(png);
+        Assert.IsTrue(DarkPixels(pixels, 170, 260, 62, 96) > 50);
+        Assert.AreEqual(0, DarkPixels(pixels, 170, 560, 360, 420));
     }
 
     [TestMethod]
@@ -52,16 +52,15 @@ public sealed class CardRendersTests
         Assert.AreEqual((uint)Math.Round((540 + (2 * CardDegradation.Margin)) * 0.5), BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(4)));
     }
 
-    private static int DarkPixels(byte[] scanlines, int left, int right, int top, int bottom)
+    private static int DarkPixels(SkiaSharp.SKBitmap pixels, int left, int right, int top, int bottom)
     {
-        const int Width = 856;
         var count = 0;
         for (var y = top; y < bottom; y++)
         {
             for (var x = left; x < right; x++)
             {
-                var offset = (y * (1 + (Width * 3))) + 1 + (x * 3);
-                if (scanlines[offset] + scanlines[offset + 1] + scanlines[offset + 2] < 3 * 100)
+                var color = pixels.GetPixel(x, y);
+                if (color.Red + color.Green + color.Blue < 3 * 100)
                 {
                     count++;
                 }
@@ -69,5 +68,27 @@ public sealed class CardRendersTests
         }
 
         return count;
+    }
+
+    [TestMethod]
+    public void APhoneLikeDegradationIsAJpegAtItsQualityWithTheSurfaceShowingAtTheCardsCorners()
+    {
+        var person = SyntheticIdentities.CreatePerson(new Random(15));
+        var degradation = new CardDegradation(
+            RotationDegrees: 0, BlurSigma: 0, Scale: 1, NoiseSigma: 0, Seed: 5,
+            TiltHorizontal: 0.08, TiltVertical: 0, Shading: 0.3, JpegQuality: 60, TexturedSurface: true);
+
+        var jpeg = CardRenders.RenderFront(person, degradation);
+        var sharper = CardRenders.RenderFront(person, degradation with { JpegQuality = 95 });
+
+        CollectionAssert.AreEqual(new byte[] { 0xFF, 0xD8, 0xFF }, jpeg[..3]);
+        Assert.IsLessThan(sharper.Length, jpeg.Length, "a lower quality makes a smaller file");
+        using var pixels = PngFile.Decode(jpeg);
+        Assert.AreEqual(856 + (2 * CardDegradation.Margin), pixels.Width);
+
+        // The card's top-left corner is rounded, so just inside it the surface shows, not a clean render's white.
+        var corner = pixels.GetPixel(CardDegradation.Margin + 3, CardDegradation.Margin + 3);
+        Assert.IsLessThan(240, (corner.Red + corner.Green + corner.Blue) / 3, corner.ToString());
+
     }
 }

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Text;
+using SkiaSharp;
 
 namespace Shiming.Tests.Emulator;
 
@@ -54,14 +54,12 @@ internal static class PngFile
             .Select(chunk => Encoding.Latin1.GetString(chunk.Data).Split('\0', 2))
             .ToDictionary(parts => parts[0], parts => parts[1]);
 
-    /// <summary>The filtered scanlines: IDAT data inflated.</summary>
-    public static byte[] Inflate(byte[] png)
+    /// <summary>The picture's pixels, decoded by SkiaSharp (any PNG, JPEG or BMP).</summary>
+    public static SKBitmap Decode(byte[] image)
     {
-        using var compressed = new MemoryStream(ReadChunks(png).Where(chunk => chunk.Type == "IDAT").SelectMany(chunk => chunk.Data).ToArray());
-        using var zlib = new ZLibStream(compressed, CompressionMode.Decompress);
-        using var raw = new MemoryStream();
-        zlib.CopyTo(raw);
-        return raw.ToArray();
+        var bitmap = SKBitmap.Decode(image);
+        Assert.IsNotNull(bitmap, "the picture decodes");
+        return bitmap;
     }
 
     /// <summary>A copy of the PNG with a tEXt chunk added right after IHDR.</summary>
