@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Shiming.BaiduEmulator;
 using Shiming.Hosting;
-using Shiming.Storage;
+using Shiming.Verifications;
 
 namespace Shiming.Tests.Infrastructure;
 
@@ -41,7 +41,11 @@ internal sealed class ShimingTestApp : IAsyncDisposable
 
     public IReadOnlyDictionary<string, string?> Settings { get; }
 
-    public StorageAccount Storage => StorageAccount.FromConnectionString(Azurite.ConnectionString);
+    /// <summary>The app's own container, queues and tables, as it registered them.</summary>
+    public VerificationStorage Storage => Services.GetRequiredService<VerificationStorage>();
+
+    /// <summary>The table a setting names (<c>Patients:Table</c>, <c>Verifications:JobTable</c>, …).</summary>
+    public Azure.Data.Tables.TableClient Table(string setting) => Services.GetRequiredService<Azure.Data.Tables.TableServiceClient>().GetTableClient(Settings[setting]);
 
     /// <param name="runTimers">False to keep jobs waiting: the in-process scheduler is left out, and a test runs the drain itself.</param>
     public static async Task<ShimingTestApp> StartAsync(
