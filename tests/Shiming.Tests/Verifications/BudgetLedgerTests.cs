@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Shiming.Baidu;
 using Shiming.Tests.Emulator;
 using Shiming.Tests.Infrastructure;
