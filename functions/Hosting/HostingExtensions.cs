@@ -38,10 +38,6 @@ public static class HostingExtensions
     {
         builder.Logging.ClearProviders();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-
-        // The storage SDK logs each request at Information and each refused conditional write (409, 412) as a warning;
-        // here those refusals are expected answers, and failures that matter are logged by the code that meets them.
-        builder.Logging.AddFilter("Azure.Core", LogLevel.Error);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

@@ -52,6 +52,11 @@ public static class StorageServiceCollectionExtensions
                 options.Retry.Delay = TimeSpan.FromMilliseconds(200);
                 options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
                 options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+
+                // The SDK's request log (every request and answer, headers included) costs CPU on every call even when
+                // filtered out, and its warnings would be the 409s and 412s that are expected answers here; failures
+                // that matter are logged by the code that meets them.
+                options.Diagnostics.IsLoggingEnabled = false;
             });
         });
         services.AddHostedService<StorageStartupCheck>();
