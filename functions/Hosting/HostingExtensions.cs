@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Logging.Console;
 using Shiming.Api;
-using Shiming.Storage;
 
 namespace Shiming.Hosting;
 
@@ -16,7 +15,7 @@ public static class HostingExtensions
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(mode);
-        services.AddSingleton(sp => CreateStorageAccount(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>()));
+        services.AddShimingStorage();
         services.AddSingleton<CallerIdentity>();
         services.AddAuthentication(PlatformPrincipalAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, PlatformPrincipalAuthenticationHandler>(PlatformPrincipalAuthenticationHandler.SchemeName, null);
@@ -33,21 +32,6 @@ public static class HostingExtensions
         }
 
         return builder;
-    }
-
-    /// <summary>
-    /// <c>AzureWebJobsStorage</c>, as the Functions host reads it; in local development it defaults to Azurite.
-    /// </summary>
-    private static StorageAccount CreateStorageAccount(IConfiguration configuration, IHostEnvironment environment)
-    {
-        const string Setting = "AzureWebJobsStorage";
-        var configured = !string.IsNullOrEmpty(configuration[Setting]) || configuration.GetSection(Setting).GetChildren().Any();
-        if (!configured && environment.IsDevelopment())
-        {
-            return StorageAccount.FromConnectionString("UseDevelopmentStorage=true");
-        }
-
-        return StorageAccount.FromConfiguration(configuration, Setting);
     }
 
     private static void ConfigureLogging(WebApplicationBuilder builder, HostingMode mode)

@@ -7,7 +7,7 @@ using Shiming.Verifications;
 namespace Shiming.Patients;
 
 /// <summary>What the patient handlers need, bundled for <c>[AsParameters]</c>.</summary>
-public sealed record PatientServices(PatientRoster Roster, VerificationStore Verifications, PublicUrls Urls, ILogger<PatientRoster> Logger);
+public sealed record PatientServices(PatientRoster Roster, JobRecords Verifications, PublicUrls Urls, ILogger<PatientRoster> Logger);
 
 /// <summary>The account's roster of up to five patients, each registered from a completed verification.</summary>
 public static class PatientEndpoints

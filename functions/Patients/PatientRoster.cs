@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Azure;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using Shiming.Hosting;
 using Shiming.Privacy;
-using Shiming.Storage;
 
 namespace Shiming.Patients;
 
@@ -21,10 +22,10 @@ public sealed class PatientRoster
     private readonly TimeProvider _time;
     private readonly CreateOnce _creation;
 
-    public PatientRoster(StorageAccount account, IOptions<PatientOptions> options, FieldProtector protector, TimeProvider time)
+    public PatientRoster(TableServiceClient tables, IOptions<PatientOptions> options, FieldProtector protector, TimeProvider time)
     {
-        _table = account.GetTableClient(options.Value.Table);
-        _creation = new CreateOnce(_table.CreateIfNotExistsAsync);
+        _table = tables.GetTableClient(options.Value.Table);
+        _creation = new CreateOnce(async cancellationToken => await _table.CreateIfNotExistsAsync(cancellationToken));
         _protector = protector;
         _time = time;
     }
@@ -91,7 +92,8 @@ public sealed class PatientRoster
     private async Task<(IReadOnlyList<Patient> Patients, ETag? ETag)> ReadAsync(string accountKey, CancellationToken cancellationToken)
     {
         await _creation.EnsureAsync(cancellationToken);
-        var entity = await _table.GetEntityAsync(accountKey, RosterRowKey, cancellationToken);
+        var read = await _table.GetEntityIfExistsAsync<TableEntity>(accountKey, RosterRowKey, cancellationToken: cancellationToken);
+        var entity = read.HasValue ? read.Value : null;
         if (entity?.GetString("Patients") is not { } stored)
         {
             return ([], entity?.ETag);
@@ -103,7 +105,8 @@ public sealed class PatientRoster
 
     /// <summary>Writes the whole roster if nobody changed it since it was read; false when somebody did.</summary>
     private Task<bool> TryWriteAsync(string accountKey, IReadOnlyList<Patient> patients, ETag? etag, CancellationToken cancellationToken) =>
-        _table.TryWriteAsync(
+        ConditionalWrite.TryAsync(
+            _table,
             new TableEntity(accountKey, RosterRowKey)
             {
                 ["Patients"] = JsonSerializer.Serialize(patients.Select(p => Encrypt(accountKey, p)).ToList(), Json),

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Options;
-using Shiming.Storage;
+using Azure;
+using Azure.Data.Tables;
 
 namespace Shiming.Verifications;
 
@@ -18,31 +18,29 @@ public sealed class Backlog
     private const string Partition = "backlog";
     private static readonly TimeSpan MaxSnapshotAge = TimeSpan.FromSeconds(1);
 
-    private readonly TableClient _table;
-    private readonly CreateOnce _creation;
+    private readonly VerificationStorage _storage;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private volatile Snapshot? _snapshot;
 
-    public Backlog(StorageAccount account, IOptions<VerificationOptions> options, TimeProvider time)
+    public Backlog(VerificationStorage storage, TimeProvider time)
     {
-        _table = account.GetTableClient(options.Value.StateTable);
-        _creation = new CreateOnce(_table.CreateIfNotExistsAsync);
+        _storage = storage;
         _time = time;
     }
 
     /// <summary>Puts the job in line, at the place its acceptance time gives it. Writing it twice is harmless.</summary>
     public async Task AddAsync(VerificationJob job, CancellationToken cancellationToken)
     {
-        await _creation.EnsureAsync(cancellationToken);
-        await _table.UpsertEntityAsync(new TableEntity(Partition, KeyOf(job)), cancellationToken: cancellationToken);
+        await _storage.EnsureCreatedAsync(cancellationToken);
+        await _storage.State.UpsertEntityAsync(new TableEntity(Partition, KeyOf(job)), TableUpdateMode.Replace, cancellationToken);
     }
 
     /// <summary>Takes the job out of line; nothing happens when it is not in it.</summary>
     public async Task RemoveAsync(VerificationJob job, CancellationToken cancellationToken)
     {
-        await _creation.EnsureAsync(cancellationToken);
-        await _table.DeleteEntityAsync(Partition, KeyOf(job), cancellationToken: cancellationToken);
+        await _storage.EnsureCreatedAsync(cancellationToken);
+        await _storage.State.DeleteEntityAsync(Partition, KeyOf(job), ETag.All, cancellationToken); // a missing row answers 404, not an error
     }
 
     /// <summary>
@@ -90,9 +88,9 @@ public sealed class Backlog
             }
 
             var readAt = _time.GetUtcNow();
-            await _creation.EnsureAsync(cancellationToken);
+            await _storage.EnsureCreatedAsync(cancellationToken);
             var keys = new List<string>();
-            await foreach (var row in _table.QueryAsync(
+            await foreach (var row in _storage.State.QueryAsync<TableEntity>(
                 TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), select: ["RowKey"], cancellationToken: cancellationToken))
             {
                 keys.Add(row.RowKey);

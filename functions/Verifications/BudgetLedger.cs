@@ -1,7 +1,8 @@
 using Azure;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Shiming.Baidu;
-using Shiming.Storage;
+using Shiming.Hosting;
 
 namespace Shiming.Verifications;
 
@@ -19,16 +20,14 @@ public sealed class BudgetLedger
     private const string PartitionKey = "budget";
     private const string RowKey = "idcard";
 
-    private readonly TableClient _table;
+    private readonly VerificationStorage _storage;
     private readonly IOptionsMonitor<BaiduOptions> _baidu;
     private readonly TimeProvider _time;
-    private readonly CreateOnce _creation;
     private (DateTimeOffset ReadAt, BudgetPause? Pause)? _cachedPause;
 
-    public BudgetLedger(StorageAccount account, IOptions<VerificationOptions> options, IOptionsMonitor<BaiduOptions> baidu, TimeProvider time)
+    public BudgetLedger(VerificationStorage storage, IOptionsMonitor<BaiduOptions> baidu, TimeProvider time)
     {
-        _table = account.GetTableClient(options.Value.StateTable);
-        _creation = new CreateOnce(_table.CreateIfNotExistsAsync);
+        _storage = storage;
         _baidu = baidu;
         _time = time;
     }
@@ -45,7 +44,7 @@ public sealed class BudgetLedger
     /// <summary>Reserves <paramref name="count"/> consecutive start times, the first no earlier than now.</summary>
     public async Task<IReadOnlyList<DateTimeOffset>> ReserveAsync(int count, CancellationToken cancellationToken)
     {
-        await _creation.EnsureAsync(cancellationToken);
+        await _storage.EnsureCreatedAsync(cancellationToken);
         while (true)
         {
             var (nextStart, pause, etag) = await ReadAsync(cancellationToken);
@@ -82,7 +81,7 @@ public sealed class BudgetLedger
             return cached.Pause is { } p && p.Until > now ? p : null;
         }
 
-        await _creation.EnsureAsync(cancellationToken);
+        await _storage.EnsureCreatedAsync(cancellationToken);
         var (_, pause, _) = await ReadAsync(cancellationToken);
         _cachedPause = (now, pause);
         return pause is not null && pause.Until > now ? pause : null;
@@ -90,7 +89,7 @@ public sealed class BudgetLedger
 
     private async Task UpdateAsync(Func<DateTimeOffset, BudgetPause?, DateTimeOffset, (DateTimeOffset Next, BudgetPause? Pause)> change, CancellationToken cancellationToken)
     {
-        await _creation.EnsureAsync(cancellationToken);
+        await _storage.EnsureCreatedAsync(cancellationToken);
         while (true)
         {
             var (nextStart, pause, etag) = await ReadAsync(cancellationToken);
@@ -105,12 +104,13 @@ public sealed class BudgetLedger
 
     private async Task<(DateTimeOffset NextStart, BudgetPause? Pause, ETag? ETag)> ReadAsync(CancellationToken cancellationToken)
     {
-        var entity = await _table.GetEntityAsync(PartitionKey, RowKey, cancellationToken);
-        if (entity is null)
+        var read = await _storage.State.GetEntityIfExistsAsync<TableEntity>(PartitionKey, RowKey, cancellationToken: cancellationToken);
+        if (!read.HasValue)
         {
             return (DateTimeOffset.MinValue, null, null);
         }
 
+        var entity = read.Value!;
         var pause = entity.GetDateTimeOffset("PausedUntil") is { } until && entity.GetString("PauseReason") is { } reason
             ? new BudgetPause(until, reason)
             : null;
@@ -126,6 +126,6 @@ public sealed class BudgetLedger
             entity["PauseReason"] = pause.Reason;
         }
 
-        return await _table.TryWriteAsync(entity, etag, cancellationToken); // false: another drain wrote meanwhile, read again
+        return await ConditionalWrite.TryAsync(_storage.State, entity, etag, cancellationToken); // false: another drain wrote meanwhile, read again
     }
 }

@@ -33,6 +33,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3011, Level = LogLevel.Error, Message = "Baidu has refused every call with error 18 since {Since}: check that the Baidu account is verified and has ID-card QPS, and that Baidu__QpsLimit matches what it bought")]
     public static partial void PersistentQpsRefusal(ILogger logger, string since);
 
-    [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "Storage failed while accepting a verification")]
-    public static partial void SubmitStorageFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "Storage failed while accepting a verification: {Status} {ErrorCode}")]
+    public static partial void SubmitStorageFailed(ILogger logger, int status, string? errorCode);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Moved queue message {MessageId} to the poison queue: it is not Base64")]
+    public static partial void UndecodableMessage(ILogger logger, string messageId);
 }

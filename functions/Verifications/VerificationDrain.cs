@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Shiming.Baidu;
+using Azure.Storage.Queues.Models;
 using Shiming.Hosting;
-using Shiming.Storage;
 
 namespace Shiming.Verifications;
 
@@ -14,7 +14,8 @@ namespace Shiming.Verifications;
 /// <c>Baidu__QpsLimit</c> however long Baidu takes to answer. Each outcome is handled by its class.
 /// </summary>
 public sealed class VerificationDrain(
-    VerificationStore store,
+    JobTransitions transitions,
+    JobRecords records,
     BaiduOcrClient baidu,
     BudgetLedger ledger,
     CallSlots slots,
@@ -54,7 +55,7 @@ public sealed class VerificationDrain(
                 continue;
             }
 
-            var messages = await store.TakeAsync(BatchSize - Volatile.Read(ref _waiting), options.Value.ProcessingLease, cancellationToken);
+            var messages = await transitions.TakeAsync(BatchSize - Volatile.Read(ref _waiting), options.Value.ProcessingLease, cancellationToken);
             if (messages.Count == 0)
             {
                 break;
@@ -103,22 +104,22 @@ public sealed class VerificationDrain(
 
     private async Task<JobOutcome> ProcessAsync(QueueMessage message, Action started, CancellationToken cancellationToken)
     {
-        if (JobMessage.TryParse(message.MessageText) is not { } pointer)
+        if (JobMessage.TryParse(message.Body.ToString()) is not { } pointer)
         {
             Log.UnreadableMessage(logger, message.MessageId);
-            await store.CompleteMessageAsync(message, cancellationToken);
+            await transitions.CompleteMessageAsync(message, cancellationToken);
             return JobOutcome.Skipped;
         }
 
-        var job = await store.FindAsync(pointer.Account, pointer.Id, cancellationToken);
+        var job = await records.FindAsync(pointer.Account, pointer.Id, cancellationToken);
         if (job is null || job.Status.IsTerminal())
         {
             // Purged, terminated, or finished by an earlier run that stopped before it could clean up.
-            await store.DiscardAsync(pointer, job, message, cancellationToken);
+            await transitions.DiscardAsync(pointer, job, message, cancellationToken);
             return JobOutcome.Skipped;
         }
 
-        var image = await store.GetImageAsync(job.Id, cancellationToken);
+        var image = await transitions.GetImageAsync(job.Id, cancellationToken);
         if (image is null)
         {
             return await FinishAsync(job, message, new RecognitionOutcome.Rejected(IdCardResultMapper.Errors.ImageMissing), cancellationToken);
@@ -126,7 +127,7 @@ public sealed class VerificationDrain(
 
         // Everything is made ready first (the job marked running, the form, the token): once its start time
         // comes, the call starts at once.
-        var running = await store.StartAsync(job, cancellationToken);
+        var running = await transitions.StartAsync(job, cancellationToken);
         if (running is null)
         {
             return JobOutcome.Skipped; // terminated or purged meanwhile: the next take sees its new state
@@ -201,7 +202,7 @@ public sealed class VerificationDrain(
 
     private async Task<JobOutcome> ReturnAsync(VerificationJob job, QueueMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
-        await store.ReturnAsync(job, message, delay, cancellationToken);
+        await transitions.ReturnAsync(job, message, delay, cancellationToken);
         return JobOutcome.Returned;
     }
 
@@ -219,7 +220,7 @@ public sealed class VerificationDrain(
             _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
         };
 
-        if (!await store.FinishAsync(finished, message, poison, cancellationToken))
+        if (!await transitions.FinishAsync(finished, message, poison, cancellationToken))
         {
             return JobOutcome.Skipped;
         }

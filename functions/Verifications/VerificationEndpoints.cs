@@ -10,13 +10,17 @@ namespace Shiming.Verifications;
 
 /// <summary>What the verification handlers need, bundled for <c>[AsParameters]</c>.</summary>
 public sealed record VerificationServices(
-    VerificationStore Store,
+    JobAcceptance Acceptance,
+    JobRecords Records,
+    JobTransitions Transitions,
+    VerificationPurge Purge,
+    Backlog Backlog,
     BudgetLedger Ledger,
     PublicUrls Urls,
     TimeProvider Time,
     IOptionsMonitor<BaiduOptions> Baidu,
     IOptions<VerificationOptions> Options,
-    ILogger<VerificationStore> Logger);
+    ILogger<JobAcceptance> Logger);
 
 /// <summary>Submit, poll, terminate and purge verifications: the Durable-style status API.</summary>
 public static class VerificationEndpoints
@@ -77,12 +81,18 @@ public static class VerificationEndpoints
         SubmitResult submitted;
         try
         {
-            submitted = await services.Store.SubmitAsync(
+            submitted = await services.Acceptance.SubmitAsync(
                 caller.Key, upload, idempotencyKey.Length == 0 ? null : idempotencyKey, services.Options.Value.MaxLiveJobsPerAccount, cancellationToken);
         }
         catch (Azure.RequestFailedException ex)
         {
-            Log.SubmitStorageFailed(services.Logger, ex);
+            Log.SubmitStorageFailed(services.Logger, ex.Status, ex.ErrorCode);
+            return Problems.StorageUnavailable();
+        }
+        catch (AggregateException)
+        {
+            // The SDK's retries met only transport faults: storage could not be reached.
+            Log.SubmitStorageFailed(services.Logger, 0, null);
             return Problems.StorageUnavailable();
         }
 
@@ -128,7 +138,7 @@ public static class VerificationEndpoints
     public static async Task<Results<Ok<VerificationStatus>, Accepted<VerificationStatus>, ProblemHttpResult>> GetStatusAsync(
         string id, HttpContext context, CallerAccount caller, [AsParameters] VerificationServices services, CancellationToken cancellationToken)
     {
-        var job = await services.Store.FindAsync(caller.Key, id, cancellationToken);
+        var job = await services.Records.FindAsync(caller.Key, id, cancellationToken);
         if (job is null)
         {
             return Problems.VerificationNotFound();
@@ -146,7 +156,7 @@ public static class VerificationEndpoints
 
     public static async Task<Results<Accepted, ProblemHttpResult>> TerminateAsync(
         string id, CallerAccount caller, [AsParameters] VerificationServices services, CancellationToken cancellationToken) =>
-        await services.Store.TerminateAsync(caller.Key, id, cancellationToken) switch
+        await services.Transitions.TerminateAsync(caller.Key, id, cancellationToken) switch
         {
             TerminateOutcome.Terminated => TypedResults.Accepted((string?)null),
             TerminateOutcome.AlreadyFinished => Problems.AlreadyFinished(),
@@ -155,7 +165,7 @@ public static class VerificationEndpoints
 
     public static async Task<Results<Ok<PurgeResult>, ProblemHttpResult>> PurgeAsync(
         string id, CallerAccount caller, [AsParameters] VerificationServices services, CancellationToken cancellationToken) =>
-        await services.Store.PurgeAsync(caller.Key, id, cancellationToken)
+        await services.Purge.PurgeAsync(caller.Key, id, cancellationToken)
             ? TypedResults.Ok(new PurgeResult(InstancesDeleted: 1))
             : Problems.VerificationNotFound();
 
@@ -187,8 +197,8 @@ public static class VerificationEndpoints
         }
 
         var ahead = job is null
-            ? await services.Store.CountWaitingAsync(cancellationToken)
-            : await services.Store.CountAheadAsync(job, cancellationToken);
+            ? await services.Backlog.CountAsync(cancellationToken)
+            : await services.Backlog.CountAheadAsync(job, cancellationToken);
         var now = services.Time.GetUtcNow();
         var from = pause is not null && pause.Until > now ? pause.Until : now;
         return new WaitingStatus(QueuePosition: job is null ? null : ahead + 1, from + (services.Ledger.Interval * ahead), pause?.Reason);

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Azure;
+using Azure.Data.Tables;
 using Shiming.IdCards;
 using Shiming.Privacy;
-using Shiming.Storage;
 
 namespace Shiming.Verifications;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Shiming.Hosting;
 
 namespace Shiming.Verifications;
 
@@ -10,8 +11,15 @@ public static class VerificationServiceCollectionExtensions
             .BindConfiguration(VerificationOptions.Section)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<VerificationOptions>, VerificationOptionsValidator>();
+        services.AddSingleton<VerificationStorage>();
         services.AddSingleton<Backlog>();
-        services.AddSingleton<VerificationStore>();
+        services.AddSingleton<JobRecords>();
+        services.AddSingleton<SubmissionClaims>();
+        services.AddSingleton<JobAcceptance>();
+        services.AddSingleton<PoisonQueue>();
+        services.AddSingleton<IQueueDecodingFailureHandler>(sp => sp.GetRequiredService<PoisonQueue>());
+        services.AddSingleton<JobTransitions>();
+        services.AddSingleton<VerificationPurge>();
         services.AddSingleton<BudgetLedger>();
         services.AddSingleton<CallSlots>();
         services.AddSingleton<QpsRefusalMonitor>();

@@ -91,6 +91,8 @@ var submitters = new SemaphoreSlim(options.Submitters);
 var refused = 0;
 var accepted = 0;
 var following = new List<Task<JobResult?>>(options.Cards);
+var submits = new RoundTrips();
+var polls = new RoundTrips();
 for (var i = 0; i < options.Cards; i++)
 {
     await submitters.WaitAsync();
@@ -109,7 +111,7 @@ async Task<JobResult?> SubmitAndFollowAsync(int i)
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/verifications?side=front") { Content = new ByteArrayContent(cards[i]) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
         request.Headers.Add("X-MS-CLIENT-PRINCIPAL-ID", account);
-        using var response = await http.SendAsync(request);
+        using var response = await submits.TimeAsync(() => http.SendAsync(request));
         if (response.StatusCode != HttpStatusCode.Accepted)
         {
             Interlocked.Increment(ref refused);
@@ -137,7 +139,7 @@ async Task<JobResult?> FollowAsync((string Account, string StatusUri) job)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, job.StatusUri);
         request.Headers.Add("X-MS-CLIENT-PRINCIPAL-ID", job.Account);
-        using var response = await http.SendAsync(request);
+        using var response = await polls.TimeAsync(() => http.SendAsync(request));
         if (response.StatusCode == HttpStatusCode.OK)
         {
             var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -185,6 +187,8 @@ Console.WriteLine(string.Create(invariant, $"| calls per second (budget {options
 Console.WriteLine(string.Create(invariant, $"| most call starts in any sliding second | {maxInAnySecond} |"));
 Console.WriteLine(string.Create(invariant, $"| error 18 from going over the limit | {refusedAsOverLimit} |"));
 Console.WriteLine(string.Create(invariant, $"| submit to result p50 / p95 / p99 | {Percentile(0.50):0.0} s / {Percentile(0.95):0.0} s / {Percentile(0.99):0.0} s |"));
+Console.WriteLine($"| submit round trip p50 / p99 | {submits.Describe()} |");
+Console.WriteLine($"| status poll round trip p50 / p99 | {polls.Describe()} |");
 Console.WriteLine(string.Create(invariant, $"| completed / failed / terminated | {finished.Count(r => r.Status == "Completed")} / {finished.Count(r => r.Status == "Failed")} / {finished.Count(r => r.Status == "Terminated")} |"));
 Console.WriteLine(string.Create(invariant, $"| jobs lost (accepted, never finished) | {lost} |"));
 Console.WriteLine(string.Create(invariant, $"| app peak memory (VmHWM) | {(app.PeakMemoryMiB() is { } mib ? $"{mib:0} MiB" : "n/a")} |"));

@@ -68,13 +68,13 @@ public sealed class RobustnessTests
 
         // Refused requests stored nothing: every stored image and record belongs to an accepted job.
         var stored = new HashSet<string>();
-        await foreach (var entity in app.Storage.GetTableClient(app.Settings["Verifications:JobTable"]!).QueryAsync())
+        await foreach (var entity in app.Table("Verifications:JobTable").QueryAsync<Azure.Data.Tables.TableEntity>())
         {
             stored.Add(entity.RowKey);
         }
 
         var images = new HashSet<string>();
-        await foreach (var blob in app.Storage.GetBlobContainerClient(app.Settings["Verifications:ImageContainer"]!).GetBlobsAsync())
+        await foreach (var blob in app.Storage.Images.GetBlobsAsync())
         {
             images.Add(blob.Name);
         }

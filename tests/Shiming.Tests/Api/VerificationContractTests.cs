@@ -280,8 +280,7 @@ public sealed class VerificationContractTests
         Assert.AreEqual(HttpStatusCode.OK, status.StatusCode);
         Assert.AreEqual("Terminated", (await status.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runtimeStatus").GetString());
         Assert.IsFalse(app.Emulator.Calls.Any(c => c.Endpoint.Contains("idcard", StringComparison.Ordinal)));
-        var images = app.Storage.GetBlobContainerClient(app.Settings["Verifications:ImageContainer"]!);
-        Assert.IsNull(await images.DownloadAsync(accepted.GetProperty("id").GetString()!));
+        Assert.IsFalse(await AzuriteStorage.ExistsAsync(app.Storage.Images, accepted.GetProperty("id").GetString()!));
     }
 
     [TestMethod]
@@ -310,8 +309,8 @@ public sealed class VerificationContractTests
         Assert.AreEqual(1, (await purged.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("instancesDeleted").GetInt32());
         using var status = await SendAsync(account, HttpMethod.Get, statusUri);
         Assert.AreEqual(HttpStatusCode.NotFound, status.StatusCode);
-        Assert.IsNull(await s_app.Storage.GetBlobContainerClient(s_app.Settings["Verifications:ImageContainer"]!).DownloadAsync(id));
-        Assert.IsNull(await s_app.Storage.GetTableClient(s_app.Settings["Verifications:JobTable"]!).GetEntityAsync(new Shiming.Api.CallerAccount(account).Key, id));
+        Assert.IsFalse(await AzuriteStorage.ExistsAsync(s_app.Storage.Images, id));
+        Assert.IsFalse((await s_app.Storage.Records.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(new Shiming.Api.CallerAccount(account).Key, id)).HasValue);
     }
 
     [TestMethod]
@@ -452,10 +451,10 @@ public sealed class VerificationContractTests
     /// <summary>A key row as a request that is accepting a job leaves it before the job exists (the store's own layout).</summary>
     private static async Task PutKeyClaimAsync(string account, string idempotencyKey, DateTimeOffset claimedAt)
     {
-        var keys = s_app.Storage.GetTableClient(s_app.Settings["Verifications:KeyTable"]!);
+        var keys = s_app.Storage.Keys;
         await keys.CreateIfNotExistsAsync();
         var rowKey = "k-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)));
-        await keys.UpsertEntityAsync(new Shiming.Storage.TableEntity(new Shiming.Api.CallerAccount(account).Key, rowKey)
+        await keys.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(new Shiming.Api.CallerAccount(account).Key, rowKey)
         {
             ["JobId"] = Guid.NewGuid().ToString("N"),
             ["ClaimedAt"] = claimedAt,
@@ -464,9 +463,9 @@ public sealed class VerificationContractTests
 
     private static async Task<int> CountLiveJobsAsync(string account)
     {
-        var table = s_app.Storage.GetTableClient(s_app.Settings["Verifications:JobTable"]!);
+        var table = s_app.Storage.Records;
         var count = 0;
-        await foreach (var _ in table.QueryAsync(Shiming.Storage.TableClient.CreateQueryFilter($"PartitionKey eq {new Shiming.Api.CallerAccount(account).Key}")))
+        await foreach (var _ in table.QueryAsync<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {new Shiming.Api.CallerAccount(account).Key}")))
         {
             count++;
         }

@@ -30,7 +30,7 @@ internal static class AppSettingNames
         "WEBSITE_AUTH_ENABLED",   // functions/Api/CallerIdentity.cs: set by App Service Authentication
         "WEBSITE_INSTANCE_ID",    // functions/Api/CallerIdentity.cs: set on every Azure instance
         "WEBSITE_SITE_NAME",      // functions/Api/CallerIdentity.cs: set on every Azure instance
-        "AzureWebJobsStorage",    // functions/Hosting/HostingExtensions.cs: a connection string, or the section of identity settings
+        "AzureWebJobsStorage",    // functions/Hosting/StorageConnection.cs: a connection string, or the section of identity settings
     ];
 
     /// <summary>Set by the platform or by the Functions host; a template that set them would lie to the app.</summary>
@@ -45,7 +45,7 @@ internal static class AppSettingNames
     /// <summary>
     /// The identity-based <c>AzureWebJobsStorage</c> settings a Flex deployment uses: a user-assigned
     /// identity and the three service URIs (the queue and table ones are needed by Shiming's own
-    /// clients and by any queue or table binding). <c>StorageAccount.FromConfiguration</c> reads them.
+    /// clients and by any queue or table binding). <c>StorageConnection.FromConfiguration</c> reads them.
     /// </summary>
     public static readonly IReadOnlyList<string> IdentityStorage =
     [

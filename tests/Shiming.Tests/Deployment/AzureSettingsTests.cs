@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
 using Azure.Identity;
 using Microsoft.Extensions.Configuration;
-using Shiming.Storage;
+using Shiming.Hosting;
+using Shiming.Tests.Hosting;
 using Shiming.Verifications;
 
 namespace Shiming.Tests.Deployment;
@@ -126,13 +127,12 @@ public sealed class AzureSettingsTests
             .AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key.Replace("__", ":", StringComparison.Ordinal), v.Value)))
             .Build();
 
-        var account = StorageAccount.FromConfiguration(configuration);
+        var connection = StorageConnection.FromConfiguration(configuration, isDevelopment: false, StorageConnectionTests.ComponentFactory());
 
-        Assert.AreEqual("stshiming", account.AccountName);
-        Assert.AreEqual(new Uri("https://stshiming.blob.core.windows.net/"), account.BlobEndpoint);
-        Assert.AreEqual(new Uri("https://stshiming.queue.core.windows.net/"), account.QueueEndpoint);
-        Assert.AreEqual(new Uri("https://stshiming.table.core.windows.net/"), account.TableEndpoint);
-        Assert.IsInstanceOfType<ManagedIdentityCredential>(account.Credential);
+        Assert.AreEqual(new Uri("https://stshiming.blob.core.windows.net/"), connection.BlobServiceUri);
+        Assert.AreEqual(new Uri("https://stshiming.queue.core.windows.net/"), connection.QueueServiceUri);
+        Assert.AreEqual(new Uri("https://stshiming.table.core.windows.net/"), connection.TableServiceUri);
+        Assert.IsInstanceOfType<ManagedIdentityCredential>(connection.Credential);
     }
 
     [TestMethod]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Shiming.BaiduEmulator;
 
 namespace Shiming.Tests.Emulator;

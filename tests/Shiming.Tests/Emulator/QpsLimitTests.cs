@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Shiming.BaiduEmulator;
 
 namespace Shiming.Tests.Emulator;

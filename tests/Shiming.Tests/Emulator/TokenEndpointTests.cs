@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using Shiming.BaiduEmulator;
 
 namespace Shiming.Tests.Emulator;

@@ -134,10 +134,12 @@ internal static partial class Azurite
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
+        // The storage SDKs send a newer service version than Azurite 3.37 knows; the run command (npm run azurite) skips
+        // the check the same way.
         string[] arguments =
         [
             "-e", Watchdog, "--", azurite,
-            "--inMemoryPersistence", "--silent", "--disableTelemetry",
+            "--inMemoryPersistence", "--silent", "--disableTelemetry", "--skipApiVersionCheck",
             "--blobHost", "127.0.0.1", "--blobPort", "0",
             "--queueHost", "127.0.0.1", "--queuePort", "0",
             "--tableHost", "127.0.0.1", "--tablePort", "0",

@@ -5,9 +5,10 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Testing;
 using Shiming.BaiduEmulator;
 using Shiming.Hosting;
-using Shiming.Storage;
+using Shiming.Verifications;
 
 namespace Shiming.Tests.Infrastructure;
 
@@ -41,7 +42,46 @@ internal sealed class ShimingTestApp : IAsyncDisposable
 
     public IReadOnlyDictionary<string, string?> Settings { get; }
 
-    public StorageAccount Storage => StorageAccount.FromConnectionString(Azurite.ConnectionString);
+    /// <summary>The app's own container, queues and tables, as it registered them.</summary>
+    public VerificationStorage Storage => Services.GetRequiredService<VerificationStorage>();
+
+    /// <summary>The table a setting names (<c>Patients:Table</c>, <c>Verifications:JobTable</c>, …).</summary>
+    public Azure.Data.Tables.TableClient Table(string setting) => Services.GetRequiredService<Azure.Data.Tables.TableServiceClient>().GetTableClient(Settings[setting]);
+
+    /// <summary>Every log line the app wrote, when it was started with <see cref="CaptureEveryLogLine"/>.</summary>
+    public IReadOnlyList<string> LogLines => [.. Services.GetFakeLogCollector().GetSnapshot().Select(Describe)];
+
+    /// <summary>For <c>configureServices</c>: keeps every log line of every level and category (message, values, scopes, exception).</summary>
+    public static void CaptureEveryLogLine(IServiceCollection services)
+    {
+        services.AddFakeLogging();
+        services.Configure<Microsoft.Extensions.Logging.LoggerFilterOptions>(o =>
+        {
+            o.MinLevel = Microsoft.Extensions.Logging.LogLevel.Trace;
+            o.Rules.Clear();
+        });
+    }
+
+    private static string Describe(Microsoft.Extensions.Logging.Testing.FakeLogRecord record)
+    {
+        var line = new System.Text.StringBuilder().Append(record.Level).Append(' ').Append(record.Category).Append(": ").Append(record.Message);
+        foreach (var (key, value) in record.StructuredState ?? [])
+        {
+            line.Append(" | ").Append(key).Append('=').Append(value);
+        }
+
+        foreach (var scope in record.Scopes)
+        {
+            line.Append(" | scope=").Append(scope);
+        }
+
+        if (record.Exception is not null)
+        {
+            line.Append(" | ").Append(record.Exception);
+        }
+
+        return line.ToString();
+    }
 
     /// <param name="runTimers">False to keep jobs waiting: the in-process scheduler is left out, and a test runs the drain itself.</param>
     public static async Task<ShimingTestApp> StartAsync(

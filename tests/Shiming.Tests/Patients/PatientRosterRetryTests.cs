@@ -4,9 +4,7 @@ using Azure.Core.Pipeline;
 using Microsoft.Extensions.Options;
 using Shiming.Patients;
 using Shiming.Privacy;
-using Shiming.Storage;
 using Shiming.Tests.Infrastructure;
-using Shiming.Tests.Storage;
 
 namespace Shiming.Tests.Patients;
 
@@ -55,14 +53,11 @@ public sealed class PatientRosterRetryTests
     {
         var azurite = await Azurite.GetSharedAsync();
         var fault = new LoseOneAnswer();
-        var options = new StorageClientOptions();
-        options.Retry.Delay = TimeSpan.FromMilliseconds(10);
-        options.AddPolicy(fault, HttpPipelinePosition.PerRetry);
         var protector = new FieldProtector(
             "k1", new Dictionary<string, byte[]> { ["k1"] = RandomNumberGenerator.GetBytes(32) }, RandomNumberGenerator.GetBytes(32));
         var roster = new PatientRoster(
-            StorageAccount.FromConnectionString(azurite.ConnectionString, options),
-            Options.Create(new PatientOptions { Table = StorageTestSupport.UniqueName("roster") }),
+            AzuriteStorage.Tables(azurite, fault),
+            Options.Create(new PatientOptions { Table = AzuriteStorage.UniqueName("roster") }),
             protector,
             TimeProvider.System);
         Assert.IsEmpty(await roster.ListAsync(Account, CancellationToken.None)); // creates the table before any fault is armed

@@ -25,7 +25,7 @@ public sealed class PersonalDataTests
         var raw = new List<string>();
         foreach (var table in new[] { "Verifications:JobTable", "Verifications:KeyTable", "Patients:Table" })
         {
-            await foreach (var entity in app.Storage.GetTableClient(app.Settings[table]!).QueryAsync())
+            await foreach (var entity in app.Table(table).QueryAsync<Azure.Data.Tables.TableEntity>())
             {
                 raw.AddRange(entity.Select(p => $"{p.Key}={p.Value}"));
                 raw.Add(entity.PartitionKey);
@@ -39,7 +39,7 @@ public sealed class PersonalDataTests
         Assert.DoesNotContain(person.IdNumber, everything);
         Assert.DoesNotContain(person.IdNumber[6..14], everything, "the birth date part of the number");
         Assert.DoesNotContain(person.Address, everything);
-        await foreach (var blob in app.Storage.GetBlobContainerClient(app.Settings["Verifications:ImageContainer"]!).GetBlobsAsync())
+        await foreach (var blob in app.Storage.Images.GetBlobsAsync())
         {
             Assert.Fail($"an image was left behind after its job finished: {blob.Name}");
         }
@@ -77,11 +77,11 @@ public sealed class PersonalDataTests
         using var addedUnderNewKey = await AddAsync(after, "rotation", await VerifyPersonAsync(after, "rotation", newPerson));
         Assert.AreEqual(HttpStatusCode.Created, addedUnderNewKey.StatusCode);
         var account = new Shiming.Api.CallerAccount("rotation").Key;
-        var oldJob = await after.Storage.GetTableClient(settings["Verifications:JobTable"]!).GetEntityAsync(account, verificationId);
+        var oldJob = await after.Table("Verifications:JobTable").FindAsync(account, verificationId);
         Assert.StartsWith("enc1:test1:", oldJob!.GetString("Output"), "the old result stays under the old key, and still reads");
 
         // A roster is rewritten whole, so its values move to the current key as soon as it changes.
-        var roster = await after.Storage.GetTableClient(settings["Patients:Table"]!).GetEntityAsync(account, "roster");
+        var roster = await after.Table("Patients:Table").FindAsync(account, "roster");
         Assert.DoesNotContain("enc1:test1:", roster!.GetString("Patients")!);
         Assert.AreEqual(2, (await ListAsync(after, "rotation")).GetArrayLength());
     }
@@ -104,8 +104,7 @@ public sealed class PersonalDataTests
     [TestMethod]
     public async Task No_log_line_of_a_whole_run_holds_the_cards_personal_fields()
     {
-        var capture = new CapturingLoggerProvider();
-        await using var app = await ShimingTestApp.StartAsync(configureServices: capture.AddTo);
+        await using var app = await ShimingTestApp.StartAsync(configureServices: ShimingTestApp.CaptureEveryLogLine);
         var person = SyntheticIdentities.CreatePerson(new Random(4444));
         var random = new Random(4445);
         var back = SyntheticIdentities.CreateBack(random, person);
@@ -116,8 +115,9 @@ public sealed class PersonalDataTests
         await ListAsync(app, "logs");
         using var removed = await SendAsync(app, "logs", HttpMethod.Delete, added.Headers.Location!.ToString());
 
-        Assert.IsGreaterThan(10, capture.Lines.Count, "the run should have logged something");
-        var log = string.Join("\n", capture.Lines);
+        var lines = app.LogLines;
+        Assert.IsGreaterThan(10, lines.Count, "the run should have logged something");
+        var log = string.Join("\n", lines);
         StringAssert.Contains(log, front, "the job id is what the logs should name");
         Assert.DoesNotContain(person.Name, log);
         Assert.DoesNotContain(person.IdNumber, log);
@@ -145,13 +145,13 @@ public sealed class PersonalDataTests
         Assert.AreEqual(HttpStatusCode.OK, recentStatus.StatusCode);
         var account = new Shiming.Api.CallerAccount("retention").Key;
         var keys = new List<string>();
-        await foreach (var key in app.Storage.GetTableClient(app.Settings["Verifications:KeyTable"]!).QueryAsync())
+        await foreach (var key in app.Table("Verifications:KeyTable").QueryAsync<Azure.Data.Tables.TableEntity>())
         {
             keys.Add(key.GetString("JobId")!);
         }
 
         Assert.DoesNotContain(old, keys);
         Assert.Contains(recent, keys);
-        Assert.IsNull(await app.Storage.GetTableClient(app.Settings["Verifications:JobTable"]!).GetEntityAsync(account, old));
+        Assert.IsNull(await app.Table("Verifications:JobTable").FindAsync(account, old));
     }
 }

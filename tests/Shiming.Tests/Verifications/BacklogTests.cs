@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Shiming.IdCards;
-using Shiming.Storage;
 using Shiming.Tests.Emulator;
 using Shiming.Tests.Infrastructure;
 using Shiming.Verifications;
@@ -107,7 +107,7 @@ public sealed class BacklogTests
         var azurite = await Azurite.GetSharedAsync();
         var clock = new FakeTimeProvider();
         var options = Options.Create(new VerificationOptions { StateTable = $"state{Guid.NewGuid():N}"[..30] });
-        Backlog Create() => new(StorageAccount.FromConnectionString(azurite.ConnectionString), options, clock);
+        Backlog Create() => new(AzuriteStorage.Verifications(azurite, options.Value), clock);
         return (clock, Create(), Create());
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Shiming.Baidu;
-using Shiming.Storage;
 using Shiming.Tests.Emulator;
 using Shiming.Tests.Infrastructure;
 using Shiming.Verifications;
@@ -96,7 +96,7 @@ public sealed class BudgetLedgerTests
         var clock = new FakeTimeProvider();
         var options = Options.Create(new VerificationOptions { StateTable = $"state{Guid.NewGuid():N}"[..30] });
         var baidu = new StaticOptionsMonitor<BaiduOptions>(new BaiduOptions { QpsLimit = Qps, PacingMargin = 0.02 });
-        BudgetLedger Create() => new(StorageAccount.FromConnectionString(azurite.ConnectionString), options, baidu, clock);
+        BudgetLedger Create() => new(AzuriteStorage.Verifications(azurite, options.Value), baidu, clock);
         return (clock, Create(), Create());
     }
 

@@ -3,9 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Azure.Data.Tables;
 using Shiming.BaiduEmulator;
 using Shiming.Hosting;
-using Shiming.Storage;
 using Shiming.Tests.Infrastructure;
 
 namespace Shiming.Tests.Verifications;
@@ -88,17 +88,16 @@ public sealed partial class CrashRecoveryTests
         Assert.IsTrue(ids.All(id => finishedLines.Count(f => f == id) <= 1), "a job's result was written twice");
         Assert.IsTrue(finishedLines.All(ids.Contains));
 
-        var storage = StorageAccount.FromConnectionString(settings["AzureWebJobsStorage"]!);
-        Assert.AreEqual(0, await storage.GetQueueClient(settings["Verifications:JobQueue"]!).GetApproximateMessageCountAsync());
-        Assert.AreEqual(0, await storage.GetQueueClient(settings["Verifications:JobQueue"] + "-poison").GetApproximateMessageCountAsync());
-        var images = storage.GetBlobContainerClient(settings["Verifications:ImageContainer"]!);
+        var storage = AzuriteStorage.Verifications(await Azurite.GetSharedAsync(), settings);
+        Assert.AreEqual(0, (await storage.Jobs.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.AreEqual(0, (await storage.Poison.GetPropertiesAsync()).Value.ApproximateMessagesCount);
         foreach (var id in ids)
         {
-            Assert.IsNull(await images.DownloadAsync(id), "a finished job's image was left behind");
+            Assert.IsFalse(await AzuriteStorage.ExistsAsync(storage.Images, id), "a finished job's image was left behind");
         }
 
         var line = 0;
-        await foreach (var _ in storage.GetTableClient(settings["Verifications:StateTable"]!).QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {"backlog"}")))
+        await foreach (var _ in storage.State.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"backlog"}")))
         {
             line++;
         }

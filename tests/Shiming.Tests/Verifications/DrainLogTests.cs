@@ -13,15 +13,14 @@ public sealed class DrainLogTests
     [TestMethod]
     public async Task An_idle_drain_run_logs_its_summary_at_Debug_and_a_run_that_took_jobs_at_Information()
     {
-        var capture = new CapturingLoggerProvider();
-        await using var app = await ShimingTestApp.StartAsync(runTimers: false, configureServices: capture.AddTo);
+        await using var app = await ShimingTestApp.StartAsync(runTimers: false, configureServices: ShimingTestApp.CaptureEveryLogLine);
 
         await app.DrainOnceAsync();
         using var submitted = await app.SubmitAsync(SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(7301))));
         Assert.AreEqual(HttpStatusCode.Accepted, submitted.StatusCode);
         await app.DrainOnceAsync();
 
-        var summaries = capture.Lines.Where(line => line.Contains(Summary, StringComparison.Ordinal)).ToList();
+        var summaries = app.LogLines.Where(line => line.Contains(Summary, StringComparison.Ordinal)).ToList();
         Assert.HasCount(2, summaries);
         StringAssert.StartsWith(summaries[0], $"Debug {Summary}0 jobs");
         StringAssert.StartsWith(summaries[1], $"Information {Summary}1 jobs: 1 finished");

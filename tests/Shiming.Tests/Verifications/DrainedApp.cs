@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Shiming.BaiduEmulator;
-using Shiming.Storage;
+using Azure.Data.Tables;
 using Shiming.Tests.Infrastructure;
 
 namespace Shiming.Tests.Verifications;
@@ -74,8 +74,7 @@ internal sealed class DrainedApp : IAsyncDisposable
     /// <summary>The attempts at Baidu counted in the job's record.</summary>
     public async Task<int> AttemptsAsync(string id)
     {
-        var jobs = App.Storage.GetTableClient(App.Settings["Verifications:JobTable"]!);
-        await foreach (var entity in jobs.QueryAsync(TableClient.CreateQueryFilter($"RowKey eq {id}")))
+        await foreach (var entity in App.Storage.Records.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {id}")))
         {
             return entity.GetInt32("Attempts") ?? 0;
         }
@@ -86,9 +85,8 @@ internal sealed class DrainedApp : IAsyncDisposable
     /// <summary>The job ids named by messages in the poison queue (read, and so hidden for a while, not removed).</summary>
     public async Task<IReadOnlyList<string>> PoisonedJobIdsAsync()
     {
-        var poison = App.Storage.GetQueueClient(App.Settings["Verifications:JobQueue"]! + "-poison");
-        var messages = await poison.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(1));
-        return [.. messages.Select(message => JsonDocument.Parse(message.MessageText).RootElement.GetProperty("id").GetString()!)];
+        var messages = (await App.Storage.Poison.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(1))).Value;
+        return [.. messages.Select(message => JsonDocument.Parse(message.Body.ToString()).RootElement.GetProperty("id").GetString()!)];
     }
 
     public ValueTask DisposeAsync() => App.DisposeAsync();

@@ -118,8 +118,7 @@ public sealed class VerificationFlowTests
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         await s_app.WaitForTerminalAsync(response.Headers.Location!.ToString());
 
-        var images = s_app.Storage.GetBlobContainerClient(s_app.Settings["Verifications:ImageContainer"]!);
-        Assert.IsNull(await images.DownloadAsync(id));
+        Assert.IsFalse(await AzuriteStorage.ExistsAsync(s_app.Storage.Images, id));
     }
 
     [TestMethod]

@@ -1,0 +1,60 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Options;
+using Shiming.Hosting;
+
+namespace Shiming.Verifications;
+
+/// <summary>
+/// Where verifications live (<c>Verifications__*</c> names on the registered service clients): card images in a
+/// private container, job messages in a queue and its poison queue, records, idempotency keys and the shared state
+/// (budget, line) in tables. In Azure the templates create them; elsewhere (Azurite, a first run) they are created
+/// once per process, on first use.
+/// </summary>
+public sealed class VerificationStorage
+{
+    private readonly CreateOnce _creation;
+
+    public VerificationStorage(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables, IOptions<VerificationOptions> options)
+    {
+        var names = options.Value;
+        Images = blobs.GetBlobContainerClient(names.ImageContainer);
+        Jobs = queues.GetQueueClient(names.JobQueue);
+        Poison = queues.GetQueueClient(names.JobQueue + "-poison");
+        Records = tables.GetTableClient(names.JobTable);
+        Keys = tables.GetTableClient(names.KeyTable);
+        State = tables.GetTableClient(names.StateTable);
+        _creation = new CreateOnce(cancellationToken => Task.WhenAll(
+            Images.CreateIfNotExistsAsync(PublicAccessType.None, cancellationToken: cancellationToken),
+            Jobs.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            Poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            Records.CreateIfNotExistsAsync(cancellationToken),
+            Keys.CreateIfNotExistsAsync(cancellationToken),
+            State.CreateIfNotExistsAsync(cancellationToken)));
+    }
+
+    /// <summary>Card images, named by job id; none outlives its job.</summary>
+    public BlobContainerClient Images { get; }
+
+    /// <summary>One message per accepted job, pointing at its record.</summary>
+    public QueueClient Jobs { get; }
+
+    /// <summary><c>{queue}-poison</c>: messages of jobs that failed after every attempt, for a person to look at.</summary>
+    public QueueClient Poison { get; }
+
+    /// <summary>Job records, partitioned by account.</summary>
+    public TableClient Records { get; }
+
+    /// <summary>Idempotency claims: an account's key or image hash pointing at its job.</summary>
+    public TableClient Keys { get; }
+
+    /// <summary>State every drain shares: the budget row and the line of waiting jobs.</summary>
+    public TableClient State { get; }
+
+    public ValueTask EnsureCreatedAsync(CancellationToken cancellationToken) => _creation.EnsureAsync(cancellationToken);
+
+    /// <summary>A job message never expires by itself (the queue's default is seven days): an accepted job is never lost.</summary>
+    public static readonly TimeSpan MessageTimeToLive = TimeSpan.FromSeconds(-1);
+}
