@@ -152,7 +152,7 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
                 {
                     return;
                 }
-                catch (Exception e) when (e is WorkerUnavailableException or InvalidOperationException or TimeoutException or Win32Exception)
+                catch (Exception e) when (e is WorkerUnavailableException or InvalidOperationException or TimeoutException or Win32Exception or OperationCanceledException)
                 {
                     _logger.LogError(e, "A new worker did not start; trying again");
                 }
@@ -253,6 +253,7 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
                     [.. function.RawBindings.Select(b => JsonNode.Parse(b) as JsonObject ?? [])]));
             }
 
+            await WaitForListenerAsync(httpUri, process, timeout.Token).ConfigureAwait(false);
             _logger.LogInformation(
                 "Worker process {ProcessId} loaded {Count} functions: {Functions}",
                 process.Id,
@@ -266,6 +267,30 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
             channel.Close();
             _registry.Remove(channel);
             throw;
+        }
+    }
+
+    // The worker names its HttpUri before its listener is open; a request sent in between would be refused while
+    // the worker waits for it, so the worker counts as ready once the listener takes connections.
+    private static async Task WaitForListenerAsync(Uri httpUri, Process process, CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync(httpUri.Host, httpUri.Port, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                if (process.HasExited)
+                {
+                    throw new WorkerUnavailableException($"The worker exited with code {process.ExitCode} before its listener opened.");
+                }
+
+                await Task.Delay(50, ct).ConfigureAwait(false);
+            }
         }
     }
 
