@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Shiming.FunctionsHost.Tests;
+
+[TestClass]
+public sealed class WorkerLifecycleTests
+{
+    [TestMethod]
+    public async Task A_worker_that_dies_is_started_again_and_serves_requests()
+    {
+        await using var host = await TestHosts.StartAsync();
+        using var client = new HttpClient { BaseAddress = host.BaseAddress };
+        var first = await host.GetWorkerProcessIdAsync();
+
+        using (var process = Process.GetProcessById(first))
+        {
+            process.Kill();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        int? answeredBy = null;
+        while (answeredBy is null || answeredBy == first)
+        {
+            using var response = await client.GetAsync("test-api/echo/after-restart", timeout.Token);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                answeredBy = (await response.Content.ReadFromJsonAsync<JsonElement>(timeout.Token)).GetProperty("processId").GetInt32();
+            }
+            else
+            {
+                await Task.Delay(200, timeout.Token);
+            }
+        }
+
+        Assert.AreNotEqual(first, answeredBy);
+        Assert.AreEqual(first, host.LastWorkerExit?.ProcessId);
+    }
+
+    [TestMethod]
+    public async Task Stopping_sends_WorkerTerminate_so_the_worker_cancels_what_is_running_and_exits_by_itself()
+    {
+        // Slow would run for 30 s: a worker that exits by itself within the grace period cut it short.
+        var host = await TestHosts.StartAsync(gracePeriod: TimeSpan.FromSeconds(10));
+        using var client = new HttpClient { BaseAddress = host.BaseAddress };
+        var slow = client.GetAsync("test-api/slow");
+        await host.WorkerLog.WaitForAsync(e => e.Message == "Slow started", TimeSpan.FromSeconds(30));
+
+        await host.DisposeAsync();
+
+        Assert.IsNotNull(host.LastWorkerExit);
+        Assert.IsFalse(host.LastWorkerExit.Killed);
+        Assert.AreEqual(0, host.LastWorkerExit.ExitCode);
+        try
+        {
+            (await slow).Dispose();
+        }
+        catch (HttpRequestException)
+        {
+            // The front door closed the connection while stopping; what matters is the worker's side.
+        }
+    }
+}

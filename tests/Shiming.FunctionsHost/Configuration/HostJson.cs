@@ -1,0 +1,86 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Shiming.FunctionsHost.Configuration;
+
+/// <summary>The parts of host.json that the emulator acts on, with the real host's defaults.</summary>
+public sealed record HostJson
+{
+    public string RoutePrefix { get; init; } = "api";
+
+    public QueueSettings Queues { get; init; } = new();
+
+    public static HostJson Load(string scriptRoot)
+    {
+        var path = Path.Combine(scriptRoot, "host.json");
+        if (!File.Exists(path))
+        {
+            return new HostJson();
+        }
+
+        var root = JsonNode.Parse(File.ReadAllText(path), documentOptions: JsonOptions) as JsonObject
+            ?? throw new InvalidDataException($"{path} is not a JSON object.");
+        var extensions = Child(root, "extensions");
+        var http = Child(extensions, "http");
+        var queues = Child(extensions, "queues");
+        var defaults = new QueueSettings();
+        var batchSize = Int(queues, "batchSize") ?? defaults.BatchSize;
+        return new HostJson
+        {
+            RoutePrefix = (String(http, "routePrefix") ?? "api").Trim('/'),
+            Queues = new QueueSettings
+            {
+                BatchSize = batchSize,
+                NewBatchThreshold = Int(queues, "newBatchThreshold") ?? batchSize / 2,
+                MaxPollingInterval = Time(queues, "maxPollingInterval") ?? defaults.MaxPollingInterval,
+                VisibilityTimeout = Time(queues, "visibilityTimeout") ?? defaults.VisibilityTimeout,
+                MaxDequeueCount = Int(queues, "maxDequeueCount") ?? defaults.MaxDequeueCount,
+                MessageEncoding = String(queues, "messageEncoding") is { } encoding
+                    && encoding.Equals("none", StringComparison.OrdinalIgnoreCase)
+                    ? QueueMessageEncoding.None
+                    : QueueMessageEncoding.Base64,
+            },
+        };
+    }
+
+    private static readonly JsonDocumentOptions JsonOptions = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    // host.json keys are matched without regard to case, as the host's configuration does.
+    private static JsonObject? Child(JsonObject? parent, string name) =>
+        parent?.FirstOrDefault(p => p.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value as JsonObject;
+
+    private static string? String(JsonObject? parent, string name) =>
+        parent?.FirstOrDefault(p => p.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value?.ToString();
+
+    private static int? Int(JsonObject? parent, string name) =>
+        String(parent, name) is { } text ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : null;
+
+    private static TimeSpan? Time(JsonObject? parent, string name) =>
+        String(parent, name) is { } text ? TimeSpan.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : null;
+}
+
+/// <summary>host.json <c>extensions.queues</c>; the defaults are the Storage Queues extension's.</summary>
+public sealed record QueueSettings
+{
+    public int BatchSize { get; init; } = 16;
+
+    public int NewBatchThreshold { get; init; } = 8;
+
+    public TimeSpan MaxPollingInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    public TimeSpan VisibilityTimeout { get; init; } = TimeSpan.Zero;
+
+    public int MaxDequeueCount { get; init; } = 5;
+
+    public QueueMessageEncoding MessageEncoding { get; init; } = QueueMessageEncoding.Base64;
+}
+
+public enum QueueMessageEncoding
+{
+    Base64,
+    None,
+}

@@ -1,0 +1,288 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Shiming.FunctionsHost.Configuration;
+using Shiming.FunctionsHost.Http;
+using Shiming.FunctionsHost.Queues;
+using Shiming.FunctionsHost.Timers;
+using Shiming.FunctionsHost.Worker;
+
+namespace Shiming.FunctionsHost;
+
+/// <summary>A local stand-in for the Azure Functions host: it runs one .NET isolated worker's build output and
+/// serves its HTTP, timer and queue triggers the way the host does.</summary>
+public sealed class FunctionsHost : IAsyncDisposable
+{
+    /// <summary>The host version sent in WorkerInitRequest: the Functions runtime line this emulates.</summary>
+    public const string HostVersion = "4.1040.300";
+
+    private readonly WebApplication _rpcServer;
+    private readonly WebApplication _frontDoor;
+    private readonly WorkerSupervisor _supervisor;
+    private readonly HttpForwarder _forwarder;
+    private readonly CancellationTokenSource _listening;
+    private readonly IReadOnlyList<Task> _listeners;
+    private readonly ILoggerFactory? _ownedLoggerFactory;
+    private readonly TimeSpan _gracePeriod;
+    private int _stopped;
+
+    private FunctionsHost(
+        WebApplication rpcServer,
+        WebApplication frontDoor,
+        WorkerSupervisor supervisor,
+        HttpForwarder forwarder,
+        CancellationTokenSource listening,
+        IReadOnlyList<Task> listeners,
+        ILoggerFactory? ownedLoggerFactory,
+        TimeSpan gracePeriod,
+        Uri baseAddress,
+        HostJson hostJson,
+        WorkerLog log,
+        IReadOnlyList<FunctionDescription> functions)
+    {
+        _rpcServer = rpcServer;
+        _frontDoor = frontDoor;
+        _supervisor = supervisor;
+        _forwarder = forwarder;
+        _listening = listening;
+        _listeners = listeners;
+        _ownedLoggerFactory = ownedLoggerFactory;
+        _gracePeriod = gracePeriod;
+        BaseAddress = baseAddress;
+        HostJson = hostJson;
+        WorkerLog = log;
+        Functions = functions;
+    }
+
+    /// <summary>The front door, e.g. http://127.0.0.1:7071/.</summary>
+    public Uri BaseAddress { get; }
+
+    public HostJson HostJson { get; }
+
+    /// <summary>The functions the worker indexed at start.</summary>
+    public IReadOnlyList<FunctionDescription> Functions { get; }
+
+    /// <summary>Every log line the workers sent over the stream.</summary>
+    public WorkerLog WorkerLog { get; }
+
+    /// <summary>How the last worker process ended, once one has.</summary>
+    public WorkerExit? LastWorkerExit => _supervisor.LastExit;
+
+    /// <summary>The process id of the worker that is ready now (waiting for one that is starting).</summary>
+    public async Task<int> GetWorkerProcessIdAsync(CancellationToken ct = default) =>
+        (await _supervisor.GetReadyAsync(ct).ConfigureAwait(false)).Process.Id;
+
+    /// <summary>Starts the worker, waits until its functions are loaded, then opens the front door and the triggers.</summary>
+    public static async Task<FunctionsHost> StartAsync(
+        FunctionsHostOptions options,
+        ILoggerFactory? loggerFactory = null,
+        CancellationToken ct = default)
+    {
+        var scriptRoot = Path.GetFullPath(options.ScriptRoot);
+        if (!File.Exists(Path.Combine(scriptRoot, "functions.metadata")) || !File.Exists(Path.Combine(scriptRoot, "worker.config.json")))
+        {
+            throw new InvalidOperationException($"{scriptRoot} is not a worker's build output: functions.metadata or worker.config.json is missing.");
+        }
+
+        options = new FunctionsHostOptions
+        {
+            ScriptRoot = scriptRoot,
+            Port = options.Port,
+            Settings = options.Settings,
+            GracePeriod = options.GracePeriod,
+            WorkerStartTimeout = options.WorkerStartTimeout,
+            RestartDelay = options.RestartDelay,
+            QueueServiceVersion = options.QueueServiceVersion,
+        };
+        var owned = loggerFactory is null ? CreateConsoleLoggerFactory() : null;
+        loggerFactory ??= owned!;
+        var hostJson = HostJson.Load(scriptRoot);
+        var local = LocalSettings.Load(scriptRoot);
+        var environment = WorkerEnvironment(scriptRoot, local, options.Settings);
+        var log = new WorkerLog();
+        var registry = new WorkerRegistry();
+
+        var rpcServer = await StartRpcServerAsync(registry, loggerFactory, ct).ConfigureAwait(false);
+        var rpcAddress = new Uri(Address(rpcServer));
+        var supervisor = new WorkerSupervisor(options, environment, () => rpcAddress, registry, log, loggerFactory);
+        ReadyWorker first;
+        try
+        {
+            first = await supervisor.StartAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await supervisor.DisposeAsync().ConfigureAwait(false);
+            await rpcServer.DisposeAsync().ConfigureAwait(false);
+            owned?.Dispose();
+            throw;
+        }
+
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+            kestrel.Listen(IPAddress.Loopback, options.Port ?? local.LocalHttpPort ?? 7071, l => l.Protocols = HttpProtocols.Http1));
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddRouting();
+        builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+        {
+            // As Core Tools sets it up from Host.CORS: any method and header for the listed origins.
+            if (local.CorsOrigins.Contains("*"))
+            {
+                policy.SetIsOriginAllowed(_ => true);
+            }
+            else
+            {
+                policy.WithOrigins([.. local.CorsOrigins]);
+            }
+
+            policy.AllowAnyMethod().AllowAnyHeader();
+            if (local.CorsCredentials)
+            {
+                policy.AllowCredentials();
+            }
+        }));
+        var frontDoor = builder.Build();
+        var forwarder = new HttpForwarder(
+            supervisor,
+            hostJson.RoutePrefix,
+            frontDoor.Services.GetRequiredService<ParameterPolicyFactory>(),
+            loggerFactory.CreateLogger<HttpForwarder>());
+        if (local.CorsOrigins.Count > 0)
+        {
+            frontDoor.UseCors();
+        }
+
+        frontDoor.Run(forwarder.HandleAsync);
+        await frontDoor.StartAsync(ct).ConfigureAwait(false);
+        var baseAddress = new Uri(Address(frontDoor) + "/");
+
+        var listening = new CancellationTokenSource();
+        var listeners = new List<Task>();
+        var hostLogger = loggerFactory.CreateLogger("Host.Triggers");
+        foreach (var function in first.Functions)
+        {
+            switch (function.TriggerType?.ToLowerInvariant())
+            {
+                case "timertrigger":
+                    var scheduler = new TimerScheduler(
+                        supervisor,
+                        function.Name,
+                        new TimerPlan(Resolve(function.TriggerProperty("schedule") ?? "", environment)),
+                        bool.TryParse(function.TriggerProperty("runOnStartup"), out var runOnStartup) && runOnStartup,
+                        TimeProvider.System,
+                        hostLogger);
+                    listeners.Add(Task.Run(() => scheduler.RunAsync(listening.Token), CancellationToken.None));
+                    break;
+                case "queuetrigger":
+                    var connection = function.TriggerProperty("connection") is { Length: > 0 } name ? name : "AzureWebJobsStorage";
+                    var connectionString = environment.GetValueOrDefault(connection)
+                        ?? environment.GetValueOrDefault("AzureWebJobs" + connection)
+                        ?? throw new InvalidOperationException($"Function {function.Name} needs the connection setting '{connection}', which is not set.");
+                    var queue = new QueueTriggerListener(
+                        supervisor,
+                        function.Name,
+                        connectionString,
+                        Resolve(function.TriggerProperty("queueName") ?? "", environment),
+                        hostJson.Queues,
+                        options.QueueServiceVersion,
+                        hostLogger);
+                    listeners.Add(Task.Run(() => queue.RunAsync(listening.Token), CancellationToken.None));
+                    break;
+            }
+        }
+
+        return new FunctionsHost(rpcServer, frontDoor, supervisor, forwarder, listening, listeners, owned, options.GracePeriod, baseAddress, hostJson, log, first.Functions);
+    }
+
+    /// <summary>Stops taking work, sends the worker WorkerTerminate with the grace period, and waits for it.</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
+        await _listening.CancelAsync().ConfigureAwait(false);
+        using var grace = new CancellationTokenSource(_gracePeriod);
+        await Task.WhenAll(_frontDoor.StopAsync(grace.Token), _supervisor.StopAsync()).ConfigureAwait(false);
+        await Task.WhenAll(_listeners).ConfigureAwait(false);
+        await _rpcServer.StopAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        await _frontDoor.DisposeAsync().ConfigureAwait(false);
+        await _rpcServer.DisposeAsync().ConfigureAwait(false);
+        await _supervisor.DisposeAsync().ConfigureAwait(false);
+        _forwarder.Dispose();
+        _listening.Dispose();
+        _ownedLoggerFactory?.Dispose();
+    }
+
+    private static async Task<WebApplication> StartRpcServerAsync(WorkerRegistry registry, ILoggerFactory loggerFactory, CancellationToken ct)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+
+        // h2c on loopback, as the host listens for its workers; messages as large as the worker may send.
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+            kestrel.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton(registry);
+        builder.Services.AddRouting();
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = null;
+            grpc.MaxSendMessageSize = null;
+        });
+        var app = builder.Build();
+        app.UseRouting();
+        app.MapGrpcService<FunctionRpcService>();
+        await app.StartAsync(ct).ConfigureAwait(false);
+        return app;
+    }
+
+    private static Dictionary<string, string> WorkerEnvironment(string scriptRoot, LocalSettings local, IReadOnlyDictionary<string, string> settings)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
+            ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",
+        };
+        foreach (var (name, value) in local.Values.Concat(settings))
+        {
+            environment[name] = value;
+        }
+
+        environment["FUNCTIONS_WORKER_DIRECTORY"] = scriptRoot;
+        environment["FUNCTIONS_APPLICATION_DIRECTORY"] = scriptRoot;
+        environment["AzureWebJobsScriptRoot"] = scriptRoot;
+        return environment;
+    }
+
+    // Binding expressions like %QueueName% take their value from the app settings, as in the host.
+    private static string Resolve(string value, IReadOnlyDictionary<string, string> environment) =>
+        value.Length > 2 && value[0] == '%' && value[^1] == '%' && environment.TryGetValue(value[1..^1], out var resolved)
+            ? resolved
+            : value;
+
+    private static string Address(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+
+    private static ILoggerFactory CreateConsoleLoggerFactory() => LoggerFactory.Create(logging => logging
+        .AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss.fff ";
+        })
+        .SetMinimumLevel(LogLevel.Information)
+        .AddFilter("Microsoft", LogLevel.Warning)
+        .AddFilter("Grpc", LogLevel.Warning)
+        .AddFilter("Host.Worker.Console", LogLevel.Warning));
+}

@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Azure.Functions.Worker.Grpc.Messages;
+using Microsoft.Extensions.Logging;
+using Shiming.FunctionsHost.Worker;
+
+namespace Shiming.FunctionsHost.Http;
+
+/// <summary>The front door: matches a request to a function, then does what the host does for ASP.NET Core
+/// integration, sending the request itself to the worker's listener with <c>x-ms-invocation-id</c> and an
+/// InvocationRequest for it on the stream.</summary>
+internal sealed class HttpForwarder(
+    WorkerSupervisor supervisor,
+    string routePrefix,
+    ParameterPolicyFactory policies,
+    ILogger<HttpForwarder> logger) : IDisposable
+{
+    public const string InvocationIdHeader = "x-ms-invocation-id";
+
+    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding", "Upgrade", "TE", "Trailer", "Host",
+    };
+
+    private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        UseProxy = false,
+        AutomaticDecompression = System.Net.DecompressionMethods.None,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+    });
+
+    private (ReadyWorker Worker, RouteTable Routes)? _routes;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        ReadyWorker worker;
+        using (var wait = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
+        {
+            wait.CancelAfter(TimeSpan.FromSeconds(30));
+            try
+            {
+                worker = await supervisor.GetReadyAsync(wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
+            }
+        }
+
+        var routes = _routes is { } cached && ReferenceEquals(cached.Worker, worker)
+            ? cached.Routes
+            : (_routes = (worker, new RouteTable(worker.Functions, routePrefix, policies))).Value.Routes;
+        switch (routes.Match(context))
+        {
+            case RouteMatch.NotFound:
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            case RouteMatch.MethodNotAllowed notAllowed:
+                context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+                context.Response.Headers.Allow = string.Join(", ", notAllowed.Allowed);
+                return;
+            case RouteMatch.Found found:
+                await InvokeAsync(context, worker, found.Function, found.Values).ConfigureAwait(false);
+                return;
+        }
+    }
+
+    private async Task InvokeAsync(HttpContext context, ReadyWorker worker, FunctionDescription function, RouteValueDictionary values)
+    {
+        var invocationId = Guid.NewGuid().ToString();
+        var started = Stopwatch.GetTimestamp();
+        logger.LogInformation("Executing 'Functions.{Function}' (Reason='This function was programmatically called via the host APIs.', Id={InvocationId})", function.Name, invocationId);
+
+        using var forwarding = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var forward = ForwardAsync(context, worker.HttpUri, invocationId, forwarding.Token);
+        InvocationResponse? answer = null;
+        try
+        {
+            answer = await worker.Channel.InvokeAsync(Request(context, function, values, invocationId), function.Name, context.RequestAborted)
+                .ConfigureAwait(false);
+        }
+        catch (WorkerUnavailableException)
+        {
+            // The worker died while it had the request; the host answers as for a failed function.
+        }
+
+        var succeeded = answer?.Result.Status == StatusResult.Types.Status.Success;
+        logger.LogInformation(
+            "Executed 'Functions.{Function}' ({Outcome}, Id={InvocationId}, Duration={Duration}ms)",
+            function.Name,
+            succeeded ? "Succeeded" : "Failed",
+            invocationId,
+            (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (!succeeded)
+        {
+            // The host answers a failed function with a bare 500: the exception stays in the logs.
+            await forwarding.CancelAsync().ConfigureAwait(false);
+            await ObserveAsync(forward).ConfigureAwait(false);
+            if (!context.Response.HasStarted)
+            {
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            }
+
+            return;
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await forward.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            logger.LogWarning(e, "The worker's answer to {InvocationId} could not be read", invocationId);
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            return;
+        }
+
+        using (response)
+        {
+            context.Response.StatusCode = (int)response.StatusCode;
+            foreach (var header in response.Headers.Concat(response.Content.Headers))
+            {
+                if (!HopByHop.Contains(header.Key))
+                {
+                    context.Response.Headers[header.Key] = header.Value.ToArray();
+                }
+            }
+
+            await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    // The worker's whole answer is read at once, so a large body cannot hold the worker up while the host waits
+    // for the invocation's result.
+    private async Task<HttpResponseMessage> ForwardAsync(HttpContext context, Uri workerUri, string invocationId, CancellationToken ct)
+    {
+        var request = context.Request;
+        var target = new Uri(workerUri, request.Path.ToUriComponent() + request.QueryString.ToUriComponent());
+        using var message = new HttpRequestMessage(new HttpMethod(request.Method), target);
+        if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            message.Content = new StreamContent(request.Body);
+        }
+
+        foreach (var (name, value) in request.Headers)
+        {
+            if (HopByHop.Contains(name))
+            {
+                continue;
+            }
+
+            if (!message.Headers.TryAddWithoutValidation(name, value.ToArray()))
+            {
+                message.Content?.Headers.TryAddWithoutValidation(name, value.ToArray());
+            }
+        }
+
+        message.Headers.TryAddWithoutValidation(InvocationIdHeader, invocationId);
+        var response = await _client.SendAsync(message, ct).ConfigureAwait(false);
+        await response.Content.LoadIntoBufferAsync(ct).ConfigureAwait(false);
+        return response;
+    }
+
+    private static InvocationRequest Request(HttpContext context, FunctionDescription function, RouteValueDictionary values, string invocationId)
+    {
+        var request = context.Request;
+        var http = new RpcHttp { Method = request.Method, Url = request.GetDisplayUrl() };
+        foreach (var (name, value) in request.Headers)
+        {
+            http.Headers[name.ToLowerInvariant()] = value.ToString();
+        }
+
+        foreach (var (name, value) in request.Query)
+        {
+            http.Query[name] = value.ToString();
+        }
+
+        var invocation = new InvocationRequest
+        {
+            InvocationId = invocationId,
+            FunctionId = function.Id,
+            TraceContext = new RpcTraceContext { TraceParent = Activity.Current?.Id ?? "" },
+        };
+        foreach (var (name, value) in values)
+        {
+            var text = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+            http.Params[name] = text;
+            invocation.TriggerMetadata[name] = new TypedData { String = text };
+        }
+
+        invocation.InputData.Add(new ParameterBinding { Name = function.TriggerName, Data = new TypedData { Http = http } });
+        invocation.TriggerMetadata["Query"] = new TypedData { Json = JsonSerializer.Serialize(http.Query) };
+        invocation.TriggerMetadata["Headers"] = new TypedData { Json = JsonSerializer.Serialize(http.Headers) };
+        return invocation;
+    }
+
+    private static async Task ObserveAsync(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            // The answer is not used.
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+}

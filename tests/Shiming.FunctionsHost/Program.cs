@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Shiming.FunctionsHost;
+
+// dotnet run --project tests/Shiming.FunctionsHost -- --script-root <worker build output> [--port N]
+string? scriptRoot = null;
+int? port = null;
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--script-root" when i + 1 < args.Length:
+            scriptRoot = args[++i];
+            break;
+        case "--port" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var p):
+            port = p;
+            i++;
+            break;
+        default:
+            Console.Error.WriteLine($"Unknown argument '{args[i]}'.");
+            Console.Error.WriteLine("usage: Shiming.FunctionsHost --script-root <worker build output> [--port N]");
+            return 2;
+    }
+}
+
+if (scriptRoot is null)
+{
+    Console.Error.WriteLine("usage: Shiming.FunctionsHost --script-root <worker build output> [--port N]");
+    return 2;
+}
+
+using var stop = new CancellationTokenSource();
+void OnSignal(PosixSignalContext context)
+{
+    // The host stops the worker itself, with WorkerTerminate and its grace period.
+    context.Cancel = true;
+    stop.Cancel();
+}
+
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+
+FunctionsHost host;
+try
+{
+    host = await FunctionsHost.StartAsync(new FunctionsHostOptions { ScriptRoot = scriptRoot, Port = port }, ct: stop.Token);
+}
+catch (OperationCanceledException)
+{
+    return 130;
+}
+catch (Exception e) when (e is InvalidOperationException or IOException or Shiming.FunctionsHost.Worker.WorkerUnavailableException)
+{
+    Console.Error.WriteLine($"The Functions host emulator could not start: {e.Message}");
+    return 1;
+}
+
+await using (host)
+{
+    Console.WriteLine();
+    Console.WriteLine("Functions:");
+    foreach (var function in host.Functions)
+    {
+        Console.WriteLine($"        {FunctionsListing.Describe(function, host.BaseAddress, host.HostJson.RoutePrefix)}");
+    }
+
+    Console.WriteLine();
+    try
+    {
+        await Task.Delay(Timeout.Infinite, stop.Token);
+    }
+    catch (OperationCanceledException)
+    {
+        Console.WriteLine("Stopping the worker...");
+    }
+}
+
+return 0;

@@ -1,0 +1,356 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Azure.Functions.Worker.Grpc.Messages;
+using Microsoft.Extensions.Logging;
+
+namespace Shiming.FunctionsHost.Worker;
+
+/// <summary>A worker that is connected and has every function loaded.</summary>
+internal sealed record ReadyWorker(WorkerChannel Channel, Process Process, Uri HttpUri, IReadOnlyList<FunctionDescription> Functions);
+
+/// <summary>How the last worker process ended.</summary>
+public sealed record WorkerExit(int ProcessId, int ExitCode, bool Killed);
+
+/// <summary>Starts the worker process, takes it through init, metadata and load, restarts it when it dies,
+/// and sends it WorkerTerminate when the host stops.</summary>
+internal sealed class WorkerSupervisor : IAsyncDisposable
+{
+    private readonly FunctionsHostOptions _options;
+    private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly Func<Uri> _hostEndpoint;
+    private readonly WorkerRegistry _registry;
+    private readonly WorkerLog _log;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly object _gate = new();
+    private TaskCompletionSource<ReadyWorker> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _supervising;
+
+    public WorkerSupervisor(
+        FunctionsHostOptions options,
+        IReadOnlyDictionary<string, string> environment,
+        Func<Uri> hostEndpoint,
+        WorkerRegistry registry,
+        WorkerLog log,
+        ILoggerFactory loggerFactory)
+    {
+        _options = options;
+        _environment = environment;
+        _hostEndpoint = hostEndpoint;
+        _registry = registry;
+        _log = log;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger("Host.Worker");
+    }
+
+    public WorkerExit? LastExit { get; private set; }
+
+    /// <summary>The worker that is ready now, or the next one to become ready.</summary>
+    public Task<ReadyWorker> GetReadyAsync(CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            return _ready.Task.WaitAsync(ct);
+        }
+    }
+
+    /// <summary>Starts the first worker and waits until its functions are loaded; later deaths restart it.</summary>
+    public async Task<ReadyWorker> StartAsync(CancellationToken ct)
+    {
+        var first = await StartWorkerAsync(ct).ConfigureAwait(false);
+        Publish(first);
+        _supervising = Task.Run(() => SuperviseAsync(first, _stopping.Token), CancellationToken.None);
+        return first;
+    }
+
+    public async Task StopAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        var current = _ready.Task.IsCompletedSuccessfully ? _ready.Task.Result : null;
+        if (current is not null)
+        {
+            await TerminateAsync(current).ConfigureAwait(false);
+        }
+
+        if (_supervising is not null)
+        {
+            await _supervising.ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private void Publish(ReadyWorker worker)
+    {
+        lock (_gate)
+        {
+            if (!_ready.TrySetResult(worker))
+            {
+                _ready = new TaskCompletionSource<ReadyWorker>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _ready.SetResult(worker);
+            }
+        }
+    }
+
+    private void Unpublish()
+    {
+        lock (_gate)
+        {
+            if (_ready.Task.IsCompleted)
+            {
+                _ready = new TaskCompletionSource<ReadyWorker>(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
+
+    private async Task SuperviseAsync(ReadyWorker current, CancellationToken stopping)
+    {
+        while (true)
+        {
+            try
+            {
+                await current.Process.WaitForExitAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            Unpublish();
+            current.Channel.Close();
+            _registry.Remove(current.Channel);
+            LastExit = new WorkerExit(current.Process.Id, current.Process.ExitCode, Killed: false);
+            _logger.LogWarning(
+                "Worker process {ProcessId} exited with code {ExitCode}; starting a new one",
+                current.Process.Id,
+                current.Process.ExitCode);
+            current.Process.Dispose();
+
+            while (true)
+            {
+                try
+                {
+                    await Task.Delay(_options.RestartDelay, stopping).ConfigureAwait(false);
+                    current = await StartWorkerAsync(stopping).ConfigureAwait(false);
+                    Publish(current);
+                    break;
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e) when (e is WorkerUnavailableException or InvalidOperationException or TimeoutException or Win32Exception or OperationCanceledException)
+                {
+                    _logger.LogError(e, "A new worker did not start; trying again");
+                }
+            }
+        }
+    }
+
+    private async Task<ReadyWorker> StartWorkerAsync(CancellationToken ct)
+    {
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(_options.ScriptRoot, "worker.config.json")))?["description"]
+            ?? throw new InvalidOperationException("worker.config.json has no description.");
+        var executable = config["defaultExecutablePath"]?.ToString() ?? "dotnet";
+        var workerPath = config["defaultWorkerPath"]?.ToString()
+            ?? throw new InvalidOperationException("worker.config.json names no defaultWorkerPath.");
+
+        var workerId = Guid.NewGuid().ToString();
+        var channel = new WorkerChannel(workerId, _loggerFactory, _log);
+        _registry.Add(channel);
+
+        var startInfo = new ProcessStartInfo(executable)
+        {
+            WorkingDirectory = _options.ScriptRoot,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        startInfo.ArgumentList.Add(Path.Combine(_options.ScriptRoot, workerPath));
+        foreach (var argument in new[]
+        {
+            "--functions-uri", _hostEndpoint().ToString(),
+            "--functions-worker-id", workerId,
+            "--functions-request-id", Guid.NewGuid().ToString(),
+            "--functions-grpc-max-message-length", int.MaxValue.ToString(CultureInfo.InvariantCulture),
+        })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in _environment)
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"{executable} did not start.");
+        channel.ProcessId = process.Id;
+        var console = _loggerFactory.CreateLogger("Host.Worker.Console");
+        process.OutputDataReceived += (_, e) => LogConsole(console, LogLevel.Information, process.Id, e.Data);
+        process.ErrorDataReceived += (_, e) => LogConsole(console, LogLevel.Warning, process.Id, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _logger.LogInformation("Started worker process {ProcessId} ({WorkerPath})", process.Id, workerPath);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.WorkerStartTimeout);
+        try
+        {
+            var exited = process.WaitForExitAsync(timeout.Token);
+            var connected = await Task.WhenAny(channel.Connected, exited).ConfigureAwait(false);
+            if (connected != channel.Connected)
+            {
+                await exited.ConfigureAwait(false);
+                throw new WorkerUnavailableException($"The worker exited with code {process.ExitCode} before it connected.");
+            }
+
+            channel.Send(new StreamingMessage
+            {
+                RequestId = Guid.NewGuid().ToString(),
+                WorkerInitRequest = new WorkerInitRequest
+                {
+                    HostVersion = FunctionsHost.HostVersion,
+                    WorkerDirectory = _options.ScriptRoot,
+                    FunctionAppDirectory = _options.ScriptRoot,
+                },
+            });
+            var init = await channel.InitResponse.WaitAsync(timeout.Token).ConfigureAwait(false);
+            Expect(init.Result, "WorkerInitResponse");
+            var httpUri = init.Capabilities.TryGetValue("HttpUri", out var uri)
+                ? new Uri(uri)
+                : throw new InvalidOperationException("The worker has no HttpUri capability: is it built with ConfigureFunctionsWebApplication?");
+
+            channel.Send(new StreamingMessage
+            {
+                RequestId = Guid.NewGuid().ToString(),
+                FunctionsMetadataRequest = new FunctionsMetadataRequest { FunctionAppDirectory = _options.ScriptRoot },
+            });
+            var metadata = await channel.MetadataResponse.WaitAsync(timeout.Token).ConfigureAwait(false);
+            Expect(metadata.Result, "FunctionMetadataResponse");
+
+            var functions = new List<FunctionDescription>();
+            foreach (var function in metadata.FunctionMetadataResults)
+            {
+                var load = await channel.LoadAsync(new FunctionLoadRequest { FunctionId = function.FunctionId, Metadata = function })
+                    .WaitAsync(timeout.Token).ConfigureAwait(false);
+                Expect(load.Result, $"FunctionLoadResponse for {function.Name}");
+                functions.Add(new FunctionDescription(
+                    function.FunctionId,
+                    function.Name,
+                    [.. function.RawBindings.Select(b => JsonNode.Parse(b) as JsonObject ?? [])]));
+            }
+
+            await WaitForListenerAsync(httpUri, process, timeout.Token).ConfigureAwait(false);
+            _logger.LogInformation(
+                "Worker process {ProcessId} loaded {Count} functions: {Functions}",
+                process.Id,
+                functions.Count,
+                string.Join(", ", functions.Select(f => f.Name)));
+            return new ReadyWorker(channel, process, httpUri, functions);
+        }
+        catch
+        {
+            Kill(process);
+            channel.Close();
+            _registry.Remove(channel);
+            throw;
+        }
+    }
+
+    // The worker names its HttpUri before its listener is open; a request sent in between would be refused while
+    // the worker waits for it, so the worker counts as ready once the listener takes connections.
+    private static async Task WaitForListenerAsync(Uri httpUri, Process process, CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync(httpUri.Host, httpUri.Port, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                if (process.HasExited)
+                {
+                    throw new WorkerUnavailableException($"The worker exited with code {process.ExitCode} before its listener opened.");
+                }
+
+                await Task.Delay(50, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task TerminateAsync(ReadyWorker worker)
+    {
+        var process = worker.Process;
+        var killed = false;
+        try
+        {
+            worker.Channel.Send(new StreamingMessage
+            {
+                WorkerTerminate = new WorkerTerminate { GracePeriod = Duration.FromTimeSpan(_options.GracePeriod) },
+            });
+            using var grace = new CancellationTokenSource(_options.GracePeriod + TimeSpan.FromSeconds(5));
+            await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or WorkerUnavailableException)
+        {
+            _logger.LogWarning("Worker process {ProcessId} did not stop within its grace period; killing it", process.Id);
+            killed = Kill(process);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        LastExit = new WorkerExit(process.Id, process.ExitCode, killed);
+        _logger.LogInformation("Worker process {ProcessId} stopped with code {ExitCode}", process.Id, process.ExitCode);
+        worker.Channel.Close();
+        _registry.Remove(worker.Channel);
+    }
+
+    private static bool Kill(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                return true;
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or Win32Exception)
+        {
+            // Already gone.
+        }
+
+        return false;
+    }
+
+    private static void Expect(StatusResult result, string what)
+    {
+        if (result.Status != StatusResult.Types.Status.Success)
+        {
+            throw new InvalidOperationException($"The worker's {what} was {result.Status}: {result.Exception?.Message}");
+        }
+    }
+
+    private static void LogConsole(ILogger logger, LogLevel level, int processId, string? line)
+    {
+        if (!string.IsNullOrEmpty(line))
+        {
+            logger.Log(level, "[{ProcessId}] {Line}", processId, line);
+        }
+    }
+}
