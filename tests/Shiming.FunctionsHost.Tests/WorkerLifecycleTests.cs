@@ -43,7 +43,7 @@ public sealed class WorkerLifecycleTests
     public async Task Stopping_sends_WorkerTerminate_so_the_worker_cancels_what_is_running_and_exits_by_itself()
     {
         // Slow would run for 30 s: a worker that exits by itself within the grace period cut it short.
-        var host = await TestHosts.StartAsync(gracePeriod: TimeSpan.FromSeconds(10));
+        await using var host = await TestHosts.StartAsync(gracePeriod: TimeSpan.FromSeconds(10));
         using var client = new HttpClient { BaseAddress = host.BaseAddress };
         var slow = client.GetAsync("test-api/slow");
         await host.WorkerLog.WaitForAsync(e => e.Message == "Slow started", TimeSpan.FromSeconds(30));

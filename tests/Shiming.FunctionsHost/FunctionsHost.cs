@@ -31,6 +31,7 @@ public sealed class FunctionsHost : IAsyncDisposable
     private readonly ILoggerFactory? _ownedLoggerFactory;
     private readonly TimeSpan _gracePeriod;
     private int _stopped;
+    private int _disposed;
 
     private FunctionsHost(
         WebApplication rpcServer,
@@ -217,6 +218,11 @@ public sealed class FunctionsHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await StopAsync().ConfigureAwait(false);
         await _frontDoor.DisposeAsync().ConfigureAwait(false);
         await _rpcServer.DisposeAsync().ConfigureAwait(false);

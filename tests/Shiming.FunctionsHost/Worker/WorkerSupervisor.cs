@@ -198,6 +198,12 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
 
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"{executable} did not start.");
         channel.ProcessId = process.Id;
+
+        // A worker whose host has gone keeps running on its own, so one that outlives this process is ended with it.
+        EventHandler onExit = (_, _) => Kill(process);
+        AppDomain.CurrentDomain.ProcessExit += onExit;
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => AppDomain.CurrentDomain.ProcessExit -= onExit;
         var console = _loggerFactory.CreateLogger("Host.Worker.Console");
         process.OutputDataReceived += (_, e) => LogConsole(console, LogLevel.Information, process.Id, e.Data);
         process.ErrorDataReceived += (_, e) => LogConsole(console, LogLevel.Warning, process.Id, e.Data);
