@@ -33,6 +33,13 @@ internal static partial class Log
     [LoggerMessage(EventId = 3011, Level = LogLevel.Error, Message = "Baidu has refused every call with error 18 since {Since}: check that the Baidu account is verified and has ID-card QPS, and that Baidu__QpsLimit matches what it bought")]
     public static partial void PersistentQpsRefusal(ILogger logger, string since);
 
+    /// <summary>
+    /// When the drain let a call go, logged once it is over so that nothing stands between the start and the send; with
+    /// Baidu's arrival times (the emulator's call log) it measures the spread on the way.
+    /// </summary>
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Debug, Message = "Baidu call for verification {JobId} started at {StartedAt:o}")]
+    public static partial void CallStarted(ILogger logger, string jobId, DateTimeOffset startedAt);
+
     [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "Storage failed while accepting a verification")]
     public static partial void SubmitStorageFailed(ILogger logger, Exception exception);
 }

@@ -142,7 +142,17 @@ public sealed class VerificationDrain(
             }
 
             started();
-            var response = await baidu.RecognizeIdCardAsync(call, cancellationToken);
+            var startedAt = time.GetUtcNow();
+            BaiduIdCardResponse response;
+            try
+            {
+                response = await baidu.RecognizeIdCardAsync(call, cancellationToken);
+            }
+            finally
+            {
+                Log.CallStarted(logger, running.Id, startedAt);
+            }
+
             refusals.Answered();
             return await FinishAsync(running, message, IdCardResultMapper.Map(response, running.Side, time.GetUtcNow()), cancellationToken);
         }
