@@ -18,6 +18,8 @@ public sealed class VerificationDrain(
     BaiduOcrClient baidu,
     BudgetLedger ledger,
     CallSlots slots,
+    PacingMargin margin,
+    BaiduConnections connections,
     QpsRefusalMonitor refusals,
     IOptionsMonitor<BaiduOptions> baiduOptions,
     IOptions<VerificationOptions> options,
@@ -103,6 +105,8 @@ public sealed class VerificationDrain(
 
     private async Task<JobOutcome> ProcessAsync(QueueMessage message, Action started, CancellationToken cancellationToken)
     {
+        // The connections this call will need are opened while the job is read, long before its start time.
+        var warming = connections.EnsureWarmAsync(cancellationToken);
         if (JobMessage.TryParse(message.MessageText) is not { } pointer)
         {
             Log.UnreadableMessage(logger, message.MessageId);
@@ -134,7 +138,8 @@ public sealed class VerificationDrain(
 
         try
         {
-            var call = await baidu.PrepareIdCardAsync(image.ToMemory(), running.Side, cancellationToken);
+            using var call = await baidu.PrepareIdCardAsync(image.ToMemory(), running.Side, cancellationToken);
+            await warming;
             if (!await slots.WaitForSlotAsync(BatchSize, cancellationToken))
             {
                 var pause = await ledger.GetPauseAsync(cancellationToken);
@@ -177,10 +182,14 @@ public sealed class VerificationDrain(
         }
     }
 
-    /// <summary>Error 18: Baidu counted one call too many. Start nothing for a second; the job goes back at once, not counted as an attempt.</summary>
+    /// <summary>
+    /// Error 18: Baidu counted one call too many. Start nothing for a second and widen the pacing margin; the job goes
+    /// back at once, not counted as an attempt.
+    /// </summary>
     private async Task<JobOutcome> SlowDownAsync(VerificationJob job, QueueMessage message, CancellationToken cancellationToken)
     {
         refusals.Refused();
+        margin.Refused();
         await slots.SlowDownAsync(TimeSpan.FromSeconds(1), cancellationToken); // here at once, then everywhere
         await ledger.SlowDownAsync(TimeSpan.FromSeconds(1), cancellationToken);
         return await ReturnAsync(job with { Attempts = job.Attempts - 1 }, message, TimeSpan.Zero, cancellationToken);

@@ -12,6 +12,7 @@ public static class VerificationServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<VerificationOptions>, VerificationOptionsValidator>();
         services.AddSingleton<Backlog>();
         services.AddSingleton<VerificationStore>();
+        services.AddSingleton<PacingMargin>();
         services.AddSingleton<BudgetLedger>();
         services.AddSingleton<CallSlots>();
         services.AddSingleton<QpsRefusalMonitor>();

@@ -1,8 +1,9 @@
 namespace Shiming.Tests.Emulator;
 
 /// <summary>
-/// A clock that moves only when told. Microsoft.Extensions.TimeProvider.Testing is not in the package feed; the
-/// emulator only reads the time, so timers are left to the base class.
+/// A clock that moves only when told, whose timers still run in real time (the base class's): the emulator and the
+/// apps these tests start wait on their clock and must not hang. Microsoft.Extensions.TimeProvider.Testing's fake,
+/// whose timers fire only when it is advanced, serves the tests that drive every wait themselves.
 /// </summary>
 internal sealed class FakeTimeProvider(DateTimeOffset start) : TimeProvider
 {
