@@ -22,11 +22,15 @@ public sealed class BaiduOptions
     public int QpsLimit { get; set; } = 10;
 
     /// <summary>
-    /// Extra spacing between call starts, as a share of <c>1 / QpsLimit</c> (0.02 = 2%), so that jitter on
-    /// the network cannot bring one call too many into any second as Baidu counts it.
+    /// Least extra spacing between call starts, as a share of <c>1 / QpsLimit</c> (0.02 = 2%): the margin the pacing
+    /// narrows back to while Baidu refuses nothing, against the jitter on the way to Baidu.
     /// </summary>
     [Range(0.0, 0.5)]
-    public double PacingMargin { get; set; } = 0.02;
+    public double PacingMarginMin { get; set; } = 0.02;
+
+    /// <summary>Most extra spacing the pacing widens to after refusals (error 18).</summary>
+    [Range(0.0, 1.0)]
+    public double PacingMarginMax { get; set; } = 0.25;
 
     /// <summary>How long one OCR call may take before it counts as a transport fault.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
@@ -40,3 +44,12 @@ public sealed class BaiduOptions
 /// </summary>
 [OptionsValidator]
 public sealed partial class BaiduOptionsValidator : IValidateOptions<BaiduOptions>;
+
+/// <summary>The checks across settings that attributes cannot state.</summary>
+public sealed class BaiduOptionsRangesValidator : IValidateOptions<BaiduOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BaiduOptions options) =>
+        options.PacingMarginMin > options.PacingMarginMax
+            ? ValidateOptionsResult.Fail($"Baidu__PacingMarginMin ({options.PacingMarginMin}) must not be more than Baidu__PacingMarginMax ({options.PacingMarginMax}).")
+            : ValidateOptionsResult.Success;
+}

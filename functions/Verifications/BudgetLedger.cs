@@ -22,13 +22,15 @@ public sealed class BudgetLedger
 
     private readonly VerificationStorage _storage;
     private readonly IOptionsMonitor<BaiduOptions> _baidu;
+    private readonly PacingMargin _margin;
     private readonly TimeProvider _time;
     private (DateTimeOffset ReadAt, BudgetPause? Pause)? _cachedPause;
 
-    public BudgetLedger(VerificationStorage storage, IOptionsMonitor<BaiduOptions> baidu, TimeProvider time)
+    public BudgetLedger(VerificationStorage storage, IOptionsMonitor<BaiduOptions> baidu, PacingMargin margin, TimeProvider time)
     {
         _storage = storage;
         _baidu = baidu;
+        _margin = margin;
         _time = time;
     }
 
@@ -36,10 +38,17 @@ public sealed class BudgetLedger
     public int QpsLimit => _baidu.CurrentValue.QpsLimit;
 
     /// <summary>
-    /// Start times are at least this far apart: one second over the limit, plus a small margin so that
-    /// network jitter on the way to Baidu cannot squeeze one call too many into any one second.
+    /// Start times are at least this far apart: one second over the limit, plus the <see cref="PacingMargin"/> so that
+    /// jitter on the way to Baidu cannot squeeze one call too many into any one second.
     /// </summary>
-    public TimeSpan Interval => TimeSpan.FromSeconds((1.0 + _baidu.CurrentValue.PacingMargin) / _baidu.CurrentValue.QpsLimit);
+    public TimeSpan Interval => TimeSpan.FromSeconds((1.0 + _margin.Current) / _baidu.CurrentValue.QpsLimit);
+
+    /// <summary>
+    /// How late a call may start after its reserved time: half the slack the margin leaves in a second (the other half
+    /// is for the way to Baidu). Later, and the next calls, reserved by this drain or another, could arrive with it in
+    /// one second beyond the limit.
+    /// </summary>
+    public TimeSpan LateStartAllowed => TimeSpan.FromSeconds(_margin.Current / 2);
 
     /// <summary>Reserves <paramref name="count"/> consecutive start times, the first no earlier than now.</summary>
     public async Task<IReadOnlyList<DateTimeOffset>> ReserveAsync(int count, CancellationToken cancellationToken)

@@ -6,7 +6,7 @@ namespace Shiming.Verifications;
 /// the number of callers waiting, so calls that come one by one do not each reserve (and waste) a block. A
 /// reserved time nobody took while it was current is dropped, never used late. And because a busy machine
 /// can wake several waiting callers at once, the starts themselves are checked last (see
-/// <see cref="WaitForRoomToStartAsync"/>).
+/// <see cref="TryStartAsync"/>).
 /// </summary>
 public sealed class CallSlots(BudgetLedger ledger, TimeProvider time)
 {
@@ -20,18 +20,47 @@ public sealed class CallSlots(BudgetLedger ledger, TimeProvider time)
 
     /// <summary>
     /// Waits for this caller's start time; false when the budget is paused (quota) and no call may start.
-    /// At most <paramref name="maxReserve"/> times are reserved at once.
+    /// At most <paramref name="maxReserve"/> times are reserved at once. A caller that cannot start within
+    /// <see cref="BudgetLedger.LateStartAllowed"/> of its time (woken late, or held by a slow-down) lets that time go
+    /// and takes another: started late, its call could arrive in one second with calls reserved after it.
     /// </summary>
     public async Task<bool> WaitForSlotAsync(int maxReserve, CancellationToken cancellationToken)
     {
-        DateTimeOffset slot;
+        while (true)
+        {
+            if (await TakeSlotAsync(maxReserve, cancellationToken) is not { } slot)
+            {
+                return false;
+            }
+
+            var delay = slot - time.GetUtcNow();
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, time, cancellationToken);
+            }
+
+            // A quota pause that began while this caller waited: its call must not start, and its job goes back.
+            if (time.GetUtcNow().UtcTicks < Interlocked.Read(ref _pausedUntilTicks))
+            {
+                return false;
+            }
+
+            if (await TryStartAsync(slot, cancellationToken))
+            {
+                return true;
+            }
+        }
+    }
+
+    private async Task<DateTimeOffset?> TakeSlotAsync(int maxReserve, CancellationToken cancellationToken)
+    {
         Interlocked.Increment(ref _callers);
         try
         {
             await _lock.WaitAsync(cancellationToken);
             try
             {
-                var staleBefore = time.GetUtcNow() - (ledger.Interval / 2);
+                var staleBefore = time.GetUtcNow() - ledger.LateStartAllowed;
                 while (_reserved.TryPeek(out var old) && old < staleBefore)
                 {
                     _reserved.Dequeue();
@@ -46,10 +75,7 @@ public sealed class CallSlots(BudgetLedger ledger, TimeProvider time)
                     }
                 }
 
-                if (!_reserved.TryDequeue(out slot))
-                {
-                    return false;
-                }
+                return _reserved.TryDequeue(out var slot) ? slot : null;
             }
             finally
             {
@@ -60,21 +86,6 @@ public sealed class CallSlots(BudgetLedger ledger, TimeProvider time)
         {
             Interlocked.Decrement(ref _callers);
         }
-
-        var delay = slot - time.GetUtcNow();
-        if (delay > TimeSpan.Zero)
-        {
-            await Task.Delay(delay, time, cancellationToken);
-        }
-
-        // A quota pause that began while this caller waited: its call must not start, and its job goes back.
-        if (time.GetUtcNow().UtcTicks < Interlocked.Read(ref _pausedUntilTicks))
-        {
-            return false;
-        }
-
-        await WaitForRoomToStartAsync(cancellationToken);
-        return true;
     }
 
     /// <summary>After error 18: forgets the times reserved so far, and starts nothing here for <paramref name="duration"/>.</summary>
@@ -109,21 +120,36 @@ public sealed class CallSlots(BudgetLedger ledger, TimeProvider time)
         }
     }
 
-    /// <summary>The last check before a call starts, on the starts this process actually made (see <see cref="RecentStarts"/>).</summary>
-    private async Task WaitForRoomToStartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The last check before a call starts, on the starts this process actually made (see <see cref="RecentStarts"/>);
+    /// false when the call could not start in time for <paramref name="slot"/>. The start is recorded last, so
+    /// nothing but the send follows it.
+    /// </summary>
+    private async Task<bool> TryStartAsync(DateTimeOffset slot, CancellationToken cancellationToken)
     {
         await _startGate.WaitAsync(cancellationToken);
         try
         {
             var limit = ledger.QpsLimit;
             var earliest = _recentStarts.EarliestNext(new DateTimeOffset(Interlocked.Read(ref _notBeforeTicks), TimeSpan.Zero), ledger.Interval, limit);
+            var latest = slot + ledger.LateStartAllowed;
+            if (earliest > latest || time.GetUtcNow() > latest)
+            {
+                return false;
+            }
+
             var wait = earliest - time.GetUtcNow();
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait, time, cancellationToken);
+                if (time.GetUtcNow() > latest)
+                {
+                    return false;
+                }
             }
 
             _recentStarts.Record(time.GetUtcNow(), limit);
+            return true;
         }
         finally
         {

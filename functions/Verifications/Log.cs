@@ -36,6 +36,13 @@ internal static partial class Log
     [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "Storage failed while accepting a verification: {Status} {ErrorCode}")]
     public static partial void SubmitStorageFailed(ILogger logger, int status, string? errorCode);
 
-    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Moved queue message {MessageId} to the poison queue: it is not Base64")]
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Warning, Message = "Moved queue message {MessageId} to the poison queue: it is not Base64")]
     public static partial void UndecodableMessage(ILogger logger, string messageId);
+
+    /// <summary>
+    /// When the drain let a call go, logged once it is over so that nothing stands between the start and the send; with
+    /// Baidu's arrival times (the emulator's call log) it measures the spread on the way.
+    /// </summary>
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Debug, Message = "Baidu call for verification {JobId} started at {StartedAt:o}")]
+    public static partial void CallStarted(ILogger logger, string jobId, DateTimeOffset startedAt);
 }

@@ -19,6 +19,8 @@ public sealed class VerificationDrain(
     BaiduOcrClient baidu,
     BudgetLedger ledger,
     CallSlots slots,
+    PacingMargin margin,
+    BaiduConnections connections,
     QpsRefusalMonitor refusals,
     IOptionsMonitor<BaiduOptions> baiduOptions,
     IOptions<VerificationOptions> options,
@@ -104,6 +106,8 @@ public sealed class VerificationDrain(
 
     private async Task<JobOutcome> ProcessAsync(QueueMessage message, Action started, CancellationToken cancellationToken)
     {
+        // The connections this call will need are opened while the job is read, long before its start time.
+        var warming = connections.EnsureWarmAsync(cancellationToken);
         if (JobMessage.TryParse(message.Body.ToString()) is not { } pointer)
         {
             Log.UnreadableMessage(logger, message.MessageId);
@@ -135,7 +139,8 @@ public sealed class VerificationDrain(
 
         try
         {
-            var call = await baidu.PrepareIdCardAsync(image.ToMemory(), running.Side, cancellationToken);
+            using var call = await baidu.PrepareIdCardAsync(image.ToMemory(), running.Side, cancellationToken);
+            await warming;
             if (!await slots.WaitForSlotAsync(BatchSize, cancellationToken))
             {
                 var pause = await ledger.GetPauseAsync(cancellationToken);
@@ -143,7 +148,17 @@ public sealed class VerificationDrain(
             }
 
             started();
-            var response = await baidu.RecognizeIdCardAsync(call, cancellationToken);
+            var startedAt = time.GetUtcNow();
+            BaiduIdCardResponse response;
+            try
+            {
+                response = await baidu.RecognizeIdCardAsync(call, cancellationToken);
+            }
+            finally
+            {
+                Log.CallStarted(logger, running.Id, startedAt);
+            }
+
             refusals.Answered();
             return await FinishAsync(running, message, IdCardResultMapper.Map(response, running.Side, time.GetUtcNow()), cancellationToken);
         }
@@ -168,10 +183,14 @@ public sealed class VerificationDrain(
         }
     }
 
-    /// <summary>Error 18: Baidu counted one call too many. Start nothing for a second; the job goes back at once, not counted as an attempt.</summary>
+    /// <summary>
+    /// Error 18: Baidu counted one call too many. Start nothing for a second and widen the pacing margin; the job goes
+    /// back at once, not counted as an attempt.
+    /// </summary>
     private async Task<JobOutcome> SlowDownAsync(VerificationJob job, QueueMessage message, CancellationToken cancellationToken)
     {
         refusals.Refused();
+        margin.Refused();
         await slots.SlowDownAsync(TimeSpan.FromSeconds(1), cancellationToken); // here at once, then everywhere
         await ledger.SlowDownAsync(TimeSpan.FromSeconds(1), cancellationToken);
         return await ReturnAsync(job with { Attempts = job.Attempts - 1 }, message, TimeSpan.Zero, cancellationToken);

@@ -20,6 +20,7 @@ public static class VerificationServiceCollectionExtensions
         services.AddSingleton<IQueueDecodingFailureHandler>(sp => sp.GetRequiredService<PoisonQueue>());
         services.AddSingleton<JobTransitions>();
         services.AddSingleton<VerificationPurge>();
+        services.AddSingleton<PacingMargin>();
         services.AddSingleton<BudgetLedger>();
         services.AddSingleton<CallSlots>();
         services.AddSingleton<QpsRefusalMonitor>();

@@ -15,10 +15,11 @@ internal sealed class BenchmarkOptions
         ["--accounts"] = nameof(Accounts),
         ["--seed"] = nameof(Seed),
         ["--submitters"] = nameof(Submitters),
+        ["--instances"] = nameof(Instances),
     };
 
     public const string Usage =
-        "usage: benchmark [--cards 1000] [--qps 10] [--latency 00:00:00.100] [--latency-p99 <timespan>] [--faults 0.05] [--accounts 100] [--seed 1] [--submitters 16]";
+        "usage: benchmark [--cards 1000] [--qps 10] [--latency 00:00:00.100] [--latency-p99 <timespan>] [--faults 0.05] [--accounts 100] [--seed 1] [--submitters 16] [--instances 1]";
 
     /// <summary>Synthetic cards submitted in one burst.</summary>
     public int Cards { get; set; } = 1000;
@@ -47,6 +48,9 @@ internal sealed class BenchmarkOptions
     /// <summary>Submissions in flight at once during the burst.</summary>
     public int Submitters { get; set; } = 16;
 
+    /// <summary>App instances sharing the one storage account (and so one budget), as a scaled-out app runs; cards go to each in turn.</summary>
+    public int Instances { get; set; } = 1;
+
     public string? Validate() =>
         Cards < 1 ? "--cards must be at least 1"
         : Qps is < 1 or > 100 ? "--qps must be between 1 and 100"
@@ -54,9 +58,10 @@ internal sealed class BenchmarkOptions
         : Faults is < 0 or > 0.5 ? "--faults must be between 0 and 0.5"
         : Accounts < 1 ? "--accounts must be at least 1"
         : Submitters < 1 ? "--submitters must be at least 1"
+        : Instances is < 1 or > 4 ? "--instances must be between 1 and 4"
         : null;
 
     public string Describe() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Cards} cards, QPS {Qps}, Baidu latency {Latency.TotalMilliseconds:0} ms median{(LatencyP99 is { } p99 ? $" / {p99.TotalMilliseconds:0} ms p99" : " (fixed)")}, {Faults:P0} faults");
+        $"{Cards} cards, QPS {Qps}, Baidu latency {Latency.TotalMilliseconds:0} ms median{(LatencyP99 is { } p99 ? $" / {p99.TotalMilliseconds:0} ms p99" : " (fixed)")}, {Faults:P0} faults, {Instances} app instance{(Instances == 1 ? "" : "s")}");
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -5,6 +6,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Shiming.BaiduEmulator;
 using Shiming.Benchmark;
@@ -40,6 +42,9 @@ await using var azurite = await Azurite.StartAsync();
 // servers, whose clock no load on this machine would hold up.
 var emulatorKeys = new EmulatorOptions();
 var invariant = CultureInfo.InvariantCulture;
+// Instances sharing one storage account share its keys too, or one could not read what another accepted.
+var encryptionKey = RandomNumberGenerator.GetBytes(32);
+var blindIndexKey = RandomNumberGenerator.GetBytes(32);
 await using var emulator = await ServiceProcess.StartAsync("Shiming.BaiduEmulator.dll", new Dictionary<string, string>
 {
     ["Emulator:QpsLimit"] = options.Qps.ToString(invariant),
@@ -51,18 +56,36 @@ await using var emulator = await ServiceProcess.StartAsync("Shiming.BaiduEmulato
     ["Emulator:QpsBurstRate"] = (options.Faults * 0.2).ToString(invariant),
     ["Emulator:FaultSeed"] = options.Seed.ToString(invariant),
 }, raisedPriority: true);
-await using var app = await ServiceProcess.StartAsync("Shiming.Functions.dll", new Dictionary<string, string>
+// Each app logs when its drain let each call go (event 3012, at Debug); set beside the emulator's arrival times,
+// that is the spread between the pacing's clock and Baidu's.
+var departures = new ConcurrentBag<DateTimeOffset>();
+void ReadDeparture(string line)
 {
-    ["AzureWebJobsStorage"] = azurite.ConnectionString,
-    ["Baidu:Endpoint"] = emulator.BaseAddress.ToString(),
-    ["Baidu:ApiKey"] = emulatorKeys.ApiKey,
-    ["Baidu:SecretKey"] = emulatorKeys.SecretKey,
-    ["Baidu:QpsLimit"] = options.Qps.ToString(invariant),
-    ["Verifications:MaxLiveJobsPerAccount"] = Math.Min(10_000, options.Cards).ToString(invariant),
-    ["Encryption:CurrentKeyId"] = "bench",
-    ["Encryption:Keys:bench"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-    ["Encryption:BlindIndexKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-});
+    if (DepartureLine.Match(line) is { Success: true } match)
+    {
+        departures.Add(DateTimeOffset.Parse(match.Groups[1].Value, invariant));
+    }
+}
+
+var apps = new List<ServiceProcess>();
+for (var i = 0; i < options.Instances; i++)
+{
+    apps.Add(await ServiceProcess.StartAsync("Shiming.Functions.dll", new Dictionary<string, string>
+    {
+        ["AzureWebJobsStorage"] = azurite.ConnectionString,
+        ["Baidu:Endpoint"] = emulator.BaseAddress.ToString(),
+        ["Baidu:ApiKey"] = emulatorKeys.ApiKey,
+        ["Baidu:SecretKey"] = emulatorKeys.SecretKey,
+        ["Baidu:QpsLimit"] = options.Qps.ToString(invariant),
+        ["Verifications:MaxLiveJobsPerAccount"] = Math.Min(10_000, options.Cards).ToString(invariant),
+        ["Encryption:CurrentKeyId"] = "bench",
+        ["Encryption:Keys:bench"] = Convert.ToBase64String(encryptionKey),
+        ["Encryption:BlindIndexKey"] = Convert.ToBase64String(blindIndexKey),
+        ["Logging:LogLevel:Shiming.Verifications.VerificationDrain"] = "Debug",
+    }, onLine: ReadDeparture));
+}
+
+await using var stopApps = new AsyncDisposables(apps);
 
 // The clients stand for phones elsewhere: on this machine they yield to the app and the emulator.
 using (var self = Process.GetCurrentProcess())
@@ -75,11 +98,11 @@ var cards = Enumerable.Range(0, options.Cards)
     .Select(_ => SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(random)))
     .ToArray();
 
-using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+var clients = apps.Select(app => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
 {
     BaseAddress = app.BaseAddress,
     Timeout = TimeSpan.FromMinutes(2),
-};
+}).ToArray();
 
 // The burst: every card submitted as fast as the submitters can go, and each job then followed as its client
 // would, from its own submission on, waiting what Retry-After says.
@@ -105,6 +128,7 @@ var results = (await Task.WhenAll(following)).Where(r => r is not RefusedJob).To
 async Task<JobResult?> SubmitAndFollowAsync(int i)
 {
     var account = $"bench-{(i % options.Accounts).ToString(CultureInfo.InvariantCulture)}";
+    var http = clients[i % clients.Length];
     string statusUri;
     try
     {
@@ -130,10 +154,10 @@ async Task<JobResult?> SubmitAndFollowAsync(int i)
         submitters.Release();
     }
 
-    return await FollowAsync((account, statusUri));
+    return await FollowAsync(http, (account, statusUri));
 }
 
-async Task<JobResult?> FollowAsync((string Account, string StatusUri) job)
+async Task<JobResult?> FollowAsync(HttpClient http, (string Account, string StatusUri) job)
 {
     while (DateTime.UtcNow < deadline)
     {
@@ -167,6 +191,7 @@ var calls = (await emulatorClient.GetFromJsonAsync<List<EmulatorCall>>("emulator
 var arrivals = calls.Select(c => c.ArrivedAt).Order().ToList();
 var callsPerSecond = arrivals.Count > 1 ? (arrivals.Count - 1) / (arrivals[^1] - arrivals[0]).TotalSeconds : 0;
 var maxInAnySecond = Budget.MaxStartsInAnySecond(arrivals);
+var spread = Spread(departures.Order().ToList(), arrivals);
 var refusedAsOverLimit = calls.Count(c => c.ErrorCode == 18 && c.Fault is null);
 var injected = calls.Count(c => c.Fault is not null);
 
@@ -184,18 +209,54 @@ Console.WriteLine(string.Create(invariant, $"| cards accepted (refused) | {resul
 Console.WriteLine(string.Create(invariant, $"| burst accepted in | {burstTime.TotalSeconds:0.0} s |"));
 Console.WriteLine(string.Create(invariant, $"| calls to Baidu | {calls.Count} ({injected} answered with an injected fault) |"));
 Console.WriteLine(string.Create(invariant, $"| calls per second (budget {options.Qps}) | {callsPerSecond:0.00} ({callsPerSecond / options.Qps:P1} of the budget) |"));
-Console.WriteLine(string.Create(invariant, $"| most call starts in any sliding second | {maxInAnySecond} |"));
+Console.WriteLine(string.Create(invariant, $"| most calls in any sliding second, at arrival by the emulator's clock | {maxInAnySecond} |"));
 Console.WriteLine(string.Create(invariant, $"| error 18 from going over the limit | {refusedAsOverLimit} |"));
+Console.WriteLine(string.Create(invariant, $"| most call starts in any sliding second, by the apps' clocks | {Budget.MaxStartsInAnySecond(departures)} |"));
+Console.WriteLine(string.Create(invariant, $"| start to arrival p50 / p99 / max ({spread.Paired} calls paired) | {spread.P50:0.0} / {spread.P99:0.0} / {spread.Max:0.0} ms |"));
 Console.WriteLine(string.Create(invariant, $"| submit to result p50 / p95 / p99 | {Percentile(0.50):0.0} s / {Percentile(0.95):0.0} s / {Percentile(0.99):0.0} s |"));
 Console.WriteLine($"| submit round trip p50 / p99 | {submits.Describe()} |");
 Console.WriteLine($"| status poll round trip p50 / p99 | {polls.Describe()} |");
 Console.WriteLine(string.Create(invariant, $"| completed / failed / terminated | {finished.Count(r => r.Status == "Completed")} / {finished.Count(r => r.Status == "Failed")} / {finished.Count(r => r.Status == "Terminated")} |"));
 Console.WriteLine(string.Create(invariant, $"| jobs lost (accepted, never finished) | {lost} |"));
-Console.WriteLine(string.Create(invariant, $"| app peak memory (VmHWM) | {(app.PeakMemoryMiB() is { } mib ? $"{mib:0} MiB" : "n/a")} |"));
-Console.WriteLine(string.Create(invariant, $"| app log warnings / errors | {app.Warnings} / {app.Errors} |"));
+Console.WriteLine(string.Create(invariant, $"| app peak memory (VmHWM, the largest instance) | {(apps.Select(a => a.PeakMemoryMiB()).Max() is { } mib ? $"{mib:0} MiB" : "n/a")} |"));
+Console.WriteLine(string.Create(invariant, $"| app log warnings / errors | {apps.Sum(a => a.Warnings)} / {apps.Sum(a => a.Errors)} |"));
+
+foreach (var client in clients)
+{
+    client.Dispose();
+}
 
 return lost == 0 && refused == 0 ? 0 : 1;
+
+// Starts and arrivals paired in order: calls leave about 100 ms apart and the spread is far smaller, so the n-th call
+// started is the n-th to arrive. Where the counts differ (a call that never reached Baidu), the pairing stops there.
+static (int Paired, double P50, double P99, double Max) Spread(IReadOnlyList<DateTimeOffset> departures, IReadOnlyList<DateTimeOffset> arrivals)
+{
+    var paired = Math.Min(departures.Count, arrivals.Count);
+    var spread = Enumerable.Range(0, paired).Select(i => (arrivals[i] - departures[i]).TotalMilliseconds).Order().ToArray();
+    double At(double p) => spread.Length == 0 ? double.NaN : spread[Math.Clamp((int)Math.Ceiling(p * spread.Length) - 1, 0, spread.Length - 1)];
+    return (paired, At(0.50), At(0.99), spread.Length == 0 ? double.NaN : spread[^1]);
+}
 
 internal record JobResult(string Status, TimeSpan SubmitToResult);
 
 internal sealed record RefusedJob() : JobResult("Refused", TimeSpan.Zero);
+
+internal sealed class AsyncDisposables(IEnumerable<IAsyncDisposable> items) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var item in items)
+        {
+            await item.DisposeAsync();
+        }
+    }
+}
+
+internal partial class Program
+{
+    [GeneratedRegex(@"Baidu call for verification \S+ started at (\S+)$")]
+    private static partial Regex DepartureLineRegex();
+
+    internal static Regex DepartureLine => DepartureLineRegex();
+}

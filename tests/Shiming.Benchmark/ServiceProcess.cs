@@ -13,12 +13,14 @@ internal sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Queue<string> _lastLines = new();
+    private readonly Action<string>? _onLine;
     private int _warnings;
     private int _errors;
 
-    private ServiceProcess(Process process, Uri baseAddress)
+    private ServiceProcess(Process process, Uri baseAddress, Action<string>? onLine)
     {
         _process = process;
+        _onLine = onLine;
         BaseAddress = baseAddress;
     }
 
@@ -33,7 +35,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
     /// Run at nice −10, where the system allows it (as root); otherwise <c>nice</c> says it cannot and the program
     /// runs at the usual priority.
     /// </param>
-    public static async Task<ServiceProcess> StartAsync(string assembly, IReadOnlyDictionary<string, string> settings, bool raisedPriority = false)
+    /// <param name="onLine">Sees every line the program writes, for the few a benchmark reads.</param>
+    public static async Task<ServiceProcess> StartAsync(
+        string assembly, IReadOnlyDictionary<string, string> settings, bool raisedPriority = false, Action<string>? onLine = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo(raisedPriority ? "nice" : "dotnet")
@@ -60,7 +64,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{assembly} did not start.");
-        var app = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"));
+        var app = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"), onLine);
         process.OutputDataReceived += (_, e) => app.Count(e.Data);
         process.ErrorDataReceived += (_, e) => app.Count(e.Data);
         process.BeginOutputReadLine();
@@ -133,6 +137,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
             return;
         }
 
+        _onLine?.Invoke(line);
         if (line.Contains(" warn: ", StringComparison.Ordinal))
         {
             Interlocked.Increment(ref _warnings);

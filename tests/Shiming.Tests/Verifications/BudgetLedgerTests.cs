@@ -95,8 +95,8 @@ public sealed class BudgetLedgerTests
         var azurite = await Azurite.GetSharedAsync();
         var clock = new FakeTimeProvider();
         var options = Options.Create(new VerificationOptions { StateTable = $"state{Guid.NewGuid():N}"[..30] });
-        var baidu = new StaticOptionsMonitor<BaiduOptions>(new BaiduOptions { QpsLimit = Qps, PacingMargin = 0.02 });
-        BudgetLedger Create() => new(AzuriteStorage.Verifications(azurite, options.Value), baidu, clock);
+        var baidu = new StaticOptionsMonitor<BaiduOptions>(new BaiduOptions { QpsLimit = Qps, PacingMarginMin = 0.02 });
+        BudgetLedger Create() => new(AzuriteStorage.Verifications(azurite, options.Value), baidu, new PacingMargin(baidu, clock), clock);
         return (clock, Create(), Create());
     }
 

@@ -26,7 +26,7 @@ public sealed class PacingTests
                 s["Verifications:MaxLiveJobsPerAccount"] = "100";
 
                 // Room for a loaded test machine's scheduling jitter between a start and its arrival.
-                s["Baidu:PacingMargin"] = "0.2";
+                s["Baidu:PacingMarginMin"] = "0.2";
             },
             emulatorOptions: new EmulatorOptions { QpsLimit = qps });
 
