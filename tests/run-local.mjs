@@ -53,8 +53,11 @@ function stop(code = 0) {
 process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
 
-const build = spawnSync("dotnet", ["build", "Shiming.slnx", "--nologo", "-v", "quiet"], { cwd: root, stdio: "inherit" });
-if (build.status !== 0) process.exit(build.status ?? 1);
+// Only what this command runs: the app and the Baidu emulator (the tests and their workers are not needed here).
+for (const project of ["functions", "tests/Shiming.BaiduEmulator"]) {
+  const build = spawnSync("dotnet", ["build", project, "--nologo", "-v", "quiet"], { cwd: root, stdio: "inherit" });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 
 if (await portOpen(10000)) {
   log("Azurite is already listening on 10000-10002; using it");
