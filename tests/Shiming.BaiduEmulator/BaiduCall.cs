@@ -5,9 +5,9 @@ namespace Shiming.BaiduEmulator;
 
 /// <summary>
 /// What one call is answered with: the body (null when a fault sends none), the <c>error_code</c> and
-/// <c>image_status</c> for the call log, and the injected fault, if any.
+/// <c>image_status</c> (or moderation's <c>conclusionType</c>) for the call log, and the injected fault, if any.
 /// </summary>
-internal sealed record ApiAnswer(JsonObject? Body, int? ErrorCode, string? ImageStatus, string? Fault = null);
+internal sealed record ApiAnswer(JsonObject? Body, int? ErrorCode, string? ImageStatus, string? Fault = null, int? ConclusionType = null);
 
 /// <summary>The request of one call as the API sees it: its form, the settings of that API, the emulator's state.</summary>
 internal sealed record ApiRequest(EmulatorState State, EmulatorOptions Options, IFormCollection Form)
@@ -55,7 +55,7 @@ internal static class BaiduCall
         }
         finally
         {
-            state.Calls.Add(sequence, new EmulatorCall(arrivedAt, api, side, answer?.ErrorCode, answer?.ImageStatus, answer?.Fault, answeredAt));
+            state.Calls.Add(sequence, new EmulatorCall(arrivedAt, api, side, answer?.ErrorCode, answer?.ImageStatus, answer?.Fault, answeredAt, answer?.ConclusionType));
         }
     }
 

@@ -57,7 +57,7 @@ internal static class ImageModerationEndpoint
             }
         }
 
-        return new ApiAnswer(Body(request.State, truth), null, null);
+        return new ApiAnswer(Body(request.State, truth), null, null, ConclusionType: truth.ConclusionType);
     }
 
     private static JsonObject Body(EmulatorState state, ModerationGroundTruth truth)

@@ -65,6 +65,7 @@ public sealed class ImageModerationTests
         Assert.IsNull(reply.ErrorCode, reply.Text);
         Assert.AreEqual(conclusion, reply.Body.GetProperty("conclusion").GetString());
         Assert.AreEqual(conclusionType, reply.ConclusionType);
+        Assert.AreEqual(conclusionType, s_host.Calls[^1].ConclusionType, "the call log records the verdict");
         Assert.AreEqual(conclusionType != 1, reply.Body.TryGetProperty("data", out var data), "data only for a verdict other than compliant");
         if (conclusionType != 1)
         {
