@@ -3,14 +3,14 @@ using Microsoft.ML.OnnxRuntime;
 namespace Shiming.BaiduEmulator;
 
 /// <summary>
-/// One piece of text the OCR read, with its box in image pixels and the line it belongs to (lines numbered top to
-/// bottom, pieces of a line left to right).
+/// One piece of text the OCR read, with its box in image pixels, the line it belongs to (lines numbered top to
+/// bottom, pieces of a line left to right) and the recognizer's mean confidence in its characters (0–1).
 /// </summary>
-internal sealed record OcrWord(string Text, CardBox Box, int Line);
+internal sealed record OcrWord(string Text, CardBox Box, int Line, double Confidence = 1);
 
 /// <summary>
-/// Reads a card image that carries no ground truth: PaddleOCR for the lines of text, <see cref="CardReader"/> for the
-/// fields. At most one reading per core at a time, each bounded by <see cref="EmulatorOptions.RecognitionTimeout"/>.
+/// Reads an image that carries no ground truth: PaddleOCR for the lines of text, and for a card <see cref="CardReader"/>
+/// for the fields. At most one reading per core at a time, each bounded by <see cref="EmulatorOptions.RecognitionTimeout"/>.
 /// </summary>
 internal static class CardRecognizer
 {
@@ -21,7 +21,17 @@ internal static class CardRecognizer
     /// The card in the image, or null when no card fields are found. Throws <see cref="InvalidDataException"/> when the
     /// picture cannot be decoded and <see cref="TimeoutException"/> when reading overruns the timeout.
     /// </summary>
-    public static async Task<ReadCard?> RecognizeAsync(EmulatorOptions options, ReadOnlyMemory<byte> image, CancellationToken cancellationToken)
+    public static Task<ReadCard?> RecognizeAsync(EmulatorOptions options, ReadOnlyMemory<byte> image, CancellationToken cancellationToken) =>
+        ReadAsync(options, image, CardReader.Read, cancellationToken);
+
+    /// <summary>
+    /// Every piece of text in the picture, in reading order (rows top to bottom, pieces left to right). Throws as
+    /// <see cref="RecognizeAsync"/> does.
+    /// </summary>
+    public static Task<IReadOnlyList<OcrWord>> ReadWordsAsync(EmulatorOptions options, ReadOnlyMemory<byte> image, CancellationToken cancellationToken) =>
+        ReadAsync(options, image, words => words, cancellationToken);
+
+    private static async Task<T> ReadAsync<T>(EmulatorOptions options, ReadOnlyMemory<byte> image, Func<IReadOnlyList<OcrWord>, T> interpret, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         var ocr = PaddleOcr.For(PaddleOcr.ResolveFolder(options.OcrModels));
@@ -42,7 +52,7 @@ internal static class CardRecognizer
 
             // A run that is under way stops at the deadline too, not only the steps between runs.
             using var stop = deadline.Token.Register(() => run.Terminate = true);
-            return await Task.Run(() => Read(ocr, image, run, deadline.Token), CancellationToken.None);
+            return await Task.Run(() => interpret(Read(ocr, image, run, deadline.Token)), CancellationToken.None);
         }
         catch (Exception exception) when (exception is OperationCanceledException or OnnxRuntimeException && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -54,12 +64,12 @@ internal static class CardRecognizer
         }
     }
 
-    private static ReadCard? Read(PaddleOcr ocr, ReadOnlyMemory<byte> image, RunOptions run, CancellationToken cancellationToken)
+    private static IReadOnlyList<OcrWord> Read(PaddleOcr ocr, ReadOnlyMemory<byte> image, RunOptions run, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         using var picture = Pictures.Decode(image.Span) ?? throw new InvalidDataException("The picture cannot be decoded.");
         var lines = ocr.Read(picture, run, cancellationToken);
-        return CardReader.Read(Words(lines, picture.Width, picture.Height));
+        return Words(lines, picture.Width, picture.Height);
     }
 
     /// <summary>
@@ -91,7 +101,7 @@ internal static class CardRecognizer
         // Rows top to bottom by where they start, as a reader meets them.
         return rows
             .OrderBy(row => row[0].Box.CenterY - (Math.Tan(row[0].Box.Angle) * row[0].Box.CenterX))
-            .SelectMany((row, index) => row.Select(piece => new OcrWord(piece.Text, piece.Box.Bounds(width, height), index)))
+            .SelectMany((row, index) => row.Select(piece => new OcrWord(piece.Text, piece.Box.Bounds(width, height), index, piece.Confidence)))
             .ToList();
     }
 

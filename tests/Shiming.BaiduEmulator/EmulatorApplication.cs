@@ -23,6 +23,12 @@ internal static class EmulatorApplication
     {
         app.MapMethods(TokenEndpoint.Path, [HttpMethods.Get, HttpMethods.Post], TokenEndpoint.HandleAsync);
         app.MapPost(IdCardEndpoint.Path, IdCardEndpoint.HandleAsync);
+        foreach (var api in (string[])[EmulatorApis.GeneralBasic, EmulatorApis.AccurateBasic, EmulatorApis.General, EmulatorApis.Accurate])
+        {
+            app.MapPost(TextOcrEndpoint.PathOf(api), TextOcrEndpoint.Handler(api));
+        }
+
+        app.MapPost(ImageModerationEndpoint.Path, ImageModerationEndpoint.HandleAsync);
         app.MapPost("/rest/2.0/ocr/v1/{api}", UnsupportedApiAsync);
 
         app.MapGet(CallsPath, async context =>

@@ -28,6 +28,9 @@ public sealed class EmulatorOptions
     /// <summary>How an image without a card in it is answered; Baidu's real choice is not documented.</summary>
     public NonCardAnswer NonCardAnswer { get; set; } = NonCardAnswer.ImageStatus;
 
+    /// <summary>Shortest accepted Base64 image, in characters; below it error 216202 (none by default).</summary>
+    public int MinImageBase64Bytes { get; set; }
+
     /// <summary>Longest accepted Base64 image, in characters (the older, conservative 4 MB limit by default).</summary>
     public int MaxImageBase64Bytes { get; set; } = 4 * 1024 * 1024;
 
@@ -100,81 +103,147 @@ public sealed class EmulatorOptions
     /// <summary>Seeds the latency and fault draws, for runs that repeat; null draws differently every time.</summary>
     public int? FaultSeed { get; set; }
 
+    /// <summary>
+    /// Settings of one API (<c>Emulator:Apis:general_basic:QpsLimit</c> and so on, keyed by the names in
+    /// <see cref="EmulatorApis"/>) that take the place of the emulator-wide ones for that API.
+    /// </summary>
+    public Dictionary<string, EmulatorApiOptions> Apis { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>How long a call drawn as a timeout is held at most before it is answered with HTTP 504.</summary>
     public static readonly TimeSpan TimeoutHold = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The settings one API works with: its own from <see cref="Apis"/>, else Baidu's default for it, else the
+    /// emulator-wide ones. A copy, made on every call, so that a test changing the live options is seen at once.
+    /// </summary>
+    internal EmulatorOptions For(string api)
+    {
+        var merged = (EmulatorOptions)MemberwiseClone();
+        foreach (var overrides in new[] { EmulatorApis.BaiduDefaults(api), Configured(api) })
+        {
+            if (overrides is null)
+            {
+                continue;
+            }
+
+            merged.QpsLimit = overrides.QpsLimit ?? merged.QpsLimit;
+            merged.LatencyMedian = overrides.LatencyMedian ?? merged.LatencyMedian;
+            merged.LatencyP99 = overrides.LatencyP99 ?? merged.LatencyP99;
+            merged.ServerErrorRate = overrides.ServerErrorRate ?? merged.ServerErrorRate;
+            merged.TimeoutRate = overrides.TimeoutRate ?? merged.TimeoutRate;
+            merged.InternalErrorRate = overrides.InternalErrorRate ?? merged.InternalErrorRate;
+            merged.ConnectionResetRate = overrides.ConnectionResetRate ?? merged.ConnectionResetRate;
+            merged.QpsBurstRate = overrides.QpsBurstRate ?? merged.QpsBurstRate;
+            merged.QpsBurstLength = overrides.QpsBurstLength ?? merged.QpsBurstLength;
+            merged.DailyQuota = overrides.DailyQuota ?? merged.DailyQuota;
+            merged.TotalQuota = overrides.TotalQuota ?? merged.TotalQuota;
+            merged.MinImageBase64Bytes = overrides.MinImageBase64Bytes ?? merged.MinImageBase64Bytes;
+            merged.MaxImageBase64Bytes = overrides.MaxImageBase64Bytes ?? merged.MaxImageBase64Bytes;
+            merged.MinImageSide = overrides.MinImageSide ?? merged.MinImageSide;
+            merged.MaxImageSide = overrides.MaxImageSide ?? merged.MaxImageSide;
+        }
+
+        return merged;
+    }
+
+    private EmulatorApiOptions? Configured(string api) =>
+        Apis.FirstOrDefault(entry => string.Equals(entry.Key, api, StringComparison.OrdinalIgnoreCase)).Value;
+
     internal void Validate()
+    {
+        foreach (var api in Apis.Keys)
+        {
+            if (!EmulatorApis.All.Contains(api, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException($"Emulator:Apis:{api} is not an API the emulator answers; it answers {string.Join(", ", EmulatorApis.All)}.");
+            }
+        }
+
+        ValidateShared("Emulator:");
+        foreach (var api in Apis.Keys)
+        {
+            For(api).ValidateShared($"Emulator:Apis:{api}:");
+        }
+    }
+
+    /// <summary>The settings an API may have of its own; <paramref name="prefix"/> names where they came from.</summary>
+    private void ValidateShared(string prefix)
     {
         if (string.IsNullOrEmpty(ApiKey))
         {
-            throw new ArgumentException("Emulator:ApiKey must not be empty.");
+            throw new ArgumentException($"{prefix}ApiKey must not be empty.");
         }
 
         if (string.IsNullOrEmpty(SecretKey))
         {
-            throw new ArgumentException("Emulator:SecretKey must not be empty.");
+            throw new ArgumentException($"{prefix}SecretKey must not be empty.");
         }
 
         if (QpsLimit < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(QpsLimit), QpsLimit, "Emulator:QpsLimit must be zero or more.");
+            throw new ArgumentOutOfRangeException(nameof(QpsLimit), QpsLimit, $"{prefix}QpsLimit must be zero or more.");
         }
 
         if (TokenLifetime <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(TokenLifetime), TokenLifetime, "Emulator:TokenLifetime must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(TokenLifetime), TokenLifetime, $"{prefix}TokenLifetime must be positive.");
+        }
+
+        if (MinImageBase64Bytes < 0 || MinImageBase64Bytes > MaxImageBase64Bytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinImageBase64Bytes), MinImageBase64Bytes, $"{prefix}MinImageBase64Bytes must be zero or more and no more than {prefix}MaxImageBase64Bytes.");
         }
 
         if (MaxImageBase64Bytes <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxImageBase64Bytes), MaxImageBase64Bytes, "Emulator:MaxImageBase64Bytes must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(MaxImageBase64Bytes), MaxImageBase64Bytes, $"{prefix}MaxImageBase64Bytes must be positive.");
         }
 
         if (MinImageSide < 1 || MaxImageSide < MinImageSide)
         {
-            throw new ArgumentOutOfRangeException(nameof(MinImageSide), MinImageSide, "Emulator:MinImageSide must be at least 1 and no more than Emulator:MaxImageSide.");
+            throw new ArgumentOutOfRangeException(nameof(MinImageSide), MinImageSide, $"{prefix}MinImageSide must be at least 1 and no more than {prefix}MaxImageSide.");
         }
 
         if (RecognitionTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(RecognitionTimeout), RecognitionTimeout, "Emulator:RecognitionTimeout must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(RecognitionTimeout), RecognitionTimeout, $"{prefix}RecognitionTimeout must be positive.");
         }
 
         if (LatencyMedian < TimeSpan.Zero || LatencyMedian > MaxLatency)
         {
-            throw new ArgumentOutOfRangeException(nameof(LatencyMedian), LatencyMedian, $"Emulator:LatencyMedian must be between zero and {MaxLatency}.");
+            throw new ArgumentOutOfRangeException(nameof(LatencyMedian), LatencyMedian, $"{prefix}LatencyMedian must be between zero and {MaxLatency}.");
         }
 
         if (LatencyP99 != TimeSpan.Zero && (LatencyP99 < LatencyMedian || LatencyP99 > MaxLatency || LatencyMedian == TimeSpan.Zero))
         {
-            throw new ArgumentOutOfRangeException(nameof(LatencyP99), LatencyP99, $"Emulator:LatencyP99 must be zero, or at least a positive Emulator:LatencyMedian and at most {MaxLatency}.");
+            throw new ArgumentOutOfRangeException(nameof(LatencyP99), LatencyP99, $"{prefix}LatencyP99 must be zero, or at least a positive {prefix}LatencyMedian and at most {MaxLatency}.");
         }
 
-        ValidateRate(ServerErrorRate, nameof(ServerErrorRate));
-        ValidateRate(TimeoutRate, nameof(TimeoutRate));
-        ValidateRate(InternalErrorRate, nameof(InternalErrorRate));
-        ValidateRate(ConnectionResetRate, nameof(ConnectionResetRate));
-        ValidateRate(QpsBurstRate, nameof(QpsBurstRate));
+        ValidateRate(ServerErrorRate, prefix + nameof(ServerErrorRate));
+        ValidateRate(TimeoutRate, prefix + nameof(TimeoutRate));
+        ValidateRate(InternalErrorRate, prefix + nameof(InternalErrorRate));
+        ValidateRate(ConnectionResetRate, prefix + nameof(ConnectionResetRate));
+        ValidateRate(QpsBurstRate, prefix + nameof(QpsBurstRate));
         var faultRates = ServerErrorRate + TimeoutRate + InternalErrorRate + ConnectionResetRate + QpsBurstRate;
         if (faultRates > 1 + 1e-9)
         {
             throw new ArgumentOutOfRangeException(nameof(ServerErrorRate), faultRates,
-                "Emulator:ServerErrorRate, TimeoutRate, InternalErrorRate, ConnectionResetRate and QpsBurstRate are shares of the same calls and must add up to 1 or less.");
+                $"{prefix}ServerErrorRate, TimeoutRate, InternalErrorRate, ConnectionResetRate and QpsBurstRate are shares of the same calls and must add up to 1 or less.");
         }
 
         if (QpsBurstLength <= TimeSpan.Zero || QpsBurstLength > TimeSpan.FromHours(1))
         {
-            throw new ArgumentOutOfRangeException(nameof(QpsBurstLength), QpsBurstLength, "Emulator:QpsBurstLength must be positive and at most an hour.");
+            throw new ArgumentOutOfRangeException(nameof(QpsBurstLength), QpsBurstLength, $"{prefix}QpsBurstLength must be positive and at most an hour.");
         }
 
         if (DailyQuota < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(DailyQuota), DailyQuota, "Emulator:DailyQuota must be zero or more (or unset for no limit).");
+            throw new ArgumentOutOfRangeException(nameof(DailyQuota), DailyQuota, $"{prefix}DailyQuota must be zero or more (or unset for no limit).");
         }
 
         if (TotalQuota < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(TotalQuota), TotalQuota, "Emulator:TotalQuota must be zero or more (or unset for no limit).");
+            throw new ArgumentOutOfRangeException(nameof(TotalQuota), TotalQuota, $"{prefix}TotalQuota must be zero or more (or unset for no limit).");
         }
     }
 
@@ -182,7 +251,7 @@ public sealed class EmulatorOptions
     {
         if (!(rate >= 0 && rate <= 1))
         {
-            throw new ArgumentOutOfRangeException(name, rate, $"Emulator:{name} must be between 0 and 1.");
+            throw new ArgumentOutOfRangeException(name, rate, $"{name} must be between 0 and 1.");
         }
     }
 }

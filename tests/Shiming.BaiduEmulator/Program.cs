@@ -6,7 +6,7 @@ namespace Shiming.BaiduEmulator;
 
 /// <summary>
 /// The standalone emulator: <c>dotnet run -- [--urls URL]</c> serves it, <c>dotnet run -- generate-card …</c> writes a
-/// synthetic card. An explicit class rather than top-level statements, because the tests also reference another web
+/// synthetic card, <c>render-cards</c>, <c>render-document</c> and <c>render-moderation</c> write samples. An explicit class rather than top-level statements, because the tests also reference another web
 /// app whose top-level <c>Program</c> would clash with a second one.
 /// </summary>
 internal static class Program
@@ -23,6 +23,16 @@ internal static class Program
         if (args.Length > 0 && args[0] == RenderCommand.Name)
         {
             return RenderCommand.Run(args[1..], Console.Out, Console.Error);
+        }
+
+        if (args.Length > 0 && args[0] == SampleCommands.DocumentName)
+        {
+            return SampleCommands.RunDocument(args[1..], Console.Out, Console.Error);
+        }
+
+        if (args.Length > 0 && args[0] == SampleCommands.ModerationName)
+        {
+            return SampleCommands.RunModeration(args[1..], Console.Out, Console.Error);
         }
 
         if (args.Length > 0 && args[0] == MeasureCommand.Name)
@@ -51,11 +61,11 @@ internal static class Program
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
         app.Logger.LogInformation(
-            "Baidu OCR emulator listening on {Urls} (API key {ApiKey}, secret key {SecretKey}, {QpsLimit} QPS); {Recognition}",
+            "Baidu OCR emulator listening on {Urls} (API key {ApiKey}, secret key {SecretKey}, QPS {QpsLimits}); {Recognition}",
             string.Join(", ", addresses),
             options.ApiKey,
             options.SecretKey,
-            options.QpsLimit,
+            string.Join(", ", EmulatorApis.All.Select(api => $"{api} {options.For(api).QpsLimit}")),
             DescribeRecognition(options));
 
         await app.WaitForShutdownAsync();

@@ -121,7 +121,7 @@ public sealed class CallLogTests
 
         var call = document.RootElement.EnumerateArray().Single();
         CollectionAssert.AreEquivalent(
-            new[] { "arrivedAt", "endpoint", "side", "errorCode", "imageStatus", "fault", "answeredAt" },
+            new[] { "arrivedAt", "endpoint", "side", "errorCode", "imageStatus", "fault", "answeredAt", "conclusionType" },
             call.EnumerateObject().Select(property => property.Name).ToList());
         var texts = call.EnumerateObject().Where(property => property.Value.ValueKind == JsonValueKind.String).Select(property => property.Value.GetString()!).ToList();
         CollectionAssert.DoesNotContain(texts, person.Name);

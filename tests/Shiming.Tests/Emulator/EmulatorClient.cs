@@ -15,12 +15,22 @@ internal sealed record BaiduReply(HttpStatusCode Status, string? ContentType, Js
     public string? ImageStatus => Body.TryGetProperty("image_status", out var status) ? status.GetString() : null;
 
     public string Words(string field) => Body.GetProperty("words_result").GetProperty(field).GetProperty("words").GetString()!;
+
+    /// <summary>The text APIs' lines, in the order answered.</summary>
+    public IReadOnlyList<string> Lines => [.. Body.GetProperty("words_result").EnumerateArray().Select(line => line.GetProperty("words").GetString()!)];
+
+    /// <summary>The moderation API's <c>conclusionType</c>.</summary>
+    public int? ConclusionType => Body.TryGetProperty("conclusionType", out var type) ? type.GetInt32() : null;
 }
 
 /// <summary>Talks to a running emulator over HTTP, building form bodies by hand as Baidu clients must for large images.</summary>
 internal sealed class EmulatorClient(BaiduEmulatorHost host) : IDisposable
 {
     public const string IdCardPath = "rest/2.0/ocr/v1/idcard";
+    public const string ModerationPath = "rest/2.0/solution/v1/img_censor/v2/user_defined";
+
+    /// <summary>The path of a text OCR API: <c>general_basic</c>, <c>accurate_basic</c>, <c>general</c> or <c>accurate</c>.</summary>
+    public static string TextPath(string api) => $"rest/2.0/ocr/v1/{api}";
 
     public HttpClient Http { get; } = new() { BaseAddress = host.BaseAddress };
 
@@ -58,6 +68,21 @@ internal sealed class EmulatorClient(BaiduEmulatorHost host) : IDisposable
         PostIdCardAsync(
             $"{IdCardPath}?access_token={Uri.EscapeDataString(token)}",
             [new("id_card_side", side), new("image", Convert.ToBase64String(image)), .. extra.Select(e => new KeyValuePair<string, string>(e.Name, e.Value))]);
+
+    /// <summary>Reads an image's text with one of the text OCR APIs.</summary>
+    public Task<BaiduReply> ReadTextAsync(string token, byte[] image, string api = EmulatorApis.GeneralBasic, params (string Name, string Value)[] extra) =>
+        PostIdCardAsync(
+            $"{TextPath(api)}?access_token={Uri.EscapeDataString(token)}",
+            [new("image", Convert.ToBase64String(image)), .. extra.Select(e => new KeyValuePair<string, string>(e.Name, e.Value))]);
+
+    /// <summary>Has an image moderated.</summary>
+    public Task<BaiduReply> ModerateAsync(string token, byte[] image, params (string Name, string Value)[] extra) =>
+        PostIdCardAsync(
+            $"{ModerationPath}?access_token={Uri.EscapeDataString(token)}",
+            [new("image", Convert.ToBase64String(image)), .. extra.Select(e => new KeyValuePair<string, string>(e.Name, e.Value))]);
+
+    /// <summary>Posts a form to any of the emulator's APIs.</summary>
+    public Task<BaiduReply> PostAsync(string pathAndQuery, IEnumerable<KeyValuePair<string, string>> form) => PostIdCardAsync(pathAndQuery, form);
 
     public async Task<BaiduReply> PostIdCardAsync(string pathAndQuery, IEnumerable<KeyValuePair<string, string>> form)
     {

@@ -83,10 +83,71 @@ public sealed partial class StandaloneEmulatorTests
     }
 
     [TestMethod]
+    public async Task RenderDocumentWritesASeededDocumentWithItsLinesAsGroundTruthOrWithout()
+    {
+        var directory = Directory.CreateTempSubdirectory("shiming-document-");
+        try
+        {
+            var withTruth = Path.Combine(directory.FullName, "letter.png");
+            var withoutTruth = Path.Combine(directory.FullName, "plain", "letter.png");
+
+            var first = await RunToEndAsync("render-document", "--out", withTruth, "--seed", "4");
+            var second = await RunToEndAsync("render-document", "--out", withoutTruth, "--seed", "4", "--without-truth");
+
+            Assert.AreEqual(0, first.ExitCode, first.Error);
+            Assert.AreEqual(withTruth + Environment.NewLine, first.Output);
+            Assert.AreEqual(0, second.ExitCode, second.Error);
+            var expected = SyntheticDocuments.Render(SyntheticDocuments.Create(new Random(4)));
+            var truth = DocumentGroundTruth.Parse(PngFile.Texts(await File.ReadAllBytesAsync(withTruth, TestContext.CancellationToken))[CardGroundTruth.PngKeyword]);
+            CollectionAssert.AreEqual(expected.Truth.Lines.ToList(), truth.Lines.ToList());
+            Assert.IsEmpty(PngFile.Texts(await File.ReadAllBytesAsync(withoutTruth, TestContext.CancellationToken)));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [TestMethod]
+    [DataRow("compliant", 1)]
+    [DataRow("non_compliant", 2)]
+    [DataRow("suspected", 3)]
+    [DataRow("failed", 4)]
+    public async Task RenderModerationWritesAPictureCarryingTheVerdict(string verdict, int conclusionType)
+    {
+        var directory = Directory.CreateTempSubdirectory("shiming-moderation-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "upload.png");
+
+            var (exitCode, output, error) = await RunToEndAsync("render-moderation", "--out", path, "--verdict", verdict);
+
+            Assert.AreEqual(0, exitCode, error);
+            Assert.AreEqual(path + Environment.NewLine, output);
+            var truth = ModerationGroundTruth.Parse(PngFile.Texts(await File.ReadAllBytesAsync(path, TestContext.CancellationToken))[CardGroundTruth.PngKeyword]);
+            Assert.AreEqual(conclusionType, truth.ConclusionType);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public async Task RenderModerationWithoutAKnownVerdictExplainsItsUsage()
+    {
+        var (exitCode, output, error) = await RunToEndAsync("render-moderation", "--out", "never-written.png", "--verdict", "fine");
+
+        Assert.AreEqual(2, exitCode);
+        Assert.AreEqual(string.Empty, output);
+        Assert.Contains("--verdict compliant|non_compliant|suspected|failed", error);
+    }
+
+    [TestMethod]
     public async Task TheStandaloneEmulatorLogsOneLineWithItsUrlAndServesTheConfiguredKey()
     {
         var person = SyntheticIdentities.CreatePerson(new Random(71));
-        using var process = Start("--urls", "http://127.0.0.1:0", "--Emulator:ApiKey=standalone-key", "--Emulator:QpsLimit=3");
+        using var process = Start("--urls", "http://127.0.0.1:0", "--Emulator:ApiKey=standalone-key", "--Emulator:QpsLimit=3", "--Emulator:Apis:general_basic:QpsLimit=1");
         var lines = new List<string>();
         try
         {
@@ -98,6 +159,7 @@ public sealed partial class StandaloneEmulatorTests
             Assert.IsTrue(url.Success, first);
             Assert.Contains("standalone-key", first);
             Assert.Contains("images without ground truth are read by PaddleOCR PP-OCRv4", first);
+            Assert.Contains("QPS idcard 3, general_basic 1, accurate_basic 3, general 3, accurate 3, user_defined 50", first);
 
             using var http = new HttpClient { BaseAddress = new Uri(url.Value) };
             using var token = await http.GetAsync("oauth/2.0/token?grant_type=client_credentials&client_id=standalone-key&client_secret=emulator-secret-key", TestContext.CancellationToken);
@@ -108,8 +170,23 @@ public sealed partial class StandaloneEmulatorTests
                 TestContext.CancellationToken);
             var reply = await EmulatorClient.ReadAsync(recognised);
 
+            var document = SyntheticDocuments.Render(SyntheticDocuments.Create(new Random(71))).Png;
+            var texts = new List<int?>();
+            for (var i = 0; i < 2; i++)
+            {
+                using var read = await http.PostAsync(
+                    $"{EmulatorClient.TextPath("general_basic")}?access_token={Uri.EscapeDataString(accessToken)}",
+                    EmulatorClient.Form([new("image", Convert.ToBase64String(document))]),
+                    TestContext.CancellationToken);
+                texts.Add((await EmulatorClient.ReadAsync(read)).ErrorCode);
+            }
+
             Assert.AreEqual(HttpStatusCode.OK, token.StatusCode);
             Assert.AreEqual(person.IdNumber, reply.Words("公民身份号码"));
+
+            // The second general_basic call within the second is over that API's own limit of 1.
+            Assert.IsNull(texts[0]);
+            Assert.AreEqual(18, texts[1]);
         }
         finally
         {
