@@ -29,7 +29,10 @@ public static class TestHosts
     }
 
     /// <summary>A host of its own, for tests that kill or stop its worker; the caller disposes it.</summary>
-    public static async Task<FunctionsHost> StartAsync(TimeSpan? gracePeriod = null, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<FunctionsHost> StartAsync(
+        TimeSpan? gracePeriod = null,
+        IReadOnlyDictionary<string, string>? settings = null,
+        ILoggerFactory? loggerFactory = null)
     {
         var azurite = await Azurite.GetSharedAsync();
         var all = new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString };
@@ -48,7 +51,7 @@ public static class TestHosts
                 RestartDelay = TimeSpan.FromMilliseconds(200),
                 QueueServiceVersion = AzuriteQueueVersion,
             },
-            LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Warning)));
+            loggerFactory ?? LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Warning)));
     }
 
     public static async Task<FunctionsHost> GetSharedAsync()
