@@ -19,6 +19,11 @@ public sealed class TimerFunctions(ILogger<TimerFunctions> logger)
     public void Beat([TimerTrigger("%TestWorker__BeatSchedule%")] TimerInfo timer) =>
         logger.LogInformation("Beat ran IsPastDue={IsPastDue}", timer.IsPastDue);
 
+    /// <summary>A yearly schedule that asks for a run when the host starts.</summary>
+    [Function("Startup")]
+    public void Startup([TimerTrigger("0 0 0 1 1 *", RunOnStartup = true)] TimerInfo timer) =>
+        logger.LogInformation("Startup ran IsPastDue={IsPastDue}", timer.IsPastDue);
+
     /// <summary>Runs until it is cancelled, then takes a moment to finish its work and returns normally, as a drain that
     /// stops taking jobs and hands back the ones it holds does. Run on demand only.</summary>
     [Function("Linger")]
