@@ -49,6 +49,24 @@ public sealed class LocalHttpPortTests
         }
     }
 
+    [TestMethod]
+    public async Task A_port_that_is_taken_fails_the_start_with_an_io_error()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var azurite = await Azurite.GetSharedAsync();
+
+        await Assert.ThrowsAsync<IOException>(() => FunctionsHost.StartAsync(
+            new FunctionsHostOptions
+            {
+                ScriptRoot = TestHosts.TestWorkerOutput,
+                Port = ((IPEndPoint)taken.LocalEndpoint).Port,
+                Settings = new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString },
+                QueueServiceVersion = TestHosts.AzuriteQueueVersion,
+            },
+            LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Critical))));
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -45,7 +45,6 @@ public sealed class FunctionsHost : IAsyncDisposable
         IReadOnlyList<Task> listeners,
         ILoggerFactory? ownedLoggerFactory,
         TimeSpan gracePeriod,
-        Uri baseAddress,
         HostJson hostJson,
         WorkerLog log,
         IReadOnlyList<FunctionDescription> functions,
@@ -61,7 +60,6 @@ public sealed class FunctionsHost : IAsyncDisposable
         _listeners = listeners;
         _ownedLoggerFactory = ownedLoggerFactory;
         _gracePeriod = gracePeriod;
-        BaseAddress = baseAddress;
         HostJson = hostJson;
         WorkerLog = log;
         Functions = functions;
@@ -71,7 +69,7 @@ public sealed class FunctionsHost : IAsyncDisposable
     }
 
     /// <summary>The front door, e.g. http://127.0.0.1:7071/.</summary>
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress { get; private set; } = null!;
 
     public HostJson HostJson { get; }
 
@@ -270,11 +268,29 @@ public sealed class FunctionsHost : IAsyncDisposable
             }
         }
 
-        await frontDoor.StartAsync(ct).ConfigureAwait(false);
-        var baseAddress = new Uri(Address(frontDoor) + "/");
+        // The host exists before the front door opens, so the admin API knows its functions from the first request.
         host = new FunctionsHost(
-            rpcServer, frontDoor, supervisor, forwarder, listening, listeners, owned, options.GracePeriod, baseAddress, hostJson, log,
+            rpcServer, frontDoor, supervisor, forwarder, listening, listeners, owned, options.GracePeriod, hostJson, log,
             first.Functions, disabled, timers, queues);
+        try
+        {
+            await frontDoor.StartAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A port that is taken, say: the worker and the triggers started for this host go with it.
+            await listening.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(listeners).ConfigureAwait(false);
+            await supervisor.DisposeAsync().ConfigureAwait(false);
+            await rpcServer.DisposeAsync().ConfigureAwait(false);
+            await frontDoor.DisposeAsync().ConfigureAwait(false);
+            forwarder.Dispose();
+            listening.Dispose();
+            owned?.Dispose();
+            throw;
+        }
+
+        host.BaseAddress = new Uri(Address(frontDoor) + "/");
         return host;
     }
 
