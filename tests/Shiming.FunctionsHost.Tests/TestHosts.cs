@@ -29,20 +29,29 @@ public static class TestHosts
     }
 
     /// <summary>A host of its own, for tests that kill or stop its worker; the caller disposes it.</summary>
-    public static async Task<FunctionsHost> StartAsync(TimeSpan? gracePeriod = null)
+    public static async Task<FunctionsHost> StartAsync(
+        TimeSpan? gracePeriod = null,
+        IReadOnlyDictionary<string, string>? settings = null,
+        ILoggerFactory? loggerFactory = null)
     {
         var azurite = await Azurite.GetSharedAsync();
+        var all = new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[name] = value;
+        }
+
         return await FunctionsHost.StartAsync(
             new FunctionsHostOptions
             {
                 ScriptRoot = TestWorkerOutput,
                 Port = 0,
-                Settings = new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString },
+                Settings = all,
                 GracePeriod = gracePeriod ?? TimeSpan.FromSeconds(10),
                 RestartDelay = TimeSpan.FromMilliseconds(200),
                 QueueServiceVersion = AzuriteQueueVersion,
             },
-            LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Warning)));
+            loggerFactory ?? LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Warning)));
     }
 
     public static async Task<FunctionsHost> GetSharedAsync()

@@ -30,6 +30,17 @@ public sealed class TimerTriggerTests
     }
 
     [TestMethod]
+    public async Task A_timer_that_asks_to_run_on_startup_runs_once_when_the_host_starts_and_is_not_past_due()
+    {
+        var host = await TestHosts.GetSharedAsync();
+
+        var ran = await host.WorkerLog.WaitForAsync(e => e.Category == "Function.Startup", TimeSpan.FromSeconds(60));
+
+        Assert.AreEqual("Startup ran IsPastDue=False", ran.Message);
+        Assert.AreEqual(1, host.WorkerLog.Entries.Count(e => e.Category == "Function.Startup" && e.WorkerProcessId == ran.WorkerProcessId));
+    }
+
+    [TestMethod]
     public void A_six_field_schedule_has_seconds()
     {
         var plan = new TimerPlan("*/10 * * * * *");

@@ -62,4 +62,46 @@ public sealed class WorkerLifecycleTests
             // The front door closed the connection while stopping; what matters is the worker's side.
         }
     }
+
+    [TestMethod]
+    public async Task Stopping_signals_a_run_in_flight_which_finishes_its_work_within_the_grace_period_and_answers()
+    {
+        await using var host = await TestHosts.StartAsync(gracePeriod: TimeSpan.FromSeconds(10));
+        var run = host.RunFunctionAsync("Linger");
+        await host.WorkerLog.WaitForAsync(e => e.Message == "Linger started", TimeSpan.FromSeconds(30));
+
+        await host.StopAsync();
+
+        var result = await run;
+        Assert.IsTrue(result.Logs.Any(e => e.Message == "Linger saw its cancellation"));
+        Assert.IsTrue(result.Logs.Any(e => e.Message == "Linger finished its work"));
+        Assert.IsTrue(result.Succeeded);
+        Assert.IsNotNull(host.LastWorkerExit);
+        Assert.IsFalse(host.LastWorkerExit.Killed);
+        Assert.AreEqual(0, host.LastWorkerExit.ExitCode);
+    }
+
+    [TestMethod]
+    public async Task A_hard_kill_loses_the_run_in_flight_and_a_new_worker_takes_requests_and_runs()
+    {
+        await using var host = await TestHosts.StartAsync();
+        using var client = new HttpClient { BaseAddress = host.BaseAddress };
+        var run = host.RunFunctionAsync("Linger");
+        await host.WorkerLog.WaitForAsync(e => e.Message == "Linger started", TimeSpan.FromSeconds(30));
+
+        var killed = await host.KillWorkerAsync();
+
+        var lost = await run;
+        Assert.IsTrue(lost.WorkerLost);
+        Assert.IsFalse(lost.Succeeded);
+        Assert.IsFalse(lost.Logs.Any(e => e.Message == "Linger saw its cancellation"));
+        Assert.AreEqual(killed, host.LastWorkerExit?.ProcessId);
+        Assert.IsTrue(host.LastWorkerExit?.Killed);
+        var next = await host.GetWorkerProcessIdAsync();
+        Assert.AreNotEqual(killed, next);
+        using var response = await client.GetAsync("test-api/echo/after-kill");
+        Assert.AreEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.AreEqual(next, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("processId").GetInt32());
+        Assert.IsTrue((await host.RunFunctionAsync("Report", "after-kill")).Succeeded);
+    }
 }

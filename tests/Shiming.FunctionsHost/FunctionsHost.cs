@@ -30,6 +30,9 @@ public sealed class FunctionsHost : IAsyncDisposable
     private readonly IReadOnlyList<Task> _listeners;
     private readonly ILoggerFactory? _ownedLoggerFactory;
     private readonly TimeSpan _gracePeriod;
+    private readonly IReadOnlyDictionary<string, TimerScheduler> _timers;
+    private readonly IReadOnlyDictionary<string, QueueTriggerListener> _queues;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _adminRuns = new();
     private int _stopped;
     private int _disposed;
 
@@ -42,10 +45,12 @@ public sealed class FunctionsHost : IAsyncDisposable
         IReadOnlyList<Task> listeners,
         ILoggerFactory? ownedLoggerFactory,
         TimeSpan gracePeriod,
-        Uri baseAddress,
         HostJson hostJson,
         WorkerLog log,
-        IReadOnlyList<FunctionDescription> functions)
+        IReadOnlyList<FunctionDescription> functions,
+        IReadOnlySet<string> disabledFunctions,
+        IReadOnlyDictionary<string, TimerScheduler> timers,
+        IReadOnlyDictionary<string, QueueTriggerListener> queues)
     {
         _rpcServer = rpcServer;
         _frontDoor = frontDoor;
@@ -55,21 +60,27 @@ public sealed class FunctionsHost : IAsyncDisposable
         _listeners = listeners;
         _ownedLoggerFactory = ownedLoggerFactory;
         _gracePeriod = gracePeriod;
-        BaseAddress = baseAddress;
         HostJson = hostJson;
         WorkerLog = log;
         Functions = functions;
+        DisabledFunctions = disabledFunctions;
+        _timers = timers;
+        _queues = queues;
     }
 
     /// <summary>The front door, e.g. http://127.0.0.1:7071/.</summary>
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress { get; private set; } = null!;
 
     public HostJson HostJson { get; }
 
     /// <summary>The functions the worker indexed at start.</summary>
     public IReadOnlyList<FunctionDescription> Functions { get; }
 
-    /// <summary>Every log line the workers sent over the stream.</summary>
+    /// <summary>The functions disabled by <c>AzureWebJobs.&lt;name&gt;.Disabled</c>: their triggers do not fire, their HTTP
+    /// routes answer 404, and they still run on demand (<see cref="RunFunctionAsync"/>, <c>POST /admin/functions/{name}</c>).</summary>
+    public IReadOnlySet<string> DisabledFunctions { get; }
+
+    /// <summary>Every log item the workers sent over the stream, and every line they wrote to their console.</summary>
     public WorkerLog WorkerLog { get; }
 
     /// <summary>How the last worker process ended, once one has.</summary>
@@ -78,6 +89,36 @@ public sealed class FunctionsHost : IAsyncDisposable
     /// <summary>The process id of the worker that is ready now (waiting for one that is starting).</summary>
     public async Task<int> GetWorkerProcessIdAsync(CancellationToken ct = default) =>
         (await _supervisor.GetReadyAsync(ct).ConfigureAwait(false)).Process.Id;
+
+    /// <summary>Kills the worker process at once, as a crash would, and returns its process id once it is gone. The host
+    /// starts a new worker after <see cref="FunctionsHostOptions.RestartDelay"/>, as after any death; everything that
+    /// needs a worker from here on (requests, triggers, <see cref="GetWorkerProcessIdAsync"/>) waits for that one.</summary>
+    public Task<int> KillWorkerAsync(CancellationToken ct = default) => _supervisor.KillAsync(ct);
+
+    /// <summary>Runs a timer or queue-triggered function once, now, as the host's admin API does (disabled functions
+    /// included), and waits for the worker's answer. A timer gets the TimerInfo the host builds (never past due) after
+    /// any run of it that is going; a queue function gets <paramref name="input"/> as its message. Cancelling
+    /// <paramref name="ct"/> before the run starts gives up waiting; after, it sends the worker InvocationCancel and
+    /// still waits for the answer.</summary>
+    /// <exception cref="ArgumentException">No non-HTTP function has that name (HTTP functions are called at their URL).</exception>
+    public async Task<FunctionRunResult> RunFunctionAsync(string name, string? input = null, CancellationToken ct = default)
+    {
+        Invocation invocation;
+        if (_timers.TryGetValue(name, out var timer))
+        {
+            invocation = await timer.RunNowAsync(ct).ConfigureAwait(false);
+        }
+        else if (_queues.TryGetValue(name, out var queue))
+        {
+            invocation = await queue.RunNowAsync(input, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            throw new ArgumentException($"The worker has no timer or queue-triggered function named '{name}'.", nameof(name));
+        }
+
+        return FunctionRunResult.From(invocation, WorkerLog.ForInvocation(invocation.InvocationId));
+    }
 
     /// <summary>Starts the worker, waits until its functions are loaded, then opens the front door and the triggers.</summary>
     public static async Task<FunctionsHost> StartAsync(
@@ -105,7 +146,14 @@ public sealed class FunctionsHost : IAsyncDisposable
         loggerFactory ??= owned!;
         var hostJson = HostJson.Load(scriptRoot);
         var local = LocalSettings.Load(scriptRoot);
-        var environment = WorkerEnvironment(scriptRoot, local, options.Settings);
+        var settings = AppSettings.Combine(Environment.GetEnvironmentVariables(), local.Values, options.Settings);
+        var hostLogger = loggerFactory.CreateLogger("Host.Triggers");
+        foreach (var skipped in settings.SkippedLocalValues)
+        {
+            hostLogger.LogWarning("Skipping '{Setting}' from local settings as it's already defined in current environment variables.", skipped);
+        }
+
+        var environment = WorkerEnvironment(scriptRoot, settings);
         var log = new WorkerLog();
         var registry = new WorkerRegistry();
 
@@ -149,9 +197,12 @@ public sealed class FunctionsHost : IAsyncDisposable
             }
         }));
         var frontDoor = builder.Build();
+        var disabled = first.Functions.Where(f => settings.IsFunctionDisabled(f.Name)).Select(f => f.Name)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
         var forwarder = new HttpForwarder(
             supervisor,
             hostJson.RoutePrefix,
+            disabled,
             frontDoor.Services.GetRequiredService<ParameterPolicyFactory>(),
             loggerFactory.CreateLogger<HttpForwarder>());
         if (local.CorsOrigins.Count > 0)
@@ -159,15 +210,24 @@ public sealed class FunctionsHost : IAsyncDisposable
             frontDoor.UseCors();
         }
 
-        frontDoor.Run(forwarder.HandleAsync);
-        await frontDoor.StartAsync(ct).ConfigureAwait(false);
-        var baseAddress = new Uri(Address(frontDoor) + "/");
+        FunctionsHost? host = null;
+        var admin = new AdminApi(
+            name => host is not null && (host._timers.ContainsKey(name) || host._queues.ContainsKey(name)),
+            (name, input) => host?.StartAdminRun(name, input));
+        frontDoor.Run(context => AdminApi.Handles(context) ? admin.HandleAsync(context) : forwarder.HandleAsync(context));
 
         var listening = new CancellationTokenSource();
         var listeners = new List<Task>();
-        var hostLogger = loggerFactory.CreateLogger("Host.Triggers");
+        var timers = new Dictionary<string, TimerScheduler>(StringComparer.OrdinalIgnoreCase);
+        var queues = new Dictionary<string, QueueTriggerListener>(StringComparer.OrdinalIgnoreCase);
         foreach (var function in first.Functions)
         {
+            var isDisabled = disabled.Contains(function.Name);
+            if (isDisabled)
+            {
+                hostLogger.LogInformation("Function '{Function}' is disabled", function.Name);
+            }
+
             switch (function.TriggerType?.ToLowerInvariant())
             {
                 case "timertrigger":
@@ -178,7 +238,12 @@ public sealed class FunctionsHost : IAsyncDisposable
                         bool.TryParse(function.TriggerProperty("runOnStartup"), out var runOnStartup) && runOnStartup,
                         TimeProvider.System,
                         hostLogger);
-                    listeners.Add(Task.Run(() => scheduler.RunAsync(listening.Token), CancellationToken.None));
+                    timers[function.Name] = scheduler;
+                    if (!isDisabled)
+                    {
+                        listeners.Add(Task.Run(() => scheduler.RunAsync(listening.Token), CancellationToken.None));
+                    }
+
                     break;
                 case "queuetrigger":
                     var connection = function.TriggerProperty("connection") is { Length: > 0 } name ? name : "AzureWebJobsStorage";
@@ -193,12 +258,60 @@ public sealed class FunctionsHost : IAsyncDisposable
                         hostJson.Queues,
                         options.QueueServiceVersion,
                         hostLogger);
-                    listeners.Add(Task.Run(() => queue.RunAsync(listening.Token), CancellationToken.None));
+                    queues[function.Name] = queue;
+                    if (!isDisabled)
+                    {
+                        listeners.Add(Task.Run(() => queue.RunAsync(listening.Token), CancellationToken.None));
+                    }
+
                     break;
             }
         }
 
-        return new FunctionsHost(rpcServer, frontDoor, supervisor, forwarder, listening, listeners, owned, options.GracePeriod, baseAddress, hostJson, log, first.Functions);
+        // The host exists before the front door opens, so the admin API knows its functions from the first request.
+        host = new FunctionsHost(
+            rpcServer, frontDoor, supervisor, forwarder, listening, listeners, owned, options.GracePeriod, hostJson, log,
+            first.Functions, disabled, timers, queues);
+        try
+        {
+            await frontDoor.StartAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A port that is taken, say: the worker and the triggers started for this host go with it.
+            await listening.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(listeners).ConfigureAwait(false);
+            await supervisor.DisposeAsync().ConfigureAwait(false);
+            await rpcServer.DisposeAsync().ConfigureAwait(false);
+            await frontDoor.DisposeAsync().ConfigureAwait(false);
+            forwarder.Dispose();
+            listening.Dispose();
+            owned?.Dispose();
+            throw;
+        }
+
+        host.BaseAddress = new Uri(Address(frontDoor) + "/");
+        return host;
+    }
+
+    // The admin API answers before the run ends, as the host does; the run is awaited when the host stops.
+    private void StartAdminRun(string name, string? input)
+    {
+        var run = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await RunFunctionAsync(name, input, _listening.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The host stopped before the run began.
+                }
+            },
+            CancellationToken.None);
+        _adminRuns.TryAdd(run, 0);
+        _ = run.ContinueWith(t => _adminRuns.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>Stops taking work, sends the worker WorkerTerminate with the grace period, and waits for it.</summary>
@@ -213,6 +326,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         using var grace = new CancellationTokenSource(_gracePeriod);
         await Task.WhenAll(_frontDoor.StopAsync(grace.Token), _supervisor.StopAsync()).ConfigureAwait(false);
         await Task.WhenAll(_listeners).ConfigureAwait(false);
+        await Task.WhenAll(_adminRuns.Keys).ConfigureAwait(false);
         await _rpcServer.StopAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
@@ -254,18 +368,11 @@ public sealed class FunctionsHost : IAsyncDisposable
         return app;
     }
 
-    private static Dictionary<string, string> WorkerEnvironment(string scriptRoot, LocalSettings local, IReadOnlyDictionary<string, string> settings)
+    private static Dictionary<string, string> WorkerEnvironment(string scriptRoot, AppSettings settings)
     {
-        var environment = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
-            ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",
-        };
-        foreach (var (name, value) in local.Values.Concat(settings))
-        {
-            environment[name] = value;
-        }
-
+        var environment = new Dictionary<string, string>(settings.Values, StringComparer.OrdinalIgnoreCase);
+        environment.TryAdd("FUNCTIONS_WORKER_RUNTIME", "dotnet-isolated");
+        environment.TryAdd("AZURE_FUNCTIONS_ENVIRONMENT", "Development");
         environment["FUNCTIONS_WORKER_DIRECTORY"] = scriptRoot;
         environment["FUNCTIONS_APPLICATION_DIRECTORY"] = scriptRoot;
         environment["AzureWebJobsScriptRoot"] = scriptRoot;

@@ -5,8 +5,13 @@ namespace Shiming.FunctionsHost;
 /// <summary>The function list printed at start, in the layout of the Functions host's own.</summary>
 internal static class FunctionsListing
 {
-    public static string Describe(FunctionDescription function, Uri baseAddress, string routePrefix)
+    public static string Describe(FunctionDescription function, Uri baseAddress, string routePrefix, bool disabled = false)
     {
+        if (disabled)
+        {
+            return $"{function.Name}: {function.TriggerType} (disabled)";
+        }
+
         if (!string.Equals(function.TriggerType, "httpTrigger", StringComparison.OrdinalIgnoreCase))
         {
             return $"{function.Name}: {function.TriggerType}";

@@ -29,6 +29,18 @@ if (scriptRoot is null)
     return 2;
 }
 
+var root = Path.GetFullPath(scriptRoot);
+if (!File.Exists(Path.Combine(root, "worker.config.json")))
+{
+    Console.Error.WriteLine($"The Functions host emulator could not start: {root} has no worker.config.json; is it a worker's build output?");
+    return 1;
+}
+
+var (executable, workerPath) = Shiming.FunctionsHost.Worker.WorkerSupervisor.ReadWorkerConfig(root);
+Console.WriteLine(
+    $"Functions host emulator {FunctionsHost.HostVersion} (a stand-in for the Azure Functions host, not Core Tools): " +
+    $"running the dotnet-isolated worker {executable} {workerPath} from {root}");
+
 using var stop = new CancellationTokenSource();
 void OnSignal(PosixSignalContext context)
 {
@@ -49,7 +61,7 @@ catch (OperationCanceledException)
 {
     return 130;
 }
-catch (Exception e) when (e is InvalidOperationException or IOException or Shiming.FunctionsHost.Worker.WorkerUnavailableException)
+catch (Exception e) when (e is InvalidOperationException or IOException or Shiming.FunctionsHost.Worker.WorkerUnavailableException or System.Text.Json.JsonException)
 {
     Console.Error.WriteLine($"The Functions host emulator could not start: {e.Message}");
     return 1;
@@ -61,7 +73,8 @@ await using (host)
     Console.WriteLine("Functions:");
     foreach (var function in host.Functions)
     {
-        Console.WriteLine($"        {FunctionsListing.Describe(function, host.BaseAddress, host.HostJson.RoutePrefix)}");
+        Console.WriteLine();
+        Console.WriteLine($"        {FunctionsListing.Describe(function, host.BaseAddress, host.HostJson.RoutePrefix, host.DisabledFunctions.Contains(function.Name))}");
     }
 
     Console.WriteLine();

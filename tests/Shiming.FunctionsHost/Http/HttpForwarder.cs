@@ -16,6 +16,7 @@ namespace Shiming.FunctionsHost.Http;
 internal sealed class HttpForwarder(
     WorkerSupervisor supervisor,
     string routePrefix,
+    IReadOnlySet<string> disabledFunctions,
     ParameterPolicyFactory policies,
     ILogger<HttpForwarder> logger) : IDisposable
 {
@@ -65,6 +66,10 @@ internal sealed class HttpForwarder(
             case RouteMatch.MethodNotAllowed notAllowed:
                 context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
                 context.Response.Headers.Allow = string.Join(", ", notAllowed.Allowed);
+                return;
+            case RouteMatch.Found found when disabledFunctions.Contains(found.Function.Name):
+                // The host answers a disabled function 404 unless the request has the master key, which the emulator has not.
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return;
             case RouteMatch.Found found:
                 await InvokeAsync(context, worker, found.Function, found.Values).ConfigureAwait(false);

@@ -27,6 +27,8 @@ internal sealed class QueueTriggerListener(
     private static readonly TimeSpan MinimumPollingInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
 
+    public string FunctionName => functionName;
+
     public async Task RunAsync(CancellationToken ct)
     {
         var options = serviceVersion is { } version ? new QueueClientOptions(version) : new QueueClientOptions();
@@ -96,46 +98,65 @@ internal sealed class QueueTriggerListener(
         return TimeSpan.FromMilliseconds(Math.Min(doubled, maximum.TotalMilliseconds));
     }
 
+    /// <summary>One run now with <paramref name="input"/> as the message, as the admin API starts one: the message was
+    /// never in the queue, so nothing is deleted or moved afterwards.</summary>
+    public async Task<Invocation> RunNowAsync(string? input, CancellationToken ct)
+    {
+        var worker = await supervisor.GetReadyAsync(ct).ConfigureAwait(false);
+        var now = DateTimeOffset.UtcNow;
+        var message = QueuesModelFactory.QueueMessage(
+            Guid.NewGuid().ToString(), popReceipt: "", body: BinaryData.FromString(input ?? ""), dequeueCount: 0,
+            nextVisibleOn: now, insertedOn: now, expiresOn: now.AddDays(7));
+        return await Invocation.RunAsync(
+            worker,
+            Request(worker, message),
+            functionName,
+            "This function was programmatically called via the host APIs.",
+            logger,
+            ct).ConfigureAwait(false);
+    }
+
+    private InvocationRequest Request(ReadyWorker worker, QueueMessage message)
+    {
+        var function = worker.Functions.First(f => f.Name == functionName);
+        var text = message.Body.ToString();
+        var request = new InvocationRequest
+        {
+            InvocationId = Guid.NewGuid().ToString(),
+            FunctionId = function.Id,
+            TraceContext = new RpcTraceContext(),
+        };
+        var data = string.Equals(function.TriggerProperty("dataType"), "Binary", StringComparison.OrdinalIgnoreCase)
+            ? new TypedData { Bytes = Google.Protobuf.ByteString.CopyFrom(message.Body.ToArray()) }
+            : new TypedData { String = text };
+        request.InputData.Add(new ParameterBinding { Name = function.TriggerName, Data = data });
+        request.TriggerMetadata["QueueTrigger"] = new TypedData { String = text };
+        request.TriggerMetadata["Id"] = new TypedData { String = message.MessageId };
+        request.TriggerMetadata["PopReceipt"] = new TypedData { String = message.PopReceipt };
+        // The host sends numbers in trigger metadata as JSON; the worker does not take TypedData.Int there.
+        request.TriggerMetadata["DequeueCount"] = new TypedData { Json = message.DequeueCount.ToString(CultureInfo.InvariantCulture) };
+        request.TriggerMetadata["InsertionTime"] = Time(message.InsertedOn);
+        request.TriggerMetadata["ExpirationTime"] = Time(message.ExpiresOn);
+        request.TriggerMetadata["NextVisibleTime"] = Time(message.NextVisibleOn);
+        return request;
+    }
+
     private async Task ProcessAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken ct)
     {
         var succeeded = false;
         try
         {
             var worker = await supervisor.GetReadyAsync(ct).ConfigureAwait(false);
-            var function = worker.Functions.First(f => f.Name == functionName);
-            var text = message.Body.ToString();
-            var request = new InvocationRequest
-            {
-                InvocationId = Guid.NewGuid().ToString(),
-                FunctionId = function.Id,
-                TraceContext = new RpcTraceContext(),
-            };
-            var data = string.Equals(function.TriggerProperty("dataType"), "Binary", StringComparison.OrdinalIgnoreCase)
-                ? new TypedData { Bytes = Google.Protobuf.ByteString.CopyFrom(message.Body.ToArray()) }
-                : new TypedData { String = text };
-            request.InputData.Add(new ParameterBinding { Name = function.TriggerName, Data = data });
-            request.TriggerMetadata["QueueTrigger"] = new TypedData { String = text };
-            request.TriggerMetadata["Id"] = new TypedData { String = message.MessageId };
-            request.TriggerMetadata["PopReceipt"] = new TypedData { String = message.PopReceipt };
-            // The host sends numbers in trigger metadata as JSON; the worker does not take TypedData.Int there.
-            request.TriggerMetadata["DequeueCount"] = new TypedData { Json = message.DequeueCount.ToString(CultureInfo.InvariantCulture) };
-            request.TriggerMetadata["InsertionTime"] = Time(message.InsertedOn);
-            request.TriggerMetadata["ExpirationTime"] = Time(message.ExpiresOn);
-            request.TriggerMetadata["NextVisibleTime"] = Time(message.NextVisibleOn);
-            logger.LogInformation(
-                "Executing 'Functions.{Function}' (Reason='New queue message detected on '{Queue}'.', Id={InvocationId})",
+            var invocation = await Invocation.RunAsync(
+                worker,
+                Request(worker, message),
                 functionName,
-                queueName,
-                request.InvocationId);
-            var answer = await worker.Channel.InvokeAsync(request, functionName, ct).ConfigureAwait(false);
-            succeeded = answer.Result.Status == StatusResult.Types.Status.Success;
-            logger.LogInformation(
-                "Executed 'Functions.{Function}' ({Outcome}, Id={InvocationId})",
-                functionName,
-                succeeded ? "Succeeded" : "Failed",
-                request.InvocationId);
+                $"New queue message detected on '{queueName}'.",
+                logger,
+                ct).ConfigureAwait(false);
+            succeeded = invocation.Succeeded;
         }
-        catch (Exception e) when (e is WorkerUnavailableException or OperationCanceledException)
+        catch (OperationCanceledException)
         {
             // Counted as a failure below: the message becomes visible again, as after a failed run.
         }

@@ -6,7 +6,7 @@ using Shiming.FunctionsHost.Worker;
 
 namespace Shiming.FunctionsHost.Timers;
 
-/// <summary>Runs one timer-triggered function on its NCRONTAB schedule, one run at a time.</summary>
+/// <summary>Runs one timer-triggered function on its NCRONTAB schedule, and on demand, one run at a time.</summary>
 internal sealed class TimerScheduler(
     WorkerSupervisor supervisor,
     string functionName,
@@ -15,11 +15,16 @@ internal sealed class TimerScheduler(
     TimeProvider time,
     ILogger logger)
 {
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private DateTime? _last;
+
+    public string FunctionName => functionName;
+
+    /// <summary>Runs the schedule until <paramref name="ct"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var run = runOnStartup ? new TimerRun(now, IsPastDue: false) : new TimerRun(plan.NextAfter(now), IsPastDue: false);
-        DateTime? last = null;
         while (!ct.IsCancellationRequested)
         {
             var wait = run.Due - time.GetUtcNow().UtcDateTime;
@@ -30,42 +35,52 @@ internal sealed class TimerScheduler(
                     await Task.Delay(wait, time, ct).ConfigureAwait(false);
                 }
 
-                await InvokeAsync(run, last, ct).ConfigureAwait(false);
+                await _oneAtATime.WaitAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    await InvokeAsync(run.IsPastDue, $"Timer fired at {time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)}", ct)
+                        .ConfigureAwait(false);
+                    _last = run.Due;
+                }
+                finally
+                {
+                    _oneAtATime.Release();
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 return;
             }
 
-            last = run.Due;
             run = plan.Next(run.Due, time.GetUtcNow().UtcDateTime);
         }
     }
 
-    private async Task InvokeAsync(TimerRun run, DateTime? last, CancellationToken ct)
+    /// <summary>One run now, as the admin API starts one: after a run that is going has ended, never past due. The host
+    /// builds the TimerInfo itself whatever input was given (the Timer extension's binding ignores a string).</summary>
+    public async Task<Invocation> RunNowAsync(CancellationToken ct)
     {
-        ReadyWorker worker;
+        await _oneAtATime.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            worker = await supervisor.GetReadyAsync(ct).ConfigureAwait(false);
+            return await InvokeAsync(isPastDue: false, "This function was programmatically called via the host APIs.", ct).ConfigureAwait(false);
         }
-        catch (WorkerUnavailableException)
+        finally
         {
-            return;
+            _oneAtATime.Release();
         }
+    }
 
-        var function = worker.Functions.FirstOrDefault(f => f.Name == functionName);
-        if (function is null)
-        {
-            return;
-        }
-
-        var next = plan.NextAfter(run.Due);
+    private async Task<Invocation> InvokeAsync(bool isPastDue, string reason, CancellationToken ct)
+    {
+        var worker = await supervisor.GetReadyAsync(ct).ConfigureAwait(false);
+        var function = worker.Functions.First(f => f.Name == functionName);
+        var now = time.GetUtcNow().UtcDateTime;
         var timerInfo = JsonSerializer.Serialize(new
         {
             Schedule = new { AdjustForDST = true },
-            ScheduleStatus = new { Last = last ?? DateTime.MinValue, Next = next, LastUpdated = time.GetUtcNow().UtcDateTime },
-            run.IsPastDue,
+            ScheduleStatus = new { Last = _last ?? DateTime.MinValue, Next = plan.NextAfter(now), LastUpdated = now },
+            IsPastDue = isPastDue,
         });
         var request = new InvocationRequest
         {
@@ -74,23 +89,6 @@ internal sealed class TimerScheduler(
             TraceContext = new RpcTraceContext(),
         };
         request.InputData.Add(new ParameterBinding { Name = function.TriggerName, Data = new TypedData { Json = timerInfo } });
-        logger.LogInformation(
-            "Executing 'Functions.{Function}' (Reason='Timer fired at {Now}', Id={InvocationId})",
-            functionName,
-            time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
-            request.InvocationId);
-        try
-        {
-            var answer = await worker.Channel.InvokeAsync(request, functionName, ct).ConfigureAwait(false);
-            logger.LogInformation(
-                "Executed 'Functions.{Function}' ({Outcome}, Id={InvocationId})",
-                functionName,
-                answer.Result.Status == StatusResult.Types.Status.Success ? "Succeeded" : "Failed",
-                request.InvocationId);
-        }
-        catch (WorkerUnavailableException)
-        {
-            logger.LogWarning("The worker went away during 'Functions.{Function}' ({InvocationId})", functionName, request.InvocationId);
-        }
+        return await Invocation.RunAsync(worker, request, functionName, reason, logger, ct).ConfigureAwait(false);
     }
 }

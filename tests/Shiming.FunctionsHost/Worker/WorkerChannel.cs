@@ -78,6 +78,26 @@ internal sealed class WorkerChannel
         }
     }
 
+    /// <summary>Signals every invocation in flight, as the host does through each invocation's cancellation token when it
+    /// shuts down, and waits up to <paramref name="timeout"/> for their answers.</summary>
+    public async Task CancelInFlightAsync(TimeSpan timeout)
+    {
+        var pending = _invocations.ToArray();
+        foreach (var (invocationId, _) in pending)
+        {
+            _outgoing.Writer.TryWrite(new StreamingMessage { InvocationCancel = new InvocationCancel { InvocationId = invocationId } });
+        }
+
+        try
+        {
+            await Task.WhenAll(pending.Select(p => p.Value.Task)).WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or WorkerUnavailableException)
+        {
+            // What is still running when the time is up is ended by WorkerTerminate.
+        }
+    }
+
     /// <summary>Runs the stream the worker opened until either side ends it.</summary>
     public async Task RunStreamAsync(
         IAsyncStreamReader<StreamingMessage> requests,
@@ -194,20 +214,57 @@ internal sealed class WorkerChannel
         var invocationId = string.IsNullOrEmpty(log.InvocationId) ? null : log.InvocationId;
 
         // The host files a function's own lines under Function.<name>, as the Functions host's console does.
-        var category = invocationId is not null && _invocationFunctions.TryGetValue(invocationId, out var function)
+        var function = invocationId is not null && _invocationFunctions.TryGetValue(invocationId, out var name) ? name : null;
+        var category = function is not null
             ? $"Function.{function}"
             : string.IsNullOrEmpty(log.Category) ? "Worker" : log.Category;
-        var message = log.Exception is { } exception
-            ? $"{log.Message}{Environment.NewLine}{exception.Source}: {exception.Message}{Environment.NewLine}{exception.StackTrace}"
-            : log.Message;
-        _log.Add(new WorkerLogEntry(DateTimeOffset.UtcNow, ProcessId, category, level, message, invocationId));
+        var exception = log.Exception is { } e ? WorkerLogException.From(e) : null;
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in log.PropertiesMap)
+        {
+            properties[key] = Text(value);
+        }
+
+        _log.Add(new WorkerLogEntry(
+            DateTimeOffset.UtcNow,
+            ProcessId,
+            category,
+            level,
+            log.Message,
+            invocationId,
+            function,
+            log.Category,
+            log.EventId,
+            log.LogCategory switch
+            {
+                RpcLog.Types.RpcLogCategory.System => WorkerLogKind.System,
+                RpcLog.Types.RpcLogCategory.CustomMetric => WorkerLogKind.CustomMetric,
+                _ => WorkerLogKind.User,
+            },
+            exception,
+            properties));
         if (level != LogLevel.None)
         {
+            var message = exception is null
+                ? log.Message
+                : $"{log.Message}{Environment.NewLine}{exception.Type ?? exception.Source}: {exception.Message}{Environment.NewLine}{exception.StackTrace}";
 #pragma warning disable CA2254 // The worker formatted the line already; it is passed through as its text.
             _loggerFactory.CreateLogger(category).Log(level, message);
 #pragma warning restore CA2254
         }
     }
+
+    // A property's value as text, whichever TypedData case the worker chose.
+    private static string Text(TypedData data) => data.DataCase switch
+    {
+        TypedData.DataOneofCase.String => data.String,
+        TypedData.DataOneofCase.Json => data.Json,
+        TypedData.DataOneofCase.Int => data.Int.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        TypedData.DataOneofCase.Double => data.Double.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        TypedData.DataOneofCase.Bytes => Convert.ToBase64String(data.Bytes.Span),
+        TypedData.DataOneofCase.None => "",
+        _ => data.ToString(),
+    };
 }
 
 /// <summary>No worker is connected to take the request (it is starting, restarting or gone).</summary>

@@ -29,6 +29,7 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
     private readonly object _gate = new();
     private TaskCompletionSource<ReadyWorker> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _supervising;
+    private int _killedProcessId;
 
     public WorkerSupervisor(
         FunctionsHostOptions options,
@@ -67,6 +68,20 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
         return first;
     }
 
+    /// <summary>Kills the ready worker at once, as a crash would end it, and waits for it to be gone; the
+    /// supervisor then starts another as after any death. Callers asking for a worker from here on wait for that one.</summary>
+    public async Task<int> KillAsync(CancellationToken ct)
+    {
+        var worker = await GetReadyAsync(ct).ConfigureAwait(false);
+        Volatile.Write(ref _killedProcessId, worker.Process.Id);
+        Unpublish();
+        _logger.LogWarning("Killing worker process {ProcessId}", worker.Process.Id);
+        Kill(worker.Process);
+        await worker.Process.WaitForExitAsync(ct).ConfigureAwait(false);
+        LastExit = new WorkerExit(worker.Process.Id, worker.Process.ExitCode, Killed: true);
+        return worker.Process.Id;
+    }
+
     public async Task StopAsync()
     {
         if (_stopping.IsCancellationRequested)
@@ -78,6 +93,9 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
         var current = _ready.Task.IsCompletedSuccessfully ? _ready.Task.Result : null;
         if (current is not null)
         {
+            // Worker 2.52 exits on WorkerTerminate without waiting for its functions, so the host's own drain comes first:
+            // the invocations in flight are cancelled and have the grace period to answer.
+            await current.Channel.CancelInFlightAsync(_options.GracePeriod).ConfigureAwait(false);
             await TerminateAsync(current).ConfigureAwait(false);
         }
 
@@ -132,7 +150,7 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
             Unpublish();
             current.Channel.Close();
             _registry.Remove(current.Channel);
-            LastExit = new WorkerExit(current.Process.Id, current.Process.ExitCode, Killed: false);
+            LastExit = new WorkerExit(current.Process.Id, current.Process.ExitCode, Killed: Volatile.Read(ref _killedProcessId) == current.Process.Id);
             _logger.LogWarning(
                 "Worker process {ProcessId} exited with code {ExitCode}; starting a new one",
                 current.Process.Id,
@@ -162,11 +180,7 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
 
     private async Task<ReadyWorker> StartWorkerAsync(CancellationToken ct)
     {
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(_options.ScriptRoot, "worker.config.json")))?["description"]
-            ?? throw new InvalidOperationException("worker.config.json has no description.");
-        var executable = config["defaultExecutablePath"]?.ToString() ?? "dotnet";
-        var workerPath = config["defaultWorkerPath"]?.ToString()
-            ?? throw new InvalidOperationException("worker.config.json names no defaultWorkerPath.");
+        var (executable, workerPath) = ReadWorkerConfig(_options.ScriptRoot);
 
         var workerId = Guid.NewGuid().ToString();
         var channel = new WorkerChannel(workerId, _loggerFactory, _log);
@@ -205,8 +219,9 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
         process.EnableRaisingEvents = true;
         process.Exited += (_, _) => AppDomain.CurrentDomain.ProcessExit -= onExit;
         var console = _loggerFactory.CreateLogger("Host.Worker.Console");
-        process.OutputDataReceived += (_, e) => LogConsole(console, LogLevel.Information, process.Id, e.Data);
-        process.ErrorDataReceived += (_, e) => LogConsole(console, LogLevel.Warning, process.Id, e.Data);
+        var processId = process.Id;
+        process.OutputDataReceived += (_, e) => LogConsole(console, isError: false, processId, e.Data);
+        process.ErrorDataReceived += (_, e) => LogConsole(console, isError: true, processId, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _logger.LogInformation("Started worker process {ProcessId} ({WorkerPath})", process.Id, workerPath);
@@ -278,6 +293,17 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
 
     // The worker names its HttpUri before its listener is open; a request sent in between would be refused while
     // the worker waits for it, so the worker counts as ready once the listener takes connections.
+    /// <summary>The command that starts the worker, from worker.config.json's description.</summary>
+    internal static (string Executable, string WorkerPath) ReadWorkerConfig(string scriptRoot)
+    {
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(scriptRoot, "worker.config.json")))?["description"]
+            ?? throw new InvalidOperationException("worker.config.json has no description.");
+        var executable = config["defaultExecutablePath"]?.ToString() ?? "dotnet";
+        var workerPath = config["defaultWorkerPath"]?.ToString()
+            ?? throw new InvalidOperationException("worker.config.json names no defaultWorkerPath.");
+        return (executable, workerPath);
+    }
+
     private static async Task WaitForListenerAsync(Uri httpUri, Process process, CancellationToken ct)
     {
         while (true)
@@ -352,11 +378,12 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
         }
     }
 
-    private static void LogConsole(ILogger logger, LogLevel level, int processId, string? line)
+    private void LogConsole(ILogger logger, bool isError, int processId, string? line)
     {
         if (!string.IsNullOrEmpty(line))
         {
-            logger.Log(level, "[{ProcessId}] {Line}", processId, line);
+            _log.Add(new WorkerConsoleLine(DateTimeOffset.UtcNow, processId, isError, line));
+            logger.Log(isError ? LogLevel.Warning : LogLevel.Information, "[{ProcessId}] {Line}", processId, line);
         }
     }
 }
