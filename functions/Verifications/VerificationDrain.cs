@@ -176,7 +176,7 @@ public sealed class VerificationDrain(
                 _ => await RetryOrFailAsync(running, message, cancellationToken),
             };
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException or JsonException)
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or JsonException)
         {
             Log.TransportFault(logger, running.Id, ex.GetType().Name);
             return await RetryOrFailAsync(running, message, cancellationToken);
