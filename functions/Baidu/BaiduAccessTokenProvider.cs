@@ -1,7 +1,6 @@
+using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
-using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace Shiming.Baidu;
@@ -22,7 +21,6 @@ public sealed class BaiduAccessTokenProvider : IDisposable
     private readonly IOptionsMonitor<BaiduOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<BaiduAccessTokenProvider> _logger;
-    private readonly ResiliencePipeline _transport;
     private readonly SemaphoreSlim _renewal = new(1, 1);
     private CachedToken? _current;
 
@@ -33,19 +31,6 @@ public sealed class BaiduAccessTokenProvider : IDisposable
         _options = options;
         _time = time;
         _logger = logger;
-
-        // The token endpoint is not counted against the OCR QPS budget, so transport faults may be retried here.
-        _transport = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<TimeoutRejectedException>(),
-                MaxRetryAttempts = 3,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(200),
-            })
-            .AddTimeout(TimeSpan.FromSeconds(10))
-            .Build();
     }
 
     public async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken)
@@ -91,24 +76,31 @@ public sealed class BaiduAccessTokenProvider : IDisposable
         var http = _httpClients.CreateClient(HttpClientName);
         var tokenUri = new Uri(options.Endpoint, "oauth/2.0/token");
 
-        var (status, body) = await _transport.ExecuteAsync(async ct =>
+        // The keys go in a form body, not the query string, so they never appear in a logged URL. Transport faults and
+        // 5xx answers are retried by the client's resilience handler (BaiduServiceCollectionExtensions).
+        using var content = new FormUrlEncodedContent(
+        [
+            new("grant_type", "client_credentials"),
+            new("client_id", options.ApiKey),
+            new("client_secret", options.SecretKey),
+        ]);
+        BaiduTokenResponse? body;
+        HttpStatusCode status;
+        try
         {
-            // The keys go in a form body, not the query string, so they never appear in a logged URL.
-            using var content = new FormUrlEncodedContent(
-            [
-                new("grant_type", "client_credentials"),
-                new("client_id", options.ApiKey),
-                new("client_secret", options.SecretKey),
-            ]);
-            using var response = await http.PostAsync(tokenUri, content, ct);
+            using var response = await http.PostAsync(tokenUri, content, cancellationToken);
             if ((int)response.StatusCode >= 500)
             {
                 throw new HttpRequestException($"Baidu's token endpoint answered {(int)response.StatusCode}.", null, response.StatusCode);
             }
 
-            var parsed = await response.Content.ReadFromJsonAsync<BaiduTokenResponse>(ct);
-            return (response.StatusCode, parsed);
-        }, cancellationToken);
+            status = response.StatusCode;
+            body = await response.Content.ReadFromJsonAsync<BaiduTokenResponse>(cancellationToken);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new TimeoutException("Baidu's token endpoint did not answer in time.", ex);
+        }
 
         if (body?.AccessToken is not { Length: > 0 } token)
         {

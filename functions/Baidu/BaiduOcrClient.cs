@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
+using Polly.Timeout;
 using Shiming.IdCards;
 
 namespace Shiming.Baidu;
@@ -63,18 +64,17 @@ public sealed class BaiduOcrClient(HttpClient http, BaiduAccessTokenProvider tok
     {
         using var request = message;
         using var inFlight = connections.Track();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.CurrentValue.RequestTimeout);
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
+            // The whole answer is read inside the resilience handler's timeout (Baidu__RequestTimeout).
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
             response.EnsureSuccessStatusCode();
-            return await response.Content.ReadFromJsonAsync<BaiduIdCardResponse>(timeout.Token)
+            return await response.Content.ReadFromJsonAsync<BaiduIdCardResponse>(cancellationToken)
                 ?? throw new HttpRequestException("Baidu answered with an empty body.");
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (TimeoutRejectedException ex)
         {
-            throw new TimeoutException($"Baidu did not answer within {options.CurrentValue.RequestTimeout.TotalSeconds:0.#} s.");
+            throw new TimeoutException($"Baidu did not answer within {options.CurrentValue.RequestTimeout.TotalSeconds:0.#} s.", ex);
         }
     }
 

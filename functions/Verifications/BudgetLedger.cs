@@ -9,13 +9,29 @@ namespace Shiming.Verifications;
 /// <summary>Why Baidu may not be called for now, and until when.</summary>
 public sealed record BudgetPause(DateTimeOffset Until, string Reason);
 
+/// <summary>Where <see cref="CallSlots"/> takes its start times from: the shared <see cref="BudgetLedger"/> (a test may give its own).</summary>
+public interface IStartTimeSource
+{
+    /// <summary>Calls a second Baidu allows.</summary>
+    int QpsLimit { get; }
+
+    /// <summary>The least time between two start times.</summary>
+    TimeSpan Interval { get; }
+
+    /// <summary>How late a call may start after its reserved time.</summary>
+    TimeSpan LateStartAllowed { get; }
+
+    /// <summary>Reserves <paramref name="count"/> consecutive start times, the first no earlier than now; none while paused.</summary>
+    Task<IReadOnlyList<DateTimeOffset>> ReserveAsync(int count, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// The QPS budget as one table row shared by every drain, wherever it runs: the earliest time the next
 /// call may start, and any pause. A drain reserves a block of start times under the row's ETag, so two
 /// drains (a restart, or the timer moving to another instance) never hand out the same second twice.
 /// Reserved times that go unused are simply lost: the budget can be underspent, never overspent.
 /// </summary>
-public sealed class BudgetLedger
+public sealed class BudgetLedger : IStartTimeSource
 {
     private const string PartitionKey = "budget";
     private const string RowKey = "idcard";

@@ -8,7 +8,7 @@ namespace Shiming.Verifications;
 /// can wake several waiting callers at once, the starts themselves are checked last (see
 /// <see cref="TryStartAsync"/>).
 /// </summary>
-public sealed class CallSlots(BudgetLedger ledger, TimeProvider time)
+public sealed class CallSlots(IStartTimeSource ledger, TimeProvider time, ILogger<CallSlots> logger)
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly Queue<DateTimeOffset> _reserved = new();
@@ -19,18 +19,18 @@ public sealed class CallSlots(BudgetLedger ledger, TimeProvider time)
     private long _pausedUntilTicks;
 
     /// <summary>
-    /// Waits for this caller's start time; false when the budget is paused (quota) and no call may start.
+    /// Waits for this caller's start time and returns it; null when the budget is paused (quota) and no call may start.
     /// At most <paramref name="maxReserve"/> times are reserved at once. A caller that cannot start within
-    /// <see cref="BudgetLedger.LateStartAllowed"/> of its time (woken late, or held by a slow-down) lets that time go
+    /// <see cref="IStartTimeSource.LateStartAllowed"/> of its time (woken late, or held by a slow-down) lets that time go
     /// and takes another: started late, its call could arrive in one second with calls reserved after it.
     /// </summary>
-    public async Task<bool> WaitForSlotAsync(int maxReserve, CancellationToken cancellationToken)
+    public async Task<DateTimeOffset?> WaitForSlotAsync(int maxReserve, CancellationToken cancellationToken)
     {
         while (true)
         {
             if (await TakeSlotAsync(maxReserve, cancellationToken) is not { } slot)
             {
-                return false;
+                return null;
             }
 
             var delay = slot - time.GetUtcNow();
@@ -42,12 +42,12 @@ public sealed class CallSlots(BudgetLedger ledger, TimeProvider time)
             // A quota pause that began while this caller waited: its call must not start, and its job goes back.
             if (time.GetUtcNow().UtcTicks < Interlocked.Read(ref _pausedUntilTicks))
             {
-                return false;
+                return null;
             }
 
             if (await TryStartAsync(slot, cancellationToken))
             {
-                return true;
+                return slot;
             }
         }
     }
@@ -61,9 +61,16 @@ public sealed class CallSlots(BudgetLedger ledger, TimeProvider time)
             try
             {
                 var staleBefore = time.GetUtcNow() - ledger.LateStartAllowed;
+                var dropped = 0;
                 while (_reserved.TryPeek(out var old) && old < staleBefore)
                 {
                     _reserved.Dequeue();
+                    dropped++;
+                }
+
+                if (dropped > 0)
+                {
+                    Log.StartTimesDropped(logger, dropped);
                 }
 
                 if (_reserved.Count == 0)
@@ -131,19 +138,29 @@ public sealed class CallSlots(BudgetLedger ledger, TimeProvider time)
         try
         {
             var limit = ledger.QpsLimit;
-            var earliest = _recentStarts.EarliestNext(new DateTimeOffset(Interlocked.Read(ref _notBeforeTicks), TimeSpan.Zero), ledger.Interval, limit);
+            var earliest = _recentStarts.EarliestNext(new DateTimeOffset(Interlocked.Read(ref _notBeforeTicks), TimeSpan.Zero), ledger.Interval, ledger.LateStartAllowed, limit);
             var latest = slot + ledger.LateStartAllowed;
-            if (earliest > latest || time.GetUtcNow() > latest)
+            var now = time.GetUtcNow();
+            if (now > latest)
             {
+                Log.StartTimeGivenUp(logger, slot, "woke late", (now - slot).TotalMilliseconds);
                 return false;
             }
 
-            var wait = earliest - time.GetUtcNow();
+            if (earliest > latest)
+            {
+                Log.StartTimeGivenUp(logger, slot, "held by the recent starts", (earliest - slot).TotalMilliseconds);
+                return false;
+            }
+
+            var wait = earliest - now;
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait, time, cancellationToken);
-                if (time.GetUtcNow() > latest)
+                now = time.GetUtcNow();
+                if (now > latest)
                 {
+                    Log.StartTimeGivenUp(logger, slot, "woke late after a hold", (now - slot).TotalMilliseconds);
                     return false;
                 }
             }

@@ -43,6 +43,14 @@ internal static partial class Log
     /// When the drain let a call go, logged once it is over so that nothing stands between the start and the send; with
     /// Baidu's arrival times (the emulator's call log) it measures the spread on the way.
     /// </summary>
-    [LoggerMessage(EventId = 3012, Level = LogLevel.Debug, Message = "Baidu call for verification {JobId} started at {StartedAt:o}")]
-    public static partial void CallStarted(ILogger logger, string jobId, DateTimeOffset startedAt);
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Debug, Message = "Baidu call for verification {JobId} started at {StartedAt:o} for the start time {Slot:o}")]
+    public static partial void CallStarted(ILogger logger, string jobId, DateTimeOffset startedAt, DateTimeOffset slot);
+
+    /// <summary>A reserved start time its caller could not use in time; each is a tenth of a second's budget lost at QPS 10.</summary>
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Debug, Message = "Start time {Slot:o} given up ({Reason}, {LateMilliseconds:0.0} ms after it)")]
+    public static partial void StartTimeGivenUp(ILogger logger, DateTimeOffset slot, string reason, double lateMilliseconds);
+
+    /// <summary>Reserved start times that passed while no caller was waiting for them.</summary>
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Debug, Message = "{Count} reserved start times passed unused")]
+    public static partial void StartTimesDropped(ILogger logger, int count);
 }

@@ -141,7 +141,7 @@ public sealed class VerificationDrain(
         {
             using var call = await baidu.PrepareIdCardAsync(image.ToMemory(), running.Side, cancellationToken);
             await warming;
-            if (!await slots.WaitForSlotAsync(BatchSize, cancellationToken))
+            if (await slots.WaitForSlotAsync(BatchSize, cancellationToken) is not { } slot)
             {
                 var pause = await ledger.GetPauseAsync(cancellationToken);
                 return await ReturnAsync(running with { Attempts = running.Attempts - 1 }, message, pause is null ? TimeSpan.Zero : pause.Until - time.GetUtcNow(), cancellationToken);
@@ -156,7 +156,7 @@ public sealed class VerificationDrain(
             }
             finally
             {
-                Log.CallStarted(logger, running.Id, startedAt);
+                Log.CallStarted(logger, running.Id, startedAt, slot);
             }
 
             refusals.Answered();
@@ -176,7 +176,7 @@ public sealed class VerificationDrain(
                 _ => await RetryOrFailAsync(running, message, cancellationToken),
             };
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException or JsonException)
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or JsonException)
         {
             Log.TransportFault(logger, running.Id, ex.GetType().Name);
             return await RetryOrFailAsync(running, message, cancellationToken);

@@ -22,6 +22,7 @@ public static class VerificationServiceCollectionExtensions
         services.AddSingleton<VerificationPurge>();
         services.AddSingleton<PacingMargin>();
         services.AddSingleton<BudgetLedger>();
+        services.AddSingleton<IStartTimeSource>(sp => sp.GetRequiredService<BudgetLedger>());
         services.AddSingleton<CallSlots>();
         services.AddSingleton<QpsRefusalMonitor>();
         services.AddScoped<VerificationDrain>();

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -6,7 +5,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Shiming.BaiduEmulator;
 using Shiming.Benchmark;
@@ -36,6 +34,9 @@ if (options.Validate() is { } invalid)
 
 void Progress(string message) => Console.Error.WriteLine($"[benchmark {DateTime.UtcNow:HH:mm:ss}] {message}");
 
+// Other work on the machine sways every timing here, so the load is reported beside the figures.
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+var loadAtStart = LoadAverage();
 Progress($"{options.Describe()}: starting Azurite, the emulator and the app");
 await using var azurite = await Azurite.StartAsync();
 // The emulator runs in a process of its own and, where allowed, at a higher CPU priority: it stands for Baidu's
@@ -56,35 +57,28 @@ await using var emulator = await ServiceProcess.StartAsync("Shiming.BaiduEmulato
     ["Emulator:QpsBurstRate"] = (options.Faults * 0.2).ToString(invariant),
     ["Emulator:FaultSeed"] = options.Seed.ToString(invariant),
 }, raisedPriority: true);
-// Each app logs when its drain let each call go (event 3012, at Debug); set beside the emulator's arrival times,
-// that is the spread between the pacing's clock and Baidu's.
-var departures = new ConcurrentBag<DateTimeOffset>();
-void ReadDeparture(string line)
+// Each app logs when its drain let each call go and for which start time (event 3012, at Debug), and the start times
+// it could not use (3014, 3015); set beside the emulator's arrival times, that is the spread between the pacing's clock
+// and Baidu's.
+var pacing = new PacingLog();
+var appSettings = new Dictionary<string, string>
 {
-    if (DepartureLine.Match(line) is { Success: true } match)
-    {
-        departures.Add(DateTimeOffset.Parse(match.Groups[1].Value, invariant));
-    }
+    ["AzureWebJobsStorage"] = azurite.ConnectionString,
+    ["Baidu:Endpoint"] = emulator.BaseAddress.ToString(),
+    ["Baidu:ApiKey"] = emulatorKeys.ApiKey,
+    ["Baidu:SecretKey"] = emulatorKeys.SecretKey,
+    ["Baidu:QpsLimit"] = options.Qps.ToString(invariant),
+    ["Verifications:MaxLiveJobsPerAccount"] = Math.Min(10_000, options.Cards).ToString(invariant),
+    ["Encryption:CurrentKeyId"] = "bench",
+    ["Encryption:Keys:bench"] = Convert.ToBase64String(encryptionKey),
+    ["Encryption:BlindIndexKey"] = Convert.ToBase64String(blindIndexKey),
+};
+foreach (var category in PacingLog.Categories)
+{
+    appSettings[$"Logging:LogLevel:{category}"] = "Debug";
 }
 
-var apps = new List<ServiceProcess>();
-for (var i = 0; i < options.Instances; i++)
-{
-    apps.Add(await ServiceProcess.StartAsync("Shiming.Functions.dll", new Dictionary<string, string>
-    {
-        ["AzureWebJobsStorage"] = azurite.ConnectionString,
-        ["Baidu:Endpoint"] = emulator.BaseAddress.ToString(),
-        ["Baidu:ApiKey"] = emulatorKeys.ApiKey,
-        ["Baidu:SecretKey"] = emulatorKeys.SecretKey,
-        ["Baidu:QpsLimit"] = options.Qps.ToString(invariant),
-        ["Verifications:MaxLiveJobsPerAccount"] = Math.Min(10_000, options.Cards).ToString(invariant),
-        ["Encryption:CurrentKeyId"] = "bench",
-        ["Encryption:Keys:bench"] = Convert.ToBase64String(encryptionKey),
-        ["Encryption:BlindIndexKey"] = Convert.ToBase64String(blindIndexKey),
-        ["Logging:LogLevel:Shiming.Verifications.VerificationDrain"] = "Debug",
-    }, onLine: ReadDeparture));
-}
-
+var apps = await AppInstances.StartAsync(options.Instances, appSettings, pacing.Read);
 await using var stopApps = new AsyncDisposables(apps);
 
 // The clients stand for phones elsewhere: on this machine they yield to the app and the emulator.
@@ -191,7 +185,8 @@ var calls = (await emulatorClient.GetFromJsonAsync<List<EmulatorCall>>("emulator
 var arrivals = calls.Select(c => c.ArrivedAt).Order().ToList();
 var callsPerSecond = arrivals.Count > 1 ? (arrivals.Count - 1) / (arrivals[^1] - arrivals[0]).TotalSeconds : 0;
 var maxInAnySecond = Budget.MaxStartsInAnySecond(arrivals);
-var spread = Spread(departures.Order().ToList(), arrivals);
+var departures = pacing.Departures;
+var spread = Spread(departures, arrivals);
 var refusedAsOverLimit = calls.Count(c => c.ErrorCode == 18 && c.Fault is null);
 var injected = calls.Count(c => c.Fault is not null);
 
@@ -201,7 +196,7 @@ var latencies = finished.Select(r => r.SubmitToResult.TotalSeconds).Order().ToAr
 double Percentile(double p) => latencies.Length == 0 ? double.NaN : latencies[Math.Clamp((int)Math.Ceiling(p * latencies.Length) - 1, 0, latencies.Length - 1)];
 var lost = results.Length - finished.Count;
 
-Console.WriteLine(string.Create(invariant, $"Conditions: {options.Describe()}; {options.Accounts} accounts; {Environment.ProcessorCount} cores; app, Azurite, emulator (nice {emulator.Niceness()?.ToString(invariant) ?? "n/a"}) and clients on one machine."));
+Console.WriteLine(string.Create(invariant, $"Conditions: {options.Describe()}; {options.Accounts} accounts; {Environment.ProcessorCount} cores; app, Azurite, emulator (nice {emulator.Niceness()?.ToString(invariant) ?? "n/a"}) and clients on one machine; load average {loadAtStart} at the start, {LoadAverage()} at the end."));
 Console.WriteLine();
 Console.WriteLine("| | |");
 Console.WriteLine("| --- | ---: |");
@@ -213,6 +208,8 @@ Console.WriteLine(string.Create(invariant, $"| most calls in any sliding second,
 Console.WriteLine(string.Create(invariant, $"| error 18 from going over the limit | {refusedAsOverLimit} |"));
 Console.WriteLine(string.Create(invariant, $"| most call starts in any sliding second, by the apps' clocks | {Budget.MaxStartsInAnySecond(departures)} |"));
 Console.WriteLine(string.Create(invariant, $"| start to arrival p50 / p99 / max ({spread.Paired} calls paired) | {spread.P50:0.0} / {spread.P99:0.0} / {spread.Max:0.0} ms |"));
+Console.WriteLine($"| call start after its start time p50 / p99 / max | {pacing.DescribeStartLateness()} |");
+Console.WriteLine($"| start times given up by their callers, and passed unused | {pacing.DescribeGivenUp()} |");
 Console.WriteLine(string.Create(invariant, $"| submit to result p50 / p95 / p99 | {Percentile(0.50):0.0} s / {Percentile(0.95):0.0} s / {Percentile(0.99):0.0} s |"));
 Console.WriteLine($"| submit round trip p50 / p99 | {submits.Describe()} |");
 Console.WriteLine($"| status poll round trip p50 / p99 | {polls.Describe()} |");
@@ -251,12 +248,4 @@ internal sealed class AsyncDisposables(IEnumerable<IAsyncDisposable> items) : IA
             await item.DisposeAsync();
         }
     }
-}
-
-internal partial class Program
-{
-    [GeneratedRegex(@"Baidu call for verification \S+ started at (\S+)$")]
-    private static partial Regex DepartureLineRegex();
-
-    internal static Regex DepartureLine => DepartureLineRegex();
 }

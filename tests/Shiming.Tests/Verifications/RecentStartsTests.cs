@@ -13,6 +13,7 @@ public sealed class RecentStartsTests
 {
     private const int Qps = 10;
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1.02 / Qps);
+    private static readonly TimeSpan LateAllowed = TimeSpan.FromMilliseconds(10);
     private static readonly DateTimeOffset T0 = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     [TestMethod]
@@ -65,6 +66,22 @@ public sealed class RecentStartsTests
     }
 
     [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    public void A_caller_that_wakes_within_the_allowed_lateness_is_never_held_however_late_the_calls_before_it_started(int seed)
+    {
+        // Lateness that varies from call to call within the allowance: a check over the full second from a start that
+        // came late would hold the caller a second later by that much, and its own wake-up would add to it.
+        var random = new Random(seed);
+        var wakes = Enumerable.Range(0, 2000).Select(k => T0 + (Interval * k) + (LateAllowed * random.NextDouble())).ToList();
+
+        var starts = Simulate(wakes, notBefore: DateTimeOffset.MinValue);
+
+        CollectionAssert.AreEqual(wakes, starts);
+        Assert.IsLessThanOrEqualTo(Qps, Budget.MaxStartsInAnySecond(starts));
+    }
+
+    [TestMethod]
     public void A_lowered_limit_takes_effect_at_the_next_start()
     {
         var recent = new RecentStarts();
@@ -73,9 +90,9 @@ public sealed class RecentStartsTests
             recent.Record(T0 + (Interval * k), Qps);
         }
 
-        var next = recent.EarliestNext(DateTimeOffset.MinValue, TimeSpan.FromSeconds(1.02 / 2), limit: 2);
+        var next = recent.EarliestNext(DateTimeOffset.MinValue, TimeSpan.FromSeconds(1.02 / 2), LateAllowed, limit: 2);
 
-        Assert.AreEqual(T0 + (Interval * (Qps - 2)) + TimeSpan.FromSeconds(1.02), next);
+        Assert.AreEqual(T0 + (Interval * (Qps - 2)) + TimeSpan.FromSeconds(1.02) - LateAllowed, next);
     }
 
     private static List<DateTimeOffset> Simulate(IEnumerable<DateTimeOffset> wakes, DateTimeOffset notBefore)
@@ -84,7 +101,7 @@ public sealed class RecentStartsTests
         var starts = new List<DateTimeOffset>();
         foreach (var wake in wakes)
         {
-            var earliest = recent.EarliestNext(notBefore, Interval, Qps);
+            var earliest = recent.EarliestNext(notBefore, Interval, LateAllowed, Qps);
             var start = wake > earliest ? wake : earliest;
             recent.Record(start, Qps);
             starts.Add(start);

@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Shiming.Benchmark;
+
+/// <summary>
+/// What the apps' drains said about their pacing, read from their Debug log: when each call started and for which
+/// reserved start time (event 3012), the start times given up and why (3014), and those that passed unused (3015).
+/// </summary>
+internal sealed partial class PacingLog
+{
+    private readonly ConcurrentBag<(DateTimeOffset Started, DateTimeOffset Slot)> _starts = [];
+    private readonly ConcurrentDictionary<string, int> _givenUp = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<double> _givenUpLateness = [];
+    private int _dropped;
+
+    /// <summary>The log categories to set to Debug in each app for these lines.</summary>
+    public static readonly IReadOnlyList<string> Categories = ["Shiming.Verifications.VerificationDrain", "Shiming.Verifications.CallSlots"];
+
+    public void Read(string line)
+    {
+        if (StartedLine().Match(line) is { Success: true } started)
+        {
+            _starts.Add((Parse(started.Groups[1].Value), Parse(started.Groups[2].Value)));
+        }
+        else if (GivenUpLine().Match(line) is { Success: true } givenUp)
+        {
+            _givenUp.AddOrUpdate(givenUp.Groups[1].Value, 1, (_, n) => n + 1);
+            _givenUpLateness.Add(double.Parse(givenUp.Groups[2].Value, CultureInfo.InvariantCulture));
+        }
+        else if (DroppedLine().Match(line) is { Success: true } dropped)
+        {
+            Interlocked.Add(ref _dropped, int.Parse(dropped.Groups[1].Value, CultureInfo.InvariantCulture));
+        }
+    }
+
+    public IReadOnlyList<DateTimeOffset> Departures => [.. _starts.Select(s => s.Started).Order()];
+
+    /// <summary>How long after its reserved start time each call started, in milliseconds: the pacing's own wake-up lateness.</summary>
+    public string DescribeStartLateness() => Describe(_starts.Select(s => (s.Started - s.Slot).TotalMilliseconds));
+
+    public string DescribeGivenUp()
+    {
+        var total = _givenUp.Values.Sum();
+        var reasons = string.Join(", ", _givenUp.OrderByDescending(r => r.Value).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Value} {r.Key}")));
+        return string.Create(CultureInfo.InvariantCulture, $"{total}{(total == 0 ? "" : $" ({reasons}; {Describe(_givenUpLateness)} after them)")}, {Volatile.Read(ref _dropped)} passed unused");
+    }
+
+    private static string Describe(IEnumerable<double> milliseconds)
+    {
+        var sorted = milliseconds.Order().ToArray();
+        if (sorted.Length == 0)
+        {
+            return "n/a";
+        }
+
+        double At(double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+        return string.Create(CultureInfo.InvariantCulture, $"{At(0.50):0.0} / {At(0.99):0.0} / {sorted[^1]:0.0} ms");
+    }
+
+    private static DateTimeOffset Parse(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"Baidu call for verification \S+ started at (\S+) for the start time (\S+)$")]
+    private static partial Regex StartedLine();
+
+    [GeneratedRegex(@"Start time \S+ given up \((.+), (\S+) ms after it\)$")]
+    private static partial Regex GivenUpLine();
+
+    [GeneratedRegex(@"(\d+) reserved start times passed unused$")]
+    private static partial Regex DroppedLine();
+}

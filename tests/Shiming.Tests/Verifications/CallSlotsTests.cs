@@ -1,0 +1,140 @@
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+using Shiming.Verifications;
+
+namespace Shiming.Tests.Verifications;
+
+/// <summary>
+/// Callers waiting for their start times, against a clock that moves only when told: each jump of the clock is a
+/// wake-up that came that late. The start times come from a ledger of the test's own, on the grid the shared one makes.
+/// </summary>
+[TestClass]
+public sealed class CallSlotsTests
+{
+    private const int Qps = 10;
+    private const int GivenUpEvent = 3014;
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(102);
+    private static readonly TimeSpan LateAllowed = TimeSpan.FromMilliseconds(10);
+    private static readonly DateTimeOffset T0 = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [TestMethod]
+    public async Task Callers_woken_within_the_allowed_lateness_each_start_at_their_own_time_however_late_the_calls_a_second_before()
+    {
+        var (clock, times, logger, slots) = Create();
+        const int callers = 40;
+        var waiting = Enumerable.Range(0, callers).Select(_ => slots.WaitForSlotAsync(callers, CancellationToken.None)).ToList();
+        await UntilAsync(() => times.Reserved >= callers, "every caller holding a start time");
+
+        // Ten calls in a row wake 9 ms late and the ten after them on time, so each on-time caller starts a second after
+        // a late one.
+        for (var k = 0; k < callers; k++)
+        {
+            clock.SetUtcNow(T0 + (Interval * k) + (k % 20 < 10 ? TimeSpan.FromMilliseconds(9) : TimeSpan.Zero));
+            await UntilAsync(() => waiting.Count(t => t.IsCompleted) > k, $"call {k} started");
+        }
+
+        var started = await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromSeconds(30));
+        CollectionAssert.AreEqual(Enumerable.Range(0, callers).Select(k => (DateTimeOffset?)(T0 + (Interval * k))).ToList(), started.Order().ToList());
+        Assert.IsFalse(logger.Collector.GetSnapshot().Any(r => r.Id.Id == GivenUpEvent), "a start time was given up");
+    }
+
+    [TestMethod]
+    public async Task A_caller_woken_past_the_allowed_lateness_gives_its_time_up_and_starts_at_the_next_free_one()
+    {
+        var (clock, times, logger, slots) = Create();
+        times.Skip(TimeSpan.FromSeconds(1)); // the first free time is a second away
+        var waiting = slots.WaitForSlotAsync(1, CancellationToken.None);
+        await UntilAsync(() => times.Reserved >= 1, "the caller holding a start time");
+
+        clock.SetUtcNow(T0 + TimeSpan.FromSeconds(1) + LateAllowed + TimeSpan.FromMilliseconds(1));
+        await UntilAsync(() => times.Reserved >= 2, "the caller holding a new start time");
+        clock.SetUtcNow(T0 + TimeSpan.FromSeconds(1) + Interval);
+        var started = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.AreEqual(T0 + TimeSpan.FromSeconds(1) + Interval, started, "the caller started at the time reserved after the one it missed");
+        var givenUp = logger.Collector.GetSnapshot().Single(r => r.Id.Id == GivenUpEvent);
+        StringAssert.Contains(givenUp.Message, "woke late");
+    }
+
+    [TestMethod]
+    public async Task After_a_slow_down_no_call_starts_for_its_duration_and_the_times_inside_it_are_given_up()
+    {
+        var (clock, times, _, slots) = Create();
+        const int callers = 5;
+        times.Skip(TimeSpan.FromMilliseconds(500));
+        var waiting = Enumerable.Range(0, callers).Select(_ => slots.WaitForSlotAsync(callers, CancellationToken.None)).ToList();
+        await UntilAsync(() => times.Reserved >= callers, "every caller holding a start time");
+
+        await slots.SlowDownAsync(TimeSpan.FromSeconds(1), CancellationToken.None);
+        // The clock moves on in small steps (each caller's continuation may run a little after a step; where it does, it
+        // only wakes later) until every caller has started.
+        for (var step = 0; step < 400 && !waiting.All(t => t.IsCompleted); step++)
+        {
+            clock.Advance(Interval / 4);
+            await Task.Delay(1);
+        }
+
+        var started = await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.IsTrue(started.All(s => s >= T0 + TimeSpan.FromSeconds(1)), string.Join(", ", started));
+        Assert.HasCount(callers, started.Distinct());
+    }
+
+    private static (FakeTimeProvider Clock, StartTimes Times, FakeLogger<CallSlots> Logger, CallSlots Slots) Create()
+    {
+        var clock = new FakeTimeProvider(T0);
+        var times = new StartTimes(clock);
+        var logger = new FakeLogger<CallSlots>();
+        return (clock, times, logger, new CallSlots(times, clock, logger));
+    }
+
+    /// <summary>Waits, by the real clock, for the callers' continuations to catch up with the fake one.</summary>
+    private static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Not reached: {what}.");
+            }
+
+            await Task.Delay(2);
+        }
+    }
+
+    /// <summary>Start times on the shared ledger's grid, without its table.</summary>
+    private sealed class StartTimes(TimeProvider clock) : IStartTimeSource
+    {
+        private readonly Lock _gate = new();
+        private DateTimeOffset _next = DateTimeOffset.MinValue;
+        private int _reserved;
+
+        public int QpsLimit => Qps;
+
+        public TimeSpan Interval => CallSlotsTests.Interval;
+
+        public TimeSpan LateStartAllowed => LateAllowed;
+
+        public int Reserved => Volatile.Read(ref _reserved);
+
+        public void Skip(TimeSpan ahead)
+        {
+            lock (_gate)
+            {
+                _next = clock.GetUtcNow() + ahead;
+            }
+        }
+
+        public Task<IReadOnlyList<DateTimeOffset>> ReserveAsync(int count, CancellationToken cancellationToken)
+        {
+            lock (_gate)
+            {
+                var now = clock.GetUtcNow();
+                var first = _next > now ? _next : now;
+                _next = first + (Interval * count);
+                Interlocked.Add(ref _reserved, count);
+                return Task.FromResult<IReadOnlyList<DateTimeOffset>>([.. Enumerable.Range(0, count).Select(i => first + (Interval * i))]);
+            }
+        }
+    }
+}
