@@ -1,33 +1,20 @@
+using Microsoft.Azure.Functions.Worker.Builder;
 using Shiming.Api;
 using Shiming.Baidu;
-using Shiming.Hosting;
 using Shiming.Patients;
 using Shiming.Privacy;
+using Shiming.Storage;
 using Shiming.Verifications;
-using Shiming.Web;
 
-if (FunctionMetadataWriter.TryRun(args))
-{
-    return;
-}
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.UseShimingApi();
 
-var builder = WebApplication.CreateSlimBuilder(args);
-builder.AddShimingHosting(HostingMode.From(builder.Configuration));
-builder.Services.AddShimingApi(builder.Configuration);
+builder.Services.AddShimingApi();
+builder.Services.AddShimingStorage();
 builder.Services.AddPrivacy();
 builder.Services.AddBaiduOcr();
 builder.Services.AddVerifications();
 builder.Services.AddPatients();
 
-var app = builder.Build();
-app.UseShimingHosting();
-
-var api = app.MapShimingApi();
-api.MapVerifications();
-api.MapPatients();
-api.MapWebPage();
-
-app.Run();
-
-/// <summary>The entry point, visible to the tests' <c>WebApplicationFactory</c>.</summary>
-public partial class Program;
+builder.Build().Run();

@@ -3,9 +3,9 @@
 // One resource group holding: a user-assigned managed identity (the app's only credential), the
 // storage account (host storage, the deployment package, card images, the job queue and tables;
 // shared keys disabled), Key Vault (Baidu keys and the encryption keys), Application
-// Insights on Log Analytics (local auth disabled), and the function app itself: Linux, the custom
-// handler runtime, every secret setting a Key Vault reference, optionally behind App Service
-// Authentication.
+// Insights on Log Analytics (local auth disabled), and the function app itself: Linux, the .NET
+// isolated worker (runtime dotnet-isolated 10.0), CORS on the site, every secret setting a Key Vault
+// reference, optionally behind App Service Authentication.
 targetScope = 'subscription'
 
 @minLength(1)
@@ -59,7 +59,7 @@ param baiduSecretKey string
 @description('Calls per second Shiming may spend at Baidu: 2 on free resources, 10 once paid, more by purchase. Never more than the account allows.')
 param baiduQpsLimit int = 2
 
-@description('Comma-separated origins of browser frontends allowed to call the API, e.g. "https://app.example.org". Empty: none.')
+@description('Comma-separated origins of browser frontends allowed to call the API, e.g. "https://app.example.org"; the site\'s CORS setting. Empty: none.')
 param corsAllowedOrigins string = ''
 
 @description('Public https origin for the URIs in answers (a custom domain). Empty: the function app\'s default host name.')

@@ -1,13 +1,16 @@
-// Measures how long the published handler takes from process start to its first answered request,
-// started the way the Functions host starts it: the executable from host.json, in the script root,
-// with FUNCTIONS_CUSTOMHANDLER_PORT set, probed with GET / until any HTTP answer comes back.
+// Measures how long the published worker takes from the start of the Functions host emulator to the
+// first request a function answers through the host's front door (GET /api/web/, which touches no
+// storage): the host's own start, the worker's process start, its gRPC handshake and function loading,
+// and the first invocation.
 //
 //   node tests/measure-startup.mjs [SCRIPT_ROOT] [--runs N]
 //
 // SCRIPT_ROOT is a publish folder (default: artifacts/package, where the README's packaging command
-// puts it). Settings are those of an Azure deployment (Production, identity-based storage, Baidu keys);
-// nothing is called at start-up, so no storage or Baidu is needed. Prints each run, then median and p95.
+// puts it). Settings are those of an Azure deployment (Production, identity-based storage, Baidu keys,
+// timers off); nothing is called at start-up, so no storage or Baidu is needed. The host emulator must be
+// built in Release (`dotnet build tests/Shiming.FunctionsHost -c Release`). Prints each run, then median and p95.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import http from "node:http";
@@ -24,10 +27,7 @@ for (let i = 0; i < args.length; i++) {
   else scriptRoot = path.resolve(args[i]);
 }
 
-const host = JSON.parse(readFileSync(path.join(scriptRoot, "host.json"), "utf8"));
-const description = host.customHandler.description;
-const executable = path.resolve(scriptRoot, description.defaultExecutablePath);
-const workingDirectory = path.resolve(scriptRoot, description.workingDirectory || ".");
+const hostEmulator = path.join(root, "tests", "Shiming.FunctionsHost", "bin", "Release", "net10.0", "Shiming.FunctionsHost.dll");
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -42,9 +42,9 @@ function freePort() {
 
 function probe(port) {
   return new Promise((resolve) => {
-    const request = http.get({ host: "127.0.0.1", port, path: "/", agent: false }, (response) => {
+    const request = http.get({ host: "127.0.0.1", port, path: "/api/web/", agent: false }, (response) => {
       response.resume();
-      resolve(true);
+      resolve(response.statusCode === 200);
     });
     request.once("error", () => resolve(false));
   });
@@ -54,34 +54,39 @@ async function once() {
   const port = await freePort();
   const env = {
     ...process.env,
-    FUNCTIONS_CUSTOMHANDLER_PORT: String(port),
-    ASPNETCORE_ENVIRONMENT: "Production",
+    FUNCTIONS_WORKER_RUNTIME: "dotnet-isolated",
+    AZURE_FUNCTIONS_ENVIRONMENT: "Production",
+    "AzureWebJobs.DrainVerifications.Disabled": "true",
+    "AzureWebJobs.PurgeExpiredVerifications.Disabled": "true",
     AzureWebJobsStorage__accountName: "startupmeasure",
     AzureWebJobsStorage__credential: "managedidentity",
     Baidu__ApiKey: "startup-measure-key",
     Baidu__SecretKey: "startup-measure-secret",
     Api__PublicBaseUrl: "https://startup-measure.example.org/",
+    Encryption__CurrentKeyId: "measure",
+    Encryption__Keys__measure: randomBytes(32).toString("base64"),
+    Encryption__BlindIndexKey: randomBytes(32).toString("base64"),
   };
   delete env.ASPNETCORE_URLS;
 
   const started = process.hrtime.bigint();
-  const child = spawn(executable, description.arguments ?? [], { cwd: workingDirectory, env, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn("dotnet", [hostEmulator, "--script-root", scriptRoot, "--port", String(port)], { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk) => { stderr += chunk; });
   let exited = false;
   child.once("exit", () => { exited = true; });
 
-  // The host probes every 25 ms; a tighter loop measures the handler rather than the probe interval.
+  // A tight loop measures the start rather than the probe interval.
   const deadline = Date.now() + 30_000;
   while (!(await probe(port))) {
     if (exited || Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`the handler did not answer on port ${port}${stderr ? `:\n${stderr}` : ""}`);
+      throw new Error(`no function answered on port ${port}${stderr ? `:\n${stderr}` : ""}`);
     }
     await new Promise((r) => setTimeout(r, 2));
   }
   const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
-  const cpu = cpuMilliseconds(child.pid);
+  const cpu = cpuMilliseconds(child.pid) + childCpuMilliseconds(child.pid);
 
   const gone = new Promise((r) => (exited ? r() : child.once("exit", r)));
   child.kill("SIGTERM");
@@ -89,8 +94,17 @@ async function once() {
   return { elapsed, cpu };
 }
 
-// CPU time the handler's threads used until it answered (Linux): less swayed by other work on the
-// machine than the wall-clock time, which is what the host waits for.
+// CPU time the host's and the worker's threads used until the answer (Linux): less swayed by other work on
+// the machine than the wall-clock time, which is what a first client waits for.
+function childCpuMilliseconds(pid) {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+    return children.reduce((sum, child) => sum + cpuMilliseconds(Number(child)), 0);
+  } catch {
+    return NaN;
+  }
+}
+
 function cpuMilliseconds(pid) {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
@@ -107,7 +121,7 @@ function percentile(sorted, p) {
 }
 
 console.log(`script root: ${scriptRoot}`);
-console.log(`executable:  ${executable}`);
+console.log(`host:        ${hostEmulator}`);
 console.log(`machine:     ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 await once(); // a first start warms the file cache, as a second instance on the same machine would find it
 const walls = [];

@@ -1,6 +1,9 @@
-// Runs Shiming locally: Azurite, the Baidu OCR emulator (unless Baidu keys are set) and the app,
-// standalone on http://localhost:7071 with its timers in-process. Ctrl-C stops all three.
+// Runs Shiming locally: Azurite (unless AzureWebJobsStorage is set), the Baidu OCR emulator (unless Baidu keys
+// are set), and the app's worker under the Functions host: Core Tools' `func start` when `func` is on the PATH,
+// else the project's host emulator. Serves http://localhost:7071/api, or the port given with --port N.
+// Ctrl-C stops everything it started.
 import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,6 +11,22 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const emulatorUrl = "http://127.0.0.1:8790/";
 const children = [];
+const scriptRoot = path.join(root, "functions", "bin", "Debug", "net10.0");
+
+let port = 7071;
+const args = process.argv.slice(2);
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === "--port" && /^\d+$/.test(args[i + 1] ?? "")) port = Number(args[++i]);
+  else {
+    console.error(`unknown argument ${args[i]}; usage: npm start [-- --port N]`);
+    process.exit(2);
+  }
+}
+
+function onPath(command) {
+  return (process.env.PATH ?? "").split(path.delimiter).some((dir) => dir && existsSync(path.join(dir, command)));
+}
+const coreTools = onPath("func");
 
 function log(message) {
   console.log(`[run-local] ${message}`);
@@ -30,8 +49,8 @@ async function waitForPort(port, name, seconds = 60) {
   throw new Error(`${name} did not open port ${port} within ${seconds} s`);
 }
 
-function start(name, command, args, env = {}) {
-  const child = spawn(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+function start(name, command, args, env = {}, cwd = root) {
+  const child = spawn(command, args, { cwd, stdio: "inherit", env: { ...process.env, ...env } });
   child.on("exit", (code, signal) => {
     if (!stopping) {
       log(`${name} exited (${signal ?? code}); stopping the rest`);
@@ -53,19 +72,29 @@ function stop(code = 0) {
 process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
 
-// Only what this command runs: the app and the Baidu emulator (the tests and their workers are not needed here).
-for (const project of ["functions", "tests/Shiming.BaiduEmulator"]) {
+log(coreTools
+  ? "Functions host: Core Tools (func start), found on the PATH"
+  : "Functions host: the project's host emulator (tests/Shiming.FunctionsHost); install Core Tools to use func start");
+
+// Only what this command runs: the app, the Baidu emulator and the host emulator (not the tests and their workers).
+const projects = ["functions", "tests/Shiming.BaiduEmulator", ...(coreTools ? [] : ["tests/Shiming.FunctionsHost"])];
+for (const project of projects) {
   const build = spawnSync("dotnet", ["build", project, "--nologo", "-v", "quiet"], { cwd: root, stdio: "inherit" });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-if (await portOpen(10000)) {
+const storage = {};
+if (process.env.AzureWebJobsStorage) {
+  log("AzureWebJobsStorage is set: using that storage account");
+} else if (await portOpen(10000)) {
   log("Azurite is already listening on 10000-10002; using it");
+  storage.AzureWebJobsStorage = "UseDevelopmentStorage=true";
 } else {
   start("Azurite", path.join(root, "node_modules", ".bin", "azurite"),
     ["--silent", "--location", ".azurite", "--skipApiVersionCheck", "--disableTelemetry"]);
   await Promise.all([waitForPort(10000, "Azurite"), waitForPort(10001, "Azurite"), waitForPort(10002, "Azurite")]);
   log("Azurite is up (data in .azurite/)");
+  storage.AzureWebJobsStorage = "UseDevelopmentStorage=true";
 }
 
 const baidu = {};
@@ -83,10 +112,20 @@ if (process.env.Baidu__ApiKey && process.env.Baidu__SecretKey) {
   log(`No Baidu keys set: using the Baidu OCR emulator on ${emulatorUrl}`);
 }
 
-start("Shiming", "dotnet", ["run", "--no-build", "--no-launch-profile", "--project", "functions"], {
-  ASPNETCORE_ENVIRONMENT: "Development",
-  AzureWebJobsStorage: process.env.AzureWebJobsStorage ?? "UseDevelopmentStorage=true",
+// The app settings, as local.settings.json's Values would give them; both hosts pass them on to the worker.
+const settings = {
+  FUNCTIONS_WORKER_RUNTIME: "dotnet-isolated",
+  AZURE_FUNCTIONS_ENVIRONMENT: "Development",
+  Api__PublicBaseUrl: `http://localhost:${port}/`,
+  ...storage,
   ...baidu,
-});
-await waitForPort(7071, "Shiming");
-log("Shiming is serving http://localhost:7071/api (Ctrl-C stops everything)");
+};
+if (coreTools) {
+  start("func", "func", ["start", "--port", String(port)], settings, scriptRoot);
+} else {
+  start("Functions host emulator", "dotnet",
+    ["run", "--no-build", "--project", "tests/Shiming.FunctionsHost", "--", "--script-root", scriptRoot, "--port", String(port)],
+    settings);
+}
+await waitForPort(port, "the Functions host", 120);
+log(`Shiming is serving http://localhost:${port}/api (Ctrl-C stops everything)`);

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -17,7 +16,13 @@ public sealed record CallerAccount(string PrincipalId)
 
     public string Key { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(PrincipalId)).AsSpan(0, 16));
 
-    /// <summary>Minimal-API binding: the account that authentication established for this request.</summary>
-    public static ValueTask<CallerAccount?> BindAsync(HttpContext context) =>
-        ValueTask.FromResult(context.User.FindFirst(ClaimTypes.NameIdentifier)?.Value is { Length: > 0 } id ? new CallerAccount(id) : null);
+    /// <summary>
+    /// The account <see cref="CallerMiddleware"/> established for this request. A function that is not
+    /// <c>[AllowAnonymous]</c> only runs when there is one.
+    /// </summary>
+    public static CallerAccount Of(HttpRequest request) =>
+        request.HttpContext.Items[typeof(CallerAccount)] as CallerAccount
+        ?? throw new InvalidOperationException("No caller was established for this request.");
+
+    internal void AttachTo(HttpContext context) => context.Items[typeof(CallerAccount)] = this;
 }

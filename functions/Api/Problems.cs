@@ -54,3 +54,8 @@ public static class Problems
         StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "The service could not store the request.",
         "Nothing was accepted. Try again in a few seconds.");
 }
+
+/// <summary>For the OpenAPI document: the function can answer this status with a problem details body.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class ProducesProblemAttribute(int statusCode)
+    : Microsoft.AspNetCore.Mvc.ProducesResponseTypeAttribute(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), statusCode, "application/problem+json");

@@ -1,9 +1,9 @@
 namespace Shiming.Api;
 
 /// <summary>
-/// Absolute URLs that name the address the client used. Under the Functions host a request reaches the
-/// handler on 127.0.0.1, so the public origin comes from <c>Api__PublicBaseUrl</c> when set, else from the
-/// forwarded headers (applied by the forwarded-headers middleware), else from the request itself.
+/// Absolute URLs that name the address the client used. The Functions host forwards each request to the worker's
+/// own listener on loopback, so the public origin comes from <c>Api__PublicBaseUrl</c> (the templates set it to the
+/// site's host name, the run command to its local address); without it, from the request as the worker received it.
 /// </summary>
 public sealed class PublicUrls(IConfiguration configuration)
 {

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
-using Shiming.Hosting;
+using Shiming.Storage;
 using Shiming.Privacy;
 
 namespace Shiming.Patients;

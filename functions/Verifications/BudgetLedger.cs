@@ -2,7 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Shiming.Baidu;
-using Shiming.Hosting;
+using Shiming.Storage;
 
 namespace Shiming.Verifications;
 

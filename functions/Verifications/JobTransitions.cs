@@ -47,6 +47,10 @@ public sealed class JobTransitions(VerificationStorage storage, JobRecords recor
     }
 
     /// <summary>Puts a taken job back in line, <c>Pending</c> at its old place, seen again by a drain after <paramref name="delay"/>.</summary>
+    /// <summary>Gives a taken message back untouched, visible at once (the job was not started).</summary>
+    public Task ReleaseAsync(QueueMessage message, CancellationToken cancellationToken) =>
+        storage.Jobs.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken);
+
     public async Task ReturnAsync(VerificationJob job, QueueMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
         if (await records.TryUpdateAsync(job with { Status = RuntimeStatus.Pending }, cancellationToken) is not null)

@@ -53,4 +53,7 @@ internal static partial class Log
     /// <summary>Reserved start times that passed while no caller was waiting for them.</summary>
     [LoggerMessage(EventId = 3015, Level = LogLevel.Debug, Message = "{Count} reserved start times passed unused")]
     public static partial void StartTimesDropped(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Information, Message = "Drain paused until {Until:o}: {Reason}")]
+    public static partial void DrainPaused(ILogger logger, DateTimeOffset until, string reason);
 }

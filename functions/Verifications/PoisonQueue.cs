@@ -1,6 +1,6 @@
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
-using Shiming.Hosting;
+using Shiming.Storage;
 
 namespace Shiming.Verifications;
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Shiming.Baidu;
 using Azure.Storage.Queues.Models;
-using Shiming.Hosting;
 
 namespace Shiming.Verifications;
 
@@ -25,7 +24,8 @@ public sealed class VerificationDrain(
     IOptionsMonitor<BaiduOptions> baiduOptions,
     IOptions<VerificationOptions> options,
     TimeProvider time,
-    ILogger<VerificationDrain> logger) : ITimerFunction
+    IHostApplicationLifetime lifetime,
+    ILogger<VerificationDrain> logger)
 {
     // Jobs are taken this far ahead of their start times: enough to keep the budget busy, little enough
     // that a taken job starts long before its lease runs out.
@@ -38,26 +38,42 @@ public sealed class VerificationDrain(
 
     private int BatchSize => Math.Clamp((int)Math.Ceiling(LookAhead.TotalSeconds * baiduOptions.CurrentValue.QpsLimit), 1, 32);
 
-    public async Task<TimerFunctionResult> RunAsync(TimerInvocation invocation, CancellationToken cancellationToken)
+    /// <summary>
+    /// One run. When the worker is asked to stop (<paramref name="cancellationToken"/>, or the host shutting the
+    /// worker down), the run takes no more jobs, gives back at once every job it took whose call has not started,
+    /// and lets the calls in flight finish and be recorded: no job waits out its lease after a graceful stop.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
         if (await ledger.GetPauseAsync(cancellationToken) is { } pause)
         {
-            return new TimerFunctionResult([$"Paused until {pause.Until:o}: {pause.Reason}"]);
+            Log.DrainPaused(logger, pause.Until, pause.Reason);
+            return;
         }
 
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         var deadline = time.GetUtcNow() + options.Value.DrainDuration;
         var running = new List<Task<JobOutcome>>();
         var outcomes = new List<JobOutcome>();
-        while (time.GetUtcNow() < deadline && !cancellationToken.IsCancellationRequested)
+        while (time.GetUtcNow() < deadline && !stopping.IsCancellationRequested)
         {
             // Back-pressure: take more only when the jobs already taken have started their calls.
             if (Volatile.Read(ref _waiting) >= BatchSize)
             {
-                await Task.Delay(ledger.Interval, time, cancellationToken);
+                try
+                {
+                    await Task.Delay(ledger.Interval, time, stopping.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
                 continue;
             }
 
-            var messages = await transitions.TakeAsync(BatchSize - Volatile.Read(ref _waiting), options.Value.ProcessingLease, cancellationToken);
+            // Not cancelled half-way: whatever is taken is either processed or given back.
+            var messages = await transitions.TakeAsync(BatchSize - Volatile.Read(ref _waiting), options.Value.ProcessingLease, CancellationToken.None);
             if (messages.Count == 0)
             {
                 break;
@@ -66,7 +82,7 @@ public sealed class VerificationDrain(
             foreach (var message in messages)
             {
                 Interlocked.Increment(ref _waiting);
-                running.Add(ProcessAsync(message, cancellationToken));
+                running.Add(ProcessAsync(message, stopping.Token));
             }
 
             // Jobs done with leave the list, so a long run holds only the ones in flight.
@@ -79,10 +95,10 @@ public sealed class VerificationDrain(
         var finished = outcomes.Count(o => o == JobOutcome.Finished);
         var returned = outcomes.Count(o => o == JobOutcome.Returned);
         Log.Drained(logger, outcomes.Count == 0 ? LogLevel.Debug : LogLevel.Information, outcomes.Count, finished, returned);
-        return new TimerFunctionResult([$"Took {outcomes.Count} jobs: {finished} finished, {returned} returned to the queue."]);
     }
 
-    private async Task<JobOutcome> ProcessAsync(QueueMessage message, CancellationToken cancellationToken)
+    /// <param name="stopping">Signalled when the worker stops: a job whose call has not started goes back at once.</param>
+    private async Task<JobOutcome> ProcessAsync(QueueMessage message, CancellationToken stopping)
     {
         var waiting = true;
         void StopWaiting()
@@ -96,7 +112,7 @@ public sealed class VerificationDrain(
 
         try
         {
-            return await ProcessAsync(message, StopWaiting, cancellationToken);
+            return await ProcessAsync(message, StopWaiting, stopping);
         }
         finally
         {
@@ -104,8 +120,10 @@ public sealed class VerificationDrain(
         }
     }
 
-    private async Task<JobOutcome> ProcessAsync(QueueMessage message, Action started, CancellationToken cancellationToken)
+    private async Task<JobOutcome> ProcessAsync(QueueMessage message, Action started, CancellationToken stopping)
     {
+        // Storage and Baidu calls are not cancelled by a stop (each has its own timeouts): a stop only keeps calls from starting.
+        var cancellationToken = CancellationToken.None;
         // The connections this call will need are opened while the job is read, long before its start time.
         var warming = connections.EnsureWarmAsync(cancellationToken);
         if (JobMessage.TryParse(message.Body.ToString()) is not { } pointer)
@@ -131,6 +149,12 @@ public sealed class VerificationDrain(
 
         // Everything is made ready first (the job marked running, the form, the token): once its start time
         // comes, the call starts at once.
+        if (stopping.IsCancellationRequested)
+        {
+            await transitions.ReleaseAsync(message, cancellationToken);
+            return JobOutcome.Returned;
+        }
+
         var running = await transitions.StartAsync(job, cancellationToken);
         if (running is null)
         {
@@ -141,7 +165,17 @@ public sealed class VerificationDrain(
         {
             using var call = await baidu.PrepareIdCardAsync(image.ToMemory(), running.Side, cancellationToken);
             await warming;
-            if (await slots.WaitForSlotAsync(BatchSize, cancellationToken) is not { } slot)
+            DateTimeOffset? reserved;
+            try
+            {
+                reserved = await slots.WaitForSlotAsync(BatchSize, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return await ReturnAsync(running with { Attempts = running.Attempts - 1 }, message, TimeSpan.Zero, cancellationToken);
+            }
+
+            if (reserved is not { } slot)
             {
                 var pause = await ledger.GetPauseAsync(cancellationToken);
                 return await ReturnAsync(running with { Attempts = running.Attempts - 1 }, message, pause is null ? TimeSpan.Zero : pause.Until - time.GetUtcNow(), cancellationToken);

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Shiming.Hosting;
 
 namespace Shiming.Verifications;
 
@@ -8,13 +7,12 @@ namespace Shiming.Verifications;
 /// image left) that has not changed for <c>Verifications__Retention</c>. Personal data is kept no longer than that.
 /// </summary>
 public sealed class VerificationRetention(
-    VerificationPurge purge, IOptions<VerificationOptions> options, TimeProvider time, ILogger<VerificationRetention> logger) : ITimerFunction
+    VerificationPurge purge, IOptions<VerificationOptions> options, TimeProvider time, ILogger<VerificationRetention> logger)
 {
-    public async Task<TimerFunctionResult> RunAsync(TimerInvocation invocation, CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
         var cutoff = time.GetUtcNow() - options.Value.Retention;
         var purged = await purge.PurgeNotUpdatedSinceAsync(cutoff, cancellationToken);
         Log.RetentionPurged(logger, purged, cutoff);
-        return new TimerFunctionResult([$"Purged {purged} verifications not updated since {cutoff:o}."]);
     }
 }

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Shiming.Hosting;
+using Shiming.Storage;
 
 namespace Shiming.Verifications;
 
@@ -27,6 +27,7 @@ public static class VerificationServiceCollectionExtensions
         services.AddSingleton<QpsRefusalMonitor>();
         services.AddScoped<VerificationDrain>();
         services.AddScoped<VerificationRetention>();
+        services.AddSingleton<VerificationServices>();
         return services;
     }
 }

@@ -3,7 +3,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
-using Shiming.Hosting;
+using Shiming.Storage;
 
 namespace Shiming.Verifications;
 

@@ -1,6 +1,6 @@
-// The function app: Flex Consumption, Linux, the custom handler runtime (the package holds a
-// self-contained linux-x64 handler, so no language stack is needed), the managed identity for
-// storage, telemetry and Key Vault references, and the app settings Shiming reads in Azure.
+// The function app: Flex Consumption, Linux, the .NET isolated worker on the platform's .NET 10
+// (the package is what `dotnet publish functions` writes), the managed identity for storage,
+// telemetry and Key Vault references, and the app settings Shiming reads in Azure.
 param name string
 param planName string
 param location string = resourceGroup().location
@@ -49,7 +49,8 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
-var allowedOrigins = empty(corsAllowedOrigins) ? [] : map(split(corsAllowedOrigins, ','), origin => trim(origin))
+// 'a, b,' gives ['a', 'b'], so spaces or a stray comma in CORS_ALLOWED_ORIGINS do no harm.
+var allowedOrigins = filter(map(split(corsAllowedOrigins, ','), origin => trim(origin)), origin => !empty(origin))
 
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   name: name
@@ -69,7 +70,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     keyVaultReferenceIdentity: identityId
     siteConfig: {
       minTlsVersion: '1.2'
-      // Browsers' preflight requests are answered by the platform; the app applies the same list.
+      // The platform answers browsers' preflight requests and adds the CORS headers; the worker
+      // writes none itself.
       cors: {
         allowedOrigins: allowedOrigins
       }
@@ -89,9 +91,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         instanceMemoryMB: instanceMemoryMB
         maximumInstanceCount: maximumInstanceCount
       }
+      // Flex takes the language stack from here, not from FUNCTIONS_WORKER_RUNTIME.
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }
@@ -116,10 +119,11 @@ resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@20
 
 // Every setting the app reads in Azure (tests/Shiming.Tests/Deployment compares these names with the
 // code). Secrets are Key Vault references; storage and telemetry use the managed identity.
-// Not here on purpose: FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION (Flex takes the
-// runtime from functionAppConfig), WEBSITE_AUTH_ENABLED (set by the platform when authentication
-// is on, and trusted by the app only then), ASPNETCORE_ENVIRONMENT (Production unless set), and
-// every optional setting whose default is right (README, "Settings").
+// Not here on purpose: FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION (Flex refuses both
+// and takes the runtime from functionAppConfig), CORS origins (the site's cors above),
+// WEBSITE_AUTH_ENABLED (set by the platform when authentication is on, and trusted by the app only
+// then), AZURE_FUNCTIONS_ENVIRONMENT and ASPNETCORE_ENVIRONMENT (Production unless set), and every
+// optional setting whose default is right (README, "Settings").
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: functionApp
   name: 'appsettings'
@@ -140,9 +144,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Baidu__SecretKey: '@Microsoft.KeyVault(SecretUri=${baiduSecretKeyUri})'
     Baidu__QpsLimit: string(baiduQpsLimit)
 
-    // The handler sees requests on 127.0.0.1; URIs in answers name the public https address.
+    // The host forwards requests to the worker's own listener; URIs in answers name the public https address.
     Api__PublicBaseUrl: empty(publicBaseUrl) ? 'https://${functionApp.properties.defaultHostName}/' : publicBaseUrl
-    Cors__AllowedOrigins: join(allowedOrigins, ',')
 
     // Field-level encryption of personal data: the app refuses to start without these.
     // To rotate, add a secret and Encryption__Keys__k2, then make k2 current; keep k1 while data uses it.

@@ -215,7 +215,7 @@ Console.WriteLine($"| submit round trip p50 / p99 | {submits.Describe()} |");
 Console.WriteLine($"| status poll round trip p50 / p99 | {polls.Describe()} |");
 Console.WriteLine(string.Create(invariant, $"| completed / failed / terminated | {finished.Count(r => r.Status == "Completed")} / {finished.Count(r => r.Status == "Failed")} / {finished.Count(r => r.Status == "Terminated")} |"));
 Console.WriteLine(string.Create(invariant, $"| jobs lost (accepted, never finished) | {lost} |"));
-Console.WriteLine(string.Create(invariant, $"| app peak memory (VmHWM, the largest instance) | {(apps.Select(a => a.PeakMemoryMiB()).Max() is { } mib ? $"{mib:0} MiB" : "n/a")} |"));
+Console.WriteLine(string.Create(invariant, $"| worker peak memory (VmHWM, the largest instance) | {(apps.SelectMany(a => a.ChildPeakMemoryMiB()).DefaultIfEmpty().Max() is > 0 and var mib ? $"{mib:0} MiB" : "n/a")} |"));
 Console.WriteLine(string.Create(invariant, $"| app log warnings / errors | {apps.Sum(a => a.Warnings)} / {apps.Sum(a => a.Errors)} |"));
 
 foreach (var client in clients)

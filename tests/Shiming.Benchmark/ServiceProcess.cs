@@ -36,8 +36,10 @@ internal sealed class ServiceProcess : IAsyncDisposable
     /// runs at the usual priority.
     /// </param>
     /// <param name="onLine">Sees every line the program writes, for the few a benchmark reads.</param>
+    /// <param name="arguments">The program's arguments for the port it is given; null to give the port in <c>ASPNETCORE_URLS</c>.</param>
     public static async Task<ServiceProcess> StartAsync(
-        string assembly, IReadOnlyDictionary<string, string> settings, bool raisedPriority = false, Action<string>? onLine = null)
+        string assembly, IReadOnlyDictionary<string, string> settings, bool raisedPriority = false, Action<string>? onLine = null,
+        Func<int, IEnumerable<string>>? arguments = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo(raisedPriority ? "nice" : "dotnet")
@@ -55,9 +57,18 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
 
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
-        start.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+        if (arguments is null)
+        {
+            start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+        }
+        else
+        {
+            foreach (var argument in arguments(port))
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
@@ -93,9 +104,25 @@ internal sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>The most the process has had in memory (Linux <c>VmHWM</c>), in MiB; null where that is not known.</summary>
-    public double? PeakMemoryMiB()
+    public double? PeakMemoryMiB() => PeakMemoryMiB(_process.Id);
+
+    /// <summary>The same for each process this one started (under the host emulator: the worker).</summary>
+    public IReadOnlyList<double> ChildPeakMemoryMiB()
     {
-        var status = $"/proc/{_process.Id.ToString(CultureInfo.InvariantCulture)}/status";
+        var children = $"/proc/{_process.Id.ToString(CultureInfo.InvariantCulture)}/task/{_process.Id.ToString(CultureInfo.InvariantCulture)}/children";
+        if (!File.Exists(children))
+        {
+            return [];
+        }
+
+        return [.. File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(id => PeakMemoryMiB(int.Parse(id, CultureInfo.InvariantCulture)))
+            .OfType<double>()];
+    }
+
+    private static double? PeakMemoryMiB(int processId)
+    {
+        var status = $"/proc/{processId.ToString(CultureInfo.InvariantCulture)}/status";
         if (!File.Exists(status))
         {
             return null;

@@ -141,11 +141,16 @@ public sealed class FunctionsHost : IAsyncDisposable
             WorkerStartTimeout = options.WorkerStartTimeout,
             RestartDelay = options.RestartDelay,
             QueueServiceVersion = options.QueueServiceVersion,
+            CorsOrigins = options.CorsOrigins,
         };
         var owned = loggerFactory is null ? CreateConsoleLoggerFactory() : null;
         loggerFactory ??= owned!;
         var hostJson = HostJson.Load(scriptRoot);
         var local = LocalSettings.Load(scriptRoot);
+        if (options.CorsOrigins is { } origins)
+        {
+            local = local with { CorsOrigins = origins };
+        }
         var settings = AppSettings.Combine(Environment.GetEnvironmentVariables(), local.Values, options.Settings);
         var hostLogger = loggerFactory.CreateLogger("Host.Triggers");
         foreach (var skipped in settings.SkippedLocalValues)
@@ -388,13 +393,15 @@ public sealed class FunctionsHost : IAsyncDisposable
     private static string Address(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
 
-    private static ILoggerFactory CreateConsoleLoggerFactory() => LoggerFactory.Create(logging => logging
+    /// <summary>The console the command logs to: one line per item; the worker's items at <paramref name="workerLevel"/> and above.</summary>
+    public static ILoggerFactory CreateConsoleLoggerFactory(LogLevel workerLevel = LogLevel.Information) => LoggerFactory.Create(logging => logging
         .AddSimpleConsole(console =>
         {
             console.SingleLine = true;
             console.TimestampFormat = "HH:mm:ss.fff ";
         })
         .SetMinimumLevel(LogLevel.Information)
+        .AddFilter("Function", workerLevel)
         .AddFilter("Microsoft", LogLevel.Warning)
         .AddFilter("Grpc", LogLevel.Warning)
         .AddFilter("Host.Worker.Console", LogLevel.Warning));

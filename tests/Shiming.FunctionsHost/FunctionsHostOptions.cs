@@ -24,4 +24,7 @@ public sealed class FunctionsHostOptions
 
     /// <summary>The wait before a worker that died is started again.</summary>
     public TimeSpan RestartDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The origins CORS allows, in place of local.settings.json's <c>Host.CORS</c>; null keeps that.</summary>
+    public IReadOnlyList<string>? CorsOrigins { get; init; }
 }

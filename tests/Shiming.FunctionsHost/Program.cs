@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Shiming.FunctionsHost;
@@ -5,6 +6,7 @@ using Shiming.FunctionsHost;
 // dotnet run --project tests/Shiming.FunctionsHost -- --script-root <worker build output> [--port N]
 string? scriptRoot = null;
 int? port = null;
+var verbose = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -12,20 +14,23 @@ for (var i = 0; i < args.Length; i++)
         case "--script-root" when i + 1 < args.Length:
             scriptRoot = args[++i];
             break;
+        case "--verbose":
+            verbose = true;
+            break;
         case "--port" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var p):
             port = p;
             i++;
             break;
         default:
             Console.Error.WriteLine($"Unknown argument '{args[i]}'.");
-            Console.Error.WriteLine("usage: Shiming.FunctionsHost --script-root <worker build output> [--port N]");
+            Console.Error.WriteLine("usage: Shiming.FunctionsHost --script-root <worker build output> [--port N] [--verbose]");
             return 2;
     }
 }
 
 if (scriptRoot is null)
 {
-    Console.Error.WriteLine("usage: Shiming.FunctionsHost --script-root <worker build output> [--port N]");
+    Console.Error.WriteLine("usage: Shiming.FunctionsHost --script-root <worker build output> [--port N] [--verbose]");
     return 2;
 }
 
@@ -55,7 +60,11 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal
 FunctionsHost host;
 try
 {
-    host = await FunctionsHost.StartAsync(new FunctionsHostOptions { ScriptRoot = scriptRoot, Port = port }, ct: stop.Token);
+    // As func start --verbose: the worker's Debug and Trace items are shown too.
+    host = await FunctionsHost.StartAsync(
+        new FunctionsHostOptions { ScriptRoot = scriptRoot, Port = port },
+        verbose ? FunctionsHost.CreateConsoleLoggerFactory(LogLevel.Trace) : null,
+        stop.Token);
 }
 catch (OperationCanceledException)
 {

@@ -33,6 +33,11 @@ internal sealed class HttpForwarder(
         UseCookies = false,
         UseProxy = false,
         AutomaticDecompression = System.Net.DecompressionMethods.None,
+
+        // Kestrel reads header bytes outside ASCII as Latin-1; writing them back the same way forwards them unchanged,
+        // so the worker sees what the client sent and answers it (HttpClient would refuse them by default).
+        RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.Latin1,
+        ResponseHeaderEncodingSelector = (_, _) => System.Text.Encoding.Latin1,
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
     });
 

@@ -73,13 +73,24 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
     public async Task<int> KillAsync(CancellationToken ct)
     {
         var worker = await GetReadyAsync(ct).ConfigureAwait(false);
-        Volatile.Write(ref _killedProcessId, worker.Process.Id);
+
+        // The exit handler may dispose the Process as soon as it has exited, so its id is read now.
+        var processId = worker.Process.Id;
+        Volatile.Write(ref _killedProcessId, processId);
         Unpublish();
-        _logger.LogWarning("Killing worker process {ProcessId}", worker.Process.Id);
+        _logger.LogWarning("Killing worker process {ProcessId}", processId);
         Kill(worker.Process);
-        await worker.Process.WaitForExitAsync(ct).ConfigureAwait(false);
-        LastExit = new WorkerExit(worker.Process.Id, worker.Process.ExitCode, Killed: true);
-        return worker.Process.Id;
+        try
+        {
+            await worker.Process.WaitForExitAsync(ct).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited and released.
+        }
+
+        LastExit = new WorkerExit(processId, ExitCode: 137, Killed: true);
+        return processId;
     }
 
     public async Task StopAsync()
@@ -228,6 +239,7 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_options.WorkerStartTimeout);
+        WorkerUnavailableException? died = null;
         try
         {
             var exited = process.WaitForExitAsync(timeout.Token);
@@ -235,7 +247,7 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
             if (connected != channel.Connected)
             {
                 await exited.ConfigureAwait(false);
-                throw new WorkerUnavailableException($"The worker exited with code {process.ExitCode} before it connected.");
+                throw died = Died(process, processId, "before it connected");
             }
 
             channel.Send(new StreamingMessage
@@ -282,6 +294,13 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
                 string.Join(", ", functions.Select(f => f.Name)));
             return new ReadyWorker(channel, process, httpUri, functions);
         }
+        catch (Exception e) when (e is WorkerUnavailableException or InvalidOperationException
+            && !ReferenceEquals(e, died) && process.WaitForExit(TimeSpan.FromSeconds(2)))
+        {
+            channel.Close();
+            _registry.Remove(channel);
+            throw Died(process, processId, "while it was starting");
+        }
         catch
         {
             Kill(process);
@@ -289,6 +308,22 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
             _registry.Remove(channel);
             throw;
         }
+    }
+
+    /// <summary>
+    /// A worker that died while starting, with its last lines on stderr: as Core Tools shows them, the worker's own last
+    /// words say why (a setting that failed validation, say).
+    /// </summary>
+    private WorkerUnavailableException Died(Process process, int processId, string when)
+    {
+        process.WaitForExit(); // the redirected output is read to its end
+        // Stack frames are left out: what is left is the exception's type and message, and its inner ones'.
+        var errors = _log.ConsoleLines
+            .Where(l => l.WorkerProcessId == processId && l.IsError && !l.Text.TrimStart().StartsWith("at ", StringComparison.Ordinal))
+            .TakeLast(20).Select(l => l.Text).ToList();
+        return new WorkerUnavailableException(
+            $"The worker exited with code {process.ExitCode} {when}."
+            + (errors.Count > 0 ? $" Its last lines on stderr:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}" : ""));
     }
 
     // The worker names its HttpUri before its listener is open; a request sent in between would be refused while

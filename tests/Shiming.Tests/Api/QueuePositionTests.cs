@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Shiming.BaiduEmulator;
 using Shiming.Tests.Infrastructure;
 
@@ -10,7 +9,7 @@ namespace Shiming.Tests.Api;
 
 /// <summary>
 /// <c>customStatus.queuePosition</c>, <c>estimatedStartTime</c> and <c>Retry-After</c> while jobs wait, through
-/// Kestrel and Azurite. The app's clock is moved a second on where a test needs a fresh snapshot of the line.
+/// the worker under the host emulator and Azurite. A test waits a second where it needs a fresh count of the line.
 /// </summary>
 [TestClass]
 public sealed class QueuePositionTests
@@ -20,8 +19,7 @@ public sealed class QueuePositionTests
     [TestMethod]
     public async Task Waiting_jobs_of_every_account_are_told_their_place_in_line_and_a_start_time_from_the_budget()
     {
-        var clock = new ShiftedTimeProvider();
-        await using var app = await StartAsync(clock);
+        await using var app = await StartAsync();
         var accounts = new[] { "line-a", "line-b", "line-c" };
         var statusUris = new List<(string Account, string Uri)>();
         foreach (var round in Enumerable.Range(0, 2))
@@ -34,7 +32,7 @@ public sealed class QueuePositionTests
             }
         }
 
-        clock.Advance(TimeSpan.FromSeconds(1));
+        await FreshSnapshotAsync();
         var statuses = new List<(int Position, DateTimeOffset Start, TimeSpan RetryAfter)>();
         foreach (var (account, uri) in statusUris)
         {
@@ -57,8 +55,7 @@ public sealed class QueuePositionTests
     [TestMethod]
     public async Task A_terminated_job_leaves_the_line_and_the_jobs_behind_it_move_up()
     {
-        var clock = new ShiftedTimeProvider();
-        await using var app = await StartAsync(clock);
+        await using var app = await StartAsync();
         var uris = new List<string>();
         for (var i = 0; i < 3; i++)
         {
@@ -68,7 +65,7 @@ public sealed class QueuePositionTests
 
         using var terminated = await SendAsync(app, "move-up", HttpMethod.Post, $"{uris[0]}/terminate");
         Assert.AreEqual(HttpStatusCode.Accepted, terminated.StatusCode);
-        clock.Advance(TimeSpan.FromSeconds(1));
+        await FreshSnapshotAsync();
 
         Assert.AreEqual(1, await PositionAsync(app, "move-up", uris[1]));
         Assert.AreEqual(2, await PositionAsync(app, "move-up", uris[2]));
@@ -77,13 +74,12 @@ public sealed class QueuePositionTests
     [TestMethod]
     public async Task Jobs_a_drain_has_finished_leave_the_line()
     {
-        var clock = new ShiftedTimeProvider();
-        await using var app = await StartAsync(clock);
+        await using var app = await StartAsync();
         using var first = await SubmitAsync(app, "drained");
         await app.DrainOnceAsync();
         using var second = await SubmitAsync(app, "drained");
         using var third = await SubmitAsync(app, "drained");
-        clock.Advance(TimeSpan.FromSeconds(1));
+        await FreshSnapshotAsync();
 
         Assert.AreEqual(1, await PositionAsync(app, "drained", second.Headers.Location!.ToString()));
         Assert.AreEqual(2, await PositionAsync(app, "drained", third.Headers.Location!.ToString()));
@@ -96,14 +92,13 @@ public sealed class QueuePositionTests
     [TestMethod]
     public async Task The_submit_answer_already_places_the_new_job_behind_the_waiting_ones()
     {
-        var clock = new ShiftedTimeProvider();
-        await using var app = await StartAsync(clock);
+        await using var app = await StartAsync();
         using (await SubmitAsync(app, "submit-a"))
         using (await SubmitAsync(app, "submit-b"))
         {
         }
 
-        clock.Advance(TimeSpan.FromSeconds(1));
+        await FreshSnapshotAsync();
         using var third = await SubmitAsync(app, "submit-c");
 
         var accepted = await third.Content.ReadFromJsonAsync<JsonElement>();
@@ -111,11 +106,11 @@ public sealed class QueuePositionTests
         Assert.IsNotNull(third.Headers.RetryAfter?.Delta);
     }
 
-    private static Task<ShimingTestApp> StartAsync(ShiftedTimeProvider clock) =>
-        ShimingTestApp.StartAsync(
-            s => s["Verifications:MaxLiveJobsPerAccount"] = "10",
-            runTimers: false,
-            configureServices: services => services.AddSingleton<TimeProvider>(clock));
+    private static Task<ShimingTestApp> StartAsync() =>
+        ShimingTestApp.StartAsync(s => s["Verifications:MaxLiveJobsPerAccount"] = "10", runTimers: false);
+
+    /// <summary>The app counts the line at most once a second; wait for its next count.</summary>
+    private static Task FreshSnapshotAsync() => Task.Delay(TimeSpan.FromSeconds(1.1));
 
     private static async Task<int> PositionAsync(ShimingTestApp app, string account, string uri)
     {

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
-using Shiming.Hosting;
+using Shiming.Storage;
 using Shiming.Tests.Infrastructure;
 
 namespace Shiming.Tests.Deployment;
@@ -26,20 +26,29 @@ internal static class AppSettingNames
     public static readonly IReadOnlyList<string> RawKeys =
     [
         "Api:PublicBaseUrl",      // functions/Api/PublicUrls.cs: the public origin of URIs in answers
-        "Cors:AllowedOrigins",    // functions/Api/ApiExtensions.cs: browser frontends allowed to call
         "WEBSITE_AUTH_ENABLED",   // functions/Api/CallerIdentity.cs: set by App Service Authentication
         "WEBSITE_INSTANCE_ID",    // functions/Api/CallerIdentity.cs: set on every Azure instance
         "WEBSITE_SITE_NAME",      // functions/Api/CallerIdentity.cs: set on every Azure instance
-        "AzureWebJobsStorage",    // functions/Hosting/StorageConnection.cs: a connection string, or the section of identity settings
+        "AzureWebJobsStorage",    // functions/Storage/StorageConnection.cs: a connection string, or the section of identity settings
     ];
 
-    /// <summary>Set by the platform or by the Functions host; a template that set them would lie to the app.</summary>
+    /// <summary>Set by the platform; a template that set them would lie to the app.</summary>
     public static readonly IReadOnlyList<string> PlatformSet =
     [
         "WEBSITE_AUTH_ENABLED",
         "WEBSITE_INSTANCE_ID",
         "WEBSITE_SITE_NAME",
-        HostingMode.PortSetting,
+    ];
+
+    /// <summary>
+    /// Settings of the custom-handler hosting Shiming had before it became an isolated-worker app, and the CORS list
+    /// the worker once applied itself (now the site's <c>cors</c> setting): nothing reads them any more, so a template
+    /// or a sample that still set them would only mislead.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Retired =
+    [
+        "FUNCTIONS_CUSTOMHANDLER_PORT",
+        "Cors__AllowedOrigins",
     ];
 
     /// <summary>
@@ -59,14 +68,13 @@ internal static class AppSettingNames
     /// <summary>
     /// Settings whose default in the code is wrong for a deployment, so the template decides them:
     /// the QPS default (10) is a paid account's budget and spending more than the account allows gets
-    /// Baidu's error 18; under the host the handler sees requests on 127.0.0.1, so URIs in answers need
-    /// the public origin; and CORS origins come from a template parameter.
+    /// Baidu's error 18; and the host forwards requests to the worker's own listener on loopback, so
+    /// URIs in answers need the public origin.
     /// </summary>
     public static readonly IReadOnlyList<string> DeploymentDecisions =
     [
         "Baidu__QpsLimit",
         "Api__PublicBaseUrl",
-        "Cors__AllowedOrigins",
     ];
 
     /// <summary>Read by the Functions host, not by the app: telemetry through the managed identity.</summary>
@@ -88,7 +96,7 @@ internal static class AppSettingNames
     /// <summary>Every options class of the app and the settings its properties bind to.</summary>
     public static IReadOnlyList<OptionSetting> FromOptions()
     {
-        var optionTypes = typeof(HostingMode).Assembly.GetTypes()
+        var optionTypes = typeof(StorageConnection).Assembly.GetTypes()
             .Where(t => t is { IsClass: true, IsAbstract: false } && t.GetField("Section", BindingFlags.Public | BindingFlags.Static) is { IsLiteral: true })
             .ToList();
 

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Azure.Identity;
 using Microsoft.Extensions.Configuration;
-using Shiming.Hosting;
+using Shiming.Storage;
 using Shiming.Tests.Hosting;
 using Shiming.Verifications;
 
@@ -108,6 +108,20 @@ public sealed class AzureSettingsTests
         // Flex Consumption refuses these; the runtime comes from functionAppConfig.
         Assert.IsFalse(AppSettings.ContainsKey("FUNCTIONS_WORKER_RUNTIME"));
         Assert.IsFalse(AppSettings.ContainsKey("FUNCTIONS_EXTENSION_VERSION"));
+    }
+
+    [TestMethod]
+    public void No_setting_of_the_custom_handler_or_of_the_workers_old_CORS_list_is_left_in_the_template()
+    {
+        var source = AppSettingNames.FunctionsSource();
+
+        foreach (var name in AppSettingNames.Retired)
+        {
+            Assert.IsFalse(AppSettings.ContainsKey(name), $"{name} is set in infra/app/api.bicep, but nothing reads it any more");
+            // The other half of the check: if the code read it again, it would belong in the template after all.
+            Assert.DoesNotContain(name.Replace("__", ":", StringComparison.Ordinal), source, $"the code reads {name} again");
+            Assert.DoesNotContain(name, source, $"the code reads {name} again");
+        }
     }
 
     [TestMethod]

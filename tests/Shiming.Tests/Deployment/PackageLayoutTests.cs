@@ -1,22 +1,37 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using System.Reflection;
 using System.Reflection.PortableExecutable;
-using System.Runtime.Versioning;
-using System.Text;
 using System.Text.Json;
-using Shiming.Hosting;
+using Microsoft.Azure.Functions.Worker;
 using Shiming.Tests.Infrastructure;
 
 namespace Shiming.Tests.Deployment;
 
 /// <summary>
-/// The deployable artifact, made by the packaging command (<c>dotnet publish functions -c Release</c>,
-/// which azd runs too): a Functions script root that the Flex Consumption host can start as it is.
+/// The deployable artifact, made by the packaging command (<c>dotnet publish functions -c Release</c>, which azd runs
+/// too): the worker's script root, which the Functions host on Flex Consumption (runtime dotnet-isolated 10.0) loads
+/// as it is.
 /// </summary>
 [TestClass]
 public sealed class PackageLayoutTests
 {
+    /// <summary>Every function of the app as the host must see it: HTTP routes (under the <c>api</c> prefix) and methods, timer schedules.</summary>
+    private static readonly (string Name, string Trigger, string Method, string RouteOrSchedule)[] ExpectedFunctions =
+    [
+        ("SubmitVerification", "httpTrigger", "post", "verifications"),
+        ("GetVerificationStatus", "httpTrigger", "get", "verifications/{id}"),
+        ("TerminateVerification", "httpTrigger", "post", "verifications/{id}/terminate"),
+        ("PurgeVerification", "httpTrigger", "delete", "verifications/{id}"),
+        ("ListPatients", "httpTrigger", "get", "patients"),
+        ("AddPatient", "httpTrigger", "post", "patients"),
+        ("GetPatient", "httpTrigger", "get", "patients/{id}"),
+        ("RemovePatient", "httpTrigger", "delete", "patients/{id}"),
+        ("GetOpenApiDocument", "httpTrigger", "get", "openapi/{documentName}.json"),
+        ("WebPage", "httpTrigger", "get", "web/{*path}"),
+        ("DrainVerifications", "timerTrigger", "", "*/1 * * * * *"),
+        ("PurgeExpiredVerifications", "timerTrigger", "", "0 30 3 * * *"),
+    ];
+
     private static string s_workspace = null!;
     private static string s_package = null!;
 
@@ -50,72 +65,118 @@ public sealed class PackageLayoutTests
     public static void Cleanup() => Directory.Delete(s_workspace, recursive: true);
 
     [TestMethod]
-    public void Host_json_at_the_root_starts_the_handler_as_a_custom_handler_with_forwarded_HTTP()
+    public void Functions_metadata_lists_every_function_with_its_route_method_or_schedule()
     {
-        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(s_package, "host.json")));
-        var root = host.RootElement;
-        var handler = root.GetProperty("customHandler");
-        var description = handler.GetProperty("description");
+        var metadata = ReadJson("functions.metadata").EnumerateArray().ToList();
 
-        Assert.AreEqual("2.0", root.GetProperty("version").GetString());
-        Assert.AreEqual("Shiming.Functions", description.GetProperty("defaultExecutablePath").GetString());
-        Assert.AreEqual(s_package, Path.GetFullPath(Path.Combine(s_package, description.GetProperty("workingDirectory").GetString()!)).TrimEnd('/'));
-        Assert.IsTrue(handler.GetProperty("enableForwardingHttpRequest").GetBoolean());
-        Assert.AreEqual("Microsoft.Azure.Functions.ExtensionBundle", root.GetProperty("extensionBundle").GetProperty("id").GetString());
-        StringAssert.StartsWith(root.GetProperty("extensionBundle").GetProperty("version").GetString(), "[4.");
-        Assert.AreEqual(ShimingFunctions.RoutePrefix, root.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
-    }
-
-    [TestMethod]
-    public void Every_function_has_its_folder_with_a_function_json_and_every_folder_is_a_function()
-    {
-        // Besides the functions, only the web page's static files: a folder without function.json, which the host skips.
-        var folders = Directory.GetDirectories(s_package).Select(Path.GetFileName).Where(f => f != "Web").ToList();
-        Assert.IsEmpty(Directory.GetFiles(Path.Combine(s_package, "Web"), "function.json", SearchOption.AllDirectories));
-
-        CollectionAssert.AreEquivalent(ShimingFunctions.All.Select(f => f.Name).ToArray(), folders);
-        foreach (var function in ShimingFunctions.All)
+        CollectionAssert.AreEquivalent(ExpectedFunctions.Select(f => f.Name).ToArray(), metadata.Select(f => f.GetProperty("name").GetString()).ToArray());
+        foreach (var expected in ExpectedFunctions)
         {
-            var files = Directory.GetFileSystemEntries(Path.Combine(s_package, function.Name)).Select(Path.GetFileName).ToArray();
-            CollectionAssert.AreEqual(new[] { "function.json" }, files, function.Name);
-            using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(s_package, function.Name, "function.json")));
-            Assert.IsGreaterThan(0, json.RootElement.GetProperty("bindings").GetArrayLength());
+            var function = metadata.Single(f => f.GetProperty("name").GetString() == expected.Name);
+            Assert.AreEqual("Shiming.Functions.dll", function.GetProperty("scriptFile").GetString(), expected.Name);
+            Assert.AreEqual("dotnet-isolated", function.GetProperty("language").GetString(), expected.Name);
+            var trigger = function.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("direction").GetString() == "In");
+            Assert.AreEqual(expected.Trigger, trigger.GetProperty("type").GetString(), expected.Name);
+            if (expected.Trigger == "httpTrigger")
+            {
+                Assert.AreEqual(expected.RouteOrSchedule, trigger.GetProperty("route").GetString(), expected.Name);
+                CollectionAssert.AreEqual(new[] { expected.Method }, trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()).ToArray(), expected.Name);
+                // Callers are identified by App Service Authentication, not by function keys, which no client of the API has.
+                Assert.AreEqual("Anonymous", trigger.GetProperty("authLevel").GetString(), expected.Name);
+            }
+            else
+            {
+                Assert.AreEqual(expected.RouteOrSchedule, trigger.GetProperty("schedule").GetString(), expected.Name);
+            }
         }
     }
 
     [TestMethod]
-    [UnsupportedOSPlatform("windows")] // the package is built for Linux; Windows file systems have no execute bit
-    public void The_handler_is_a_linux_x64_executable_with_its_execute_bit()
+    public void Every_function_in_the_code_is_in_the_metadata()
     {
-        var handler = Path.Combine(s_package, "Shiming.Functions");
+        // The list above is the contract; this keeps it from missing a function the code added.
+        var inCode = typeof(Shiming.Storage.StorageConnection).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static))
+            .Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name)
+            .OfType<string>()
+            .ToArray();
+        var inMetadata = ReadJson("functions.metadata").EnumerateArray().Select(f => f.GetProperty("name").GetString()).ToArray();
 
-        Assert.IsTrue(File.Exists(handler));
-        Assert.IsTrue(File.GetUnixFileMode(handler).HasFlag(UnixFileMode.UserExecute), "no execute bit: the host could not start it");
-        var header = new byte[20];
-        using (var file = File.OpenRead(handler))
-        {
-            file.ReadExactly(header);
-        }
-
-        CollectionAssert.AreEqual("\u007fELF"u8.ToArray(), header[..4], "not an ELF executable");
-        Assert.AreEqual(2, header[4], "not 64-bit");
-        Assert.AreEqual(0x3E, BitConverter.ToUInt16(header, 18), "not x86-64");
+        Assert.IsNotEmpty(inCode);
+        CollectionAssert.AreEquivalent(inCode, inMetadata);
     }
 
     [TestMethod]
-    public void The_handler_is_self_contained_and_precompiled_with_the_framework()
+    public void Worker_config_json_starts_the_worker_with_dotnet_as_the_isolated_runtime_the_local_settings_name()
     {
-        using var runtimeConfig = JsonDocument.Parse(File.ReadAllText(Path.Combine(s_package, "Shiming.Functions.runtimeconfig.json")));
-        var options = runtimeConfig.RootElement.GetProperty("runtimeOptions");
+        var description = ReadJson("worker.config.json").GetProperty("description");
 
-        // A self-contained app lists the frameworks it carries; a framework-dependent one those it needs installed.
-        Assert.IsTrue(options.TryGetProperty("includedFrameworks", out _));
-        Assert.IsFalse(options.TryGetProperty("frameworks", out _));
-        Assert.IsTrue(File.Exists(Path.Combine(s_package, "libcoreclr.so")));
+        Assert.AreEqual("dotnet-isolated", description.GetProperty("language").GetString());
+        Assert.AreEqual("dotnet", description.GetProperty("defaultExecutablePath").GetString());
+        Assert.AreEqual("Shiming.Functions.dll", description.GetProperty("defaultWorkerPath").GetString());
+        Assert.IsTrue(File.Exists(Path.Combine(s_package, description.GetProperty("defaultWorkerPath").GetString()!)));
+        // The SDK writes the flag as a string; the host reads the functions from the worker rather than from function.json files.
+        Assert.AreEqual("true", description.GetProperty("workerIndexing").GetString());
+        // The host picks this worker when FUNCTIONS_WORKER_RUNTIME names its language.
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "local.settings.sample.json")));
+        Assert.AreEqual(description.GetProperty("language").GetString(), sample.RootElement.GetProperty("Values").GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
+    }
+
+    [TestMethod]
+    public void Host_json_sets_the_api_route_prefix_and_nothing_of_the_custom_handler_or_an_extension_bundle()
+    {
+        var host = ReadJson("host.json");
+
+        Assert.AreEqual("2.0", host.GetProperty("version").GetString());
+        Assert.AreEqual("api", host.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+        Assert.IsFalse(host.TryGetProperty("customHandler", out _), "a custom handler section would make the host start the worker as a custom handler");
+        // The worker's extensions are built into .azurefunctions; Core Tools refuses a bundle beside precompiled functions.
+        Assert.IsFalse(host.TryGetProperty("extensionBundle", out _));
+    }
+
+    [TestMethod]
+    public void The_extensions_the_host_loads_for_the_worker_are_in_the_package()
+    {
+        var extensions = ReadJson("extensions.json").GetProperty("extensions").EnumerateArray().ToList();
+
+        Assert.IsNotEmpty(extensions);
+        foreach (var extension in extensions)
+        {
+            var hintPath = extension.GetProperty("hintPath").GetString()!;
+            Assert.IsTrue(File.Exists(Path.Combine(s_package, hintPath)), $"{hintPath} is named in extensions.json but not in the package");
+        }
+    }
+
+    [TestMethod]
+    public void The_web_page_files_are_in_the_package_as_they_are_in_the_source()
+    {
+        var source = Path.Combine(Repository.Root, "functions", "Web", "wwwroot");
+        var packaged = Path.Combine(s_package, "Web", "wwwroot");
+        string[] Files(string root) => [.. Directory.GetFiles(root, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(root, p)).Order(StringComparer.Ordinal)];
+
+        CollectionAssert.Contains(Files(source), "index.html");
+        CollectionAssert.AreEqual(Files(source), Files(packaged));
+        foreach (var file in Files(source))
+        {
+            CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(source, file)), File.ReadAllBytes(Path.Combine(packaged, file)), file);
+        }
+    }
+
+    [TestMethod]
+    public void The_worker_runs_on_the_platforms_NET_and_is_precompiled_for_linux_x64()
+    {
+        var options = ReadJson("Shiming.Functions.runtimeconfig.json").GetProperty("runtimeOptions");
+
+        // Framework-dependent: the runtime dotnet-isolated 10.0 brings .NET and ASP.NET Core; the package carries neither.
+        CollectionAssert.AreEquivalent(
+            new[] { "Microsoft.NETCore.App", "Microsoft.AspNetCore.App" },
+            options.GetProperty("frameworks").EnumerateArray().Select(f => f.GetProperty("name").GetString()).ToArray());
+        Assert.IsFalse(options.TryGetProperty("includedFrameworks", out _));
+        Assert.AreEqual("net10.0", options.GetProperty("tfm").GetString());
+        Assert.IsFalse(File.Exists(Path.Combine(s_package, "libcoreclr.so")));
+        Assert.AreEqual(".NETCoreApp,Version=v10.0/linux-x64", ReadJson("Shiming.Functions.deps.json").GetProperty("runtimeTarget").GetProperty("name").GetString());
         using var assembly = new PEReader(File.OpenRead(Path.Combine(s_package, "Shiming.Functions.dll")));
         Assert.IsGreaterThan(0, assembly.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size, "Shiming.Functions.dll is not ReadyToRun");
-        // Composite: the app and the framework precompiled together into one image.
-        Assert.IsTrue(File.Exists(Path.Combine(s_package, "Shiming.Functions.r2r.dll")), "no composite ReadyToRun image");
     }
 
     [TestMethod]
@@ -123,81 +184,18 @@ public sealed class PackageLayoutTests
     {
         var files = Directory.GetFiles(s_package, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(s_package, p)).ToList();
 
-        // One host.json, at the root; function.json only in function folders; no local settings; no IIS or
-        // static-asset files; no appsettings that could change the app's behaviour from what the settings say.
+        // One host.json, at the root; no function.json anywhere (a folder with one would be taken for a script
+        // function); no local settings; no IIS or static-asset files; no appsettings that could change the app's
+        // behaviour from what the app settings say.
         CollectionAssert.AreEqual(new[] { "host.json" }, files.Where(f => Path.GetFileName(f) == "host.json").ToArray());
-        Assert.HasCount(ShimingFunctions.All.Count, files.Where(f => Path.GetFileName(f) == "function.json"));
+        Assert.IsEmpty(files.Where(f => Path.GetFileName(f) == "function.json"));
         Assert.IsEmpty(files.Where(f => Path.GetFileName(f) is "local.settings.json" or "local.settings.sample.json" or "web.config" or "proxies.json"));
         Assert.IsEmpty(files.Where(f => f.StartsWith("appsettings", StringComparison.OrdinalIgnoreCase) || f.Contains("staticwebassets", StringComparison.OrdinalIgnoreCase)));
     }
 
-    [TestMethod]
-    public async Task The_packaged_handler_starts_on_its_own_and_answers_the_hosts_readiness_probe()
+    private static JsonElement ReadJson(string relativePath)
     {
-        var port = FreePort();
-        var start = new ProcessStartInfo(Path.Combine(s_package, "Shiming.Functions"))
-        {
-            WorkingDirectory = s_package,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        // As in Azure: Production, identity-based storage, Baidu keys resolved from Key Vault; no dotnet on the path.
-        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["AzureWebJobsStorage__accountName"] = "stpackagetest";
-        start.Environment["AzureWebJobsStorage__credential"] = "managedidentity";
-        start.Environment["Baidu__ApiKey"] = "package-test-key";
-        start.Environment["Baidu__SecretKey"] = "package-test-secret";
-        start.Environment["Encryption__CurrentKeyId"] = "k1";
-        start.Environment["Encryption__Keys__k1"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        start.Environment["Encryption__BlindIndexKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        start.Environment["PATH"] = "/usr/bin:/bin";
-        start.Environment.Remove("DOTNET_ROOT");
-        start.Environment.Remove("ASPNETCORE_URLS");
-
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            HttpResponseMessage? ready = null;
-            while (ready is null)
-            {
-                try
-                {
-                    ready = await client.GetAsync("/");
-                }
-                catch (HttpRequestException) when (DateTime.UtcNow < deadline && !process.HasExited)
-                {
-                    await Task.Delay(25);
-                }
-            }
-
-            using (ready)
-            {
-                Assert.AreEqual(HttpStatusCode.OK, ready.StatusCode, output.ToString());
-            }
-
-            using var unauthenticated = await client.GetAsync("/api/verifications/0f8fad5bd9cb469fa16570867728950e");
-            Assert.AreEqual(HttpStatusCode.Unauthorized, unauthenticated.StatusCode, "outside Development an unidentified caller is refused");
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(s_package, relativePath)));
+        return document.RootElement.Clone();
     }
 }

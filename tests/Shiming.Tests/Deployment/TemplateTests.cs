@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Runtime.Versioning;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Shiming.Tests.Infrastructure;
@@ -248,18 +250,22 @@ public sealed class TemplateTests
     }
 
     [TestMethod]
-    public void The_function_app_runs_the_custom_handler_on_Linux_Flex_Consumption()
+    public void The_function_app_runs_the_isolated_worker_on_the_NET_version_it_is_built_for_on_Linux_Flex_Consumption()
     {
         var api = Templates.Api;
         var plan = api.Resources("Microsoft.Web/serverfarms").Single();
         var app = Templates.FunctionApp();
+        // The worker is framework-dependent: the platform's .NET must be the one it targets (".NETCoreApp,Version=v10.0").
+        var target = typeof(Shiming.Storage.StorageConnection).Assembly.GetCustomAttribute<TargetFrameworkAttribute>()!.FrameworkName;
+        var dotnetVersion = Regex.Match(target, @"^\.NETCoreApp,Version=v(\d+\.\d+)$").Groups[1].Value;
 
         Assert.AreEqual("FC1", plan.StringAt("sku.name"));
         Assert.AreEqual("FlexConsumption", plan.StringAt("sku.tier"));
         Assert.IsTrue(plan.At("properties.reserved").GetBoolean());
         Assert.AreEqual("functionapp,linux", app.StringAt("kind"));
-        Assert.AreEqual("custom", app.StringAt("properties.functionAppConfig.runtime.name"));
-        Assert.AreEqual("1.0", app.StringAt("properties.functionAppConfig.runtime.version"));
+        Assert.AreEqual("dotnet-isolated", app.StringAt("properties.functionAppConfig.runtime.name"));
+        Assert.AreEqual("10.0", dotnetVersion, target);
+        Assert.AreEqual(dotnetVersion, app.StringAt("properties.functionAppConfig.runtime.version"));
         Assert.AreEqual("blobContainer", app.StringAt("properties.functionAppConfig.deployment.storage.type"));
         Assert.AreEqual("UserAssignedIdentity", app.StringAt("properties.functionAppConfig.deployment.storage.authentication.type"));
         Assert.AreEqual(Templates.Parameter("identityId"), app.StringAt("properties.functionAppConfig.deployment.storage.authentication.userAssignedIdentityResourceId"));
@@ -276,14 +282,18 @@ public sealed class TemplateTests
     }
 
     [TestMethod]
-    public void CORS_origins_and_App_Service_Authentication_are_parameters()
+    public void CORS_is_the_sites_setting_from_a_parameter_and_App_Service_Authentication_is_a_parameter()
     {
         var api = Templates.Api;
         var app = Templates.FunctionApp();
 
+        // The platform answers preflights and adds the headers; the worker no longer reads an origin list of its own.
         Assert.AreEqual("[variables('allowedOrigins')]", app.StringAt("properties.siteConfig.cors.allowedOrigins"));
-        Assert.AreEqual("[join(variables('allowedOrigins'), ',')]", Templates.AppSettings()["Cors__AllowedOrigins"]);
-        StringAssert.Contains(api.Variables.GetProperty("allowedOrigins").GetString(), "split(parameters('corsAllowedOrigins'), ',')");
+        Assert.IsFalse(Templates.AppSettings().Keys.Any(k => k.StartsWith("Cors__", StringComparison.OrdinalIgnoreCase)));
+        var origins = api.Variables.GetProperty("allowedOrigins").GetString()!;
+        StringAssert.Contains(origins, "split(parameters('corsAllowedOrigins'), ',')");
+        StringAssert.Contains(origins, "trim(lambdaVariables('origin'))");
+        StringAssert.Contains(origins, "not(empty(lambdaVariables('origin')))");
         var auth = api.Resource("Microsoft.Web/sites/config", "[format('{0}/{1}', parameters('name'), 'authsettingsV2')]");
         Assert.AreEqual("[not(empty(parameters('authClientId')))]", auth.StringAt("condition"));
         Assert.AreEqual("Return401", auth.StringAt("properties.globalValidation.unauthenticatedClientAction"));

@@ -1,110 +1,104 @@
-using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Text.Json;
-using Cronos;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Shiming.Hosting;
+using NCrontab;
 using Shiming.Tests.Infrastructure;
 
 namespace Shiming.Tests.Hosting;
 
-/// <summary>The function.json files the host reads describe exactly the endpoints and timers the app has.</summary>
+/// <summary>
+/// What <c>dotnet build</c> writes for the Functions host (functions.metadata, worker.config.json) lists every
+/// function, and the OpenAPI document the app serves describes exactly its HTTP functions.
+/// </summary>
 [TestClass]
 public sealed class FunctionMetadataTests
 {
+    private static readonly string[] HttpFunctions =
+    [
+        "SubmitVerification", "GetVerificationStatus", "TerminateVerification", "PurgeVerification",
+        "ListPatients", "AddPatient", "GetPatient", "RemovePatient", "GetOpenApiDocument", "WebPage",
+    ];
+
+    /// <summary>Served, but not part of the API the document describes.</summary>
+    private static readonly string[] Undocumented = ["GetOpenApiDocument", "WebPage"];
+
     private static ShimingTestApp s_app = null!;
-    private static string s_scriptRoot = null!;
+    private static JsonElement s_metadata;
+    private static JsonElement s_document;
 
     [ClassInitialize]
-    public static async Task GenerateAsync(TestContext _)
+    public static async Task StartAsync(TestContext _)
     {
-        s_app = await ShimingTestApp.StartAsync(s => s["Baidu:QpsLimit"] = "1");
-        s_scriptRoot = Directory.CreateTempSubdirectory("shiming-script-root-").FullName;
-
-        // The same command the publish step runs.
-        using var process = Process.Start(new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Shiming.Functions.dll"), "--write-function-metadata", s_scriptRoot },
-        })!;
-        await process.WaitForExitAsync();
-        Assert.AreEqual(0, process.ExitCode);
+        s_app = await ShimingTestApp.StartAsync(runTimers: false);
+        s_metadata = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(WorkerHost.ScriptRoot, "functions.metadata"))).RootElement;
+        s_document = await s_app.Client.GetFromJsonAsync<JsonElement>("/api/openapi/v1.json");
     }
 
     [ClassCleanup]
-    public static async Task CleanupAsync()
+    public static async Task StopAsync() => await s_app.DisposeAsync();
+
+    [TestMethod]
+    public void The_build_writes_every_function_and_no_function_json()
     {
-        await s_app.DisposeAsync();
-        Directory.Delete(s_scriptRoot, recursive: true);
+        CollectionAssert.AreEquivalent(
+            HttpFunctions.Concat(["DrainVerifications", "PurgeExpiredVerifications"]).ToArray(),
+            s_metadata.EnumerateArray().Select(f => f.GetProperty("name").GetString()).ToArray());
+        Assert.IsTrue(s_metadata.EnumerateArray().All(f => f.GetProperty("language").GetString() == "dotnet-isolated"));
+        Assert.IsEmpty(Directory.GetFiles(WorkerHost.ScriptRoot, "function.json", SearchOption.AllDirectories));
+
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(WorkerHost.ScriptRoot, "worker.config.json")));
+        var description = config.RootElement.GetProperty("description");
+        Assert.AreEqual("dotnet", description.GetProperty("defaultExecutablePath").GetString());
+        Assert.AreEqual("Shiming.Functions.dll", description.GetProperty("defaultWorkerPath").GetString());
     }
 
     [TestMethod]
-    public void Every_http_function_json_matches_an_endpoint_with_the_same_name_route_and_methods()
+    public void The_OpenAPI_document_has_exactly_the_routes_and_methods_of_the_http_functions()
     {
-        var endpoints = FunctionEndpoints();
-        var folders = Directory.GetDirectories(s_scriptRoot).Select(Path.GetFileName).ToHashSet();
+        var fromMetadata = (
+            from function in s_metadata.EnumerateArray()
+            let name = function.GetProperty("name").GetString()!
+            where !Undocumented.Contains(name)
+            from binding in function.GetProperty("bindings").EnumerateArray()
+            where binding.GetProperty("type").GetString() == "httpTrigger"
+            from method in binding.GetProperty("methods").EnumerateArray()
+            select $"{method.GetString()!.ToUpperInvariant()} /api/{binding.GetProperty("route").GetString()} {name}").ToArray();
+        var fromDocument = (
+            from path in s_document.GetProperty("paths").EnumerateObject()
+            from operation in path.Value.EnumerateObject()
+            select $"{operation.Name.ToUpperInvariant()} {path.Name} {operation.Value.GetProperty("operationId").GetString()}").ToArray();
 
-        foreach (var (name, (route, methods)) in endpoints)
+        CollectionAssert.AreEquivalent(fromMetadata, fromDocument);
+    }
+
+    [TestMethod]
+    public void Every_documented_operation_answers_401_without_an_account_and_has_a_success_status()
+    {
+        foreach (var path in s_document.GetProperty("paths").EnumerateObject())
         {
-            Assert.Contains(name, folders, $"no function folder for endpoint {name}");
-            var trigger = Binding(name, "httpTrigger");
-            Assert.AreEqual(route, $"{ShimingFunctions.RoutePrefix}/{trigger.GetProperty("route").GetString()}");
-            CollectionAssert.AreEquivalent(
-                methods.Select(m => m.ToLowerInvariant()).ToArray(),
-                trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()).ToArray());
-            Assert.AreEqual("http", Binding(name, "http").GetProperty("type").GetString());
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var statuses = operation.Value.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
+                Assert.Contains("401", statuses, $"{operation.Name} {path.Name}");
+                Assert.IsTrue(statuses.Any(s => s.StartsWith('2')), $"{operation.Name} {path.Name} has no success status");
+            }
         }
     }
 
     [TestMethod]
-    public void Every_function_folder_is_either_an_endpoint_or_a_timer_the_app_runs()
+    public void The_timers_are_the_drain_every_second_and_the_daily_retention_purge()
     {
-        var endpoints = FunctionEndpoints();
-        var timers = ShimingFunctions.Timers.Select(t => t.Name).ToHashSet();
-
-        foreach (var folder in Directory.GetDirectories(s_scriptRoot).Select(Path.GetFileName))
-        {
-            Assert.IsTrue(endpoints.ContainsKey(folder!) || timers.Contains(folder!), $"{folder} has a function.json but nothing in the app answers it");
-        }
-
-        Assert.AreEqual(endpoints.Count + timers.Count, Directory.GetDirectories(s_scriptRoot).Length);
-    }
-
-    [TestMethod]
-    public void Every_timer_function_json_carries_the_schedule_the_in_process_scheduler_runs()
-    {
-        foreach (var timer in ShimingFunctions.Timers)
-        {
-            var trigger = Binding(timer.Name, "timerTrigger");
-            Assert.AreEqual(timer.Schedule, trigger.GetProperty("schedule").GetString());
-            Assert.AreEqual(TimerInvocation.BindingName, trigger.GetProperty("name").GetString());
-            Assert.IsFalse(trigger.GetProperty("runOnStartup").GetBoolean());
-            _ = CronExpression.Parse(trigger.GetProperty("schedule").GetString()!, CronFormat.IncludeSeconds);
-        }
-    }
-
-    [TestMethod]
-    public void The_drain_runs_every_second()
-    {
-        var schedule = CronExpression.Parse(Binding("DrainVerifications", "timerTrigger").GetProperty("schedule").GetString()!, CronFormat.IncludeSeconds);
+        var drain = Schedule("DrainVerifications");
         var from = new DateTime(2026, 1, 5, 10, 15, 0, DateTimeKind.Utc);
+        Assert.HasCount(5, drain.GetNextOccurrences(from, from.AddSeconds(5.5)).ToList());
 
-        var next = schedule.GetOccurrences(from, from.AddSeconds(5), fromInclusive: false, toInclusive: true).ToList();
-
-        Assert.HasCount(5, next);
+        var purge = Schedule("PurgeExpiredVerifications");
+        Assert.HasCount(1, purge.GetNextOccurrences(from, from.AddDays(1)).ToList());
     }
 
-    /// <summary>The app's /api endpoints, by endpoint name: route and methods.</summary>
-    private static Dictionary<string, (string Route, IReadOnlyList<string> Methods)> FunctionEndpoints() =>
-        s_app.Services.GetRequiredService<EndpointDataSource>().Endpoints
-            .OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText?.TrimStart('/').StartsWith($"{ShimingFunctions.RoutePrefix}/", StringComparison.Ordinal) == true)
-            .ToDictionary(
-                e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? throw new AssertFailedException($"{e.DisplayName} has no name"),
-                e => (e.RoutePattern.RawText!.TrimStart('/'), e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods));
-
-    private static JsonElement Binding(string function, string type)
+    private static CrontabSchedule Schedule(string function)
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(s_scriptRoot, function, "function.json")));
-        return document.RootElement.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == type).Clone();
+        var trigger = s_metadata.EnumerateArray().Single(f => f.GetProperty("name").GetString() == function)
+            .GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "timerTrigger");
+        return CrontabSchedule.Parse(trigger.GetProperty("schedule").GetString()!, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
     }
 }

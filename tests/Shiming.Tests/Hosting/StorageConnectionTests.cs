@@ -2,7 +2,7 @@ using Azure.Identity;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Shiming.Hosting;
+using Shiming.Storage;
 using Shiming.Tests.Infrastructure;
 
 namespace Shiming.Tests.Hosting;

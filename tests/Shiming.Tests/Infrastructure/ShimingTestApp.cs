@@ -1,38 +1,32 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging.Testing;
+using Azure.Data.Tables;
 using Shiming.BaiduEmulator;
-using Shiming.Hosting;
-using Shiming.Verifications;
+using Shiming.FunctionsHost;
 
 namespace Shiming.Tests.Infrastructure;
 
 /// <summary>
-/// The real app on Kestrel, standalone (timers in-process), against the shared Azurite and its own
-/// Baidu emulator. Each instance gets its own container, queue and table, so test classes can run side by side.
+/// The real worker (the app's build output) in a process of its own under the Functions host emulator, against the
+/// shared Azurite and its own Baidu emulator. Each instance gets its own container, queues and tables, so test
+/// classes can run side by side.
 /// </summary>
 internal sealed class ShimingTestApp : IAsyncDisposable
 {
-    private readonly ShimingFactory _factory;
+    private readonly Shiming.FunctionsHost.FunctionsHost _host;
 
-    private ShimingTestApp(ShimingFactory factory, BaiduEmulatorHost emulator, AzuriteInstance azurite, IReadOnlyDictionary<string, string?> settings)
+    private ShimingTestApp(Shiming.FunctionsHost.FunctionsHost host, BaiduEmulatorHost emulator, AzuriteInstance azurite, IReadOnlyDictionary<string, string?> settings)
     {
-        _factory = factory;
+        _host = host;
         Emulator = emulator;
         Azurite = azurite;
         Settings = settings;
-        Client = factory.CreateClient();
+        Client = new HttpClient { BaseAddress = host.BaseAddress };
         Client.DefaultRequestHeaders.Add("X-MS-CLIENT-PRINCIPAL-ID", "test-account");
+        Storage = AzuriteStorage.Verifications(azurite, settings);
     }
 
     public HttpClient Client { get; }
-
-    public IServiceProvider Services => _factory.Services;
 
     public Uri BaseAddress => Client.BaseAddress!;
 
@@ -40,76 +34,47 @@ internal sealed class ShimingTestApp : IAsyncDisposable
 
     public AzuriteInstance Azurite { get; }
 
+    /// <summary>The app settings the worker was given (names with <c>:</c>, as the app reads them).</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; }
 
-    /// <summary>The app's own container, queues and tables, as it registered them.</summary>
-    public VerificationStorage Storage => Services.GetRequiredService<VerificationStorage>();
+    /// <summary>The host emulator running the worker.</summary>
+    public Shiming.FunctionsHost.FunctionsHost Host => _host;
+
+    /// <summary>The app's own container, queues and tables, as its settings name them.</summary>
+    public Shiming.Verifications.VerificationStorage Storage { get; }
 
     /// <summary>The table a setting names (<c>Patients:Table</c>, <c>Verifications:JobTable</c>, …).</summary>
-    public Azure.Data.Tables.TableClient Table(string setting) => Services.GetRequiredService<Azure.Data.Tables.TableServiceClient>().GetTableClient(Settings[setting]);
+    public TableClient Table(string setting) => new TableServiceClient(Azurite.ConnectionString).GetTableClient(Settings[setting]);
 
-    /// <summary>Every log line the app wrote, when it was started with <see cref="CaptureEveryLogLine"/>.</summary>
-    public IReadOnlyList<string> LogLines => [.. Services.GetFakeLogCollector().GetSnapshot().Select(Describe)];
+    /// <summary>Every log item the worker sent the host, and every line it wrote to its console, one per line.</summary>
+    public IReadOnlyList<string> LogLines => WorkerLogs.Describe(_host.WorkerLog);
 
-    /// <summary>For <c>configureServices</c>: keeps every log line of every level and category (message, values, scopes, exception).</summary>
-    public static void CaptureEveryLogLine(IServiceCollection services)
-    {
-        services.AddFakeLogging();
-        services.Configure<Microsoft.Extensions.Logging.LoggerFilterOptions>(o =>
-        {
-            o.MinLevel = Microsoft.Extensions.Logging.LogLevel.Trace;
-            o.Rules.Clear();
-        });
-    }
-
-    private static string Describe(Microsoft.Extensions.Logging.Testing.FakeLogRecord record)
-    {
-        var line = new System.Text.StringBuilder().Append(record.Level).Append(' ').Append(record.Category).Append(": ").Append(record.Message);
-        foreach (var (key, value) in record.StructuredState ?? [])
-        {
-            line.Append(" | ").Append(key).Append('=').Append(value);
-        }
-
-        foreach (var scope in record.Scopes)
-        {
-            line.Append(" | scope=").Append(scope);
-        }
-
-        if (record.Exception is not null)
-        {
-            line.Append(" | ").Append(record.Exception);
-        }
-
-        return line.ToString();
-    }
-
-    /// <param name="runTimers">False to keep jobs waiting: the in-process scheduler is left out, and a test runs the drain itself.</param>
+    /// <param name="runTimers">False to keep jobs waiting: the timer functions are disabled (the host's
+    /// <c>AzureWebJobs.{name}.Disabled</c>), and a test runs the drain itself.</param>
+    /// <param name="verboseLogs">True to have the worker log at every level (for tests of what reaches the logs).</param>
+    /// <param name="corsOrigins">The host's CORS origins (<c>Host.CORS</c> of local.settings.json).</param>
     public static async Task<ShimingTestApp> StartAsync(
         Action<Dictionary<string, string?>>? configure = null,
         EmulatorOptions? emulatorOptions = null,
         string environment = "Development",
         bool runTimers = true,
-        Action<IServiceCollection>? configureServices = null)
+        bool verboseLogs = false,
+        IReadOnlyList<string>? corsOrigins = null)
     {
         var azurite = await Infrastructure.Azurite.GetSharedAsync();
         var emulator = await BaiduEmulatorHost.StartAsync(emulatorOptions);
         var settings = StandaloneSettings(azurite, emulator);
         configure?.Invoke(settings);
-
-        var factory = new ShimingFactory(settings, environment, runTimers, configureServices);
-        factory.UseKestrel(0);
         try
         {
-            factory.StartServer();
+            var host = await WorkerHost.StartAsync(settings, environment, runTimers, verboseLogs, corsOrigins: corsOrigins);
+            return new ShimingTestApp(host, emulator, azurite, settings);
         }
         catch
         {
-            await factory.DisposeAsync();
             await emulator.DisposeAsync();
             throw;
         }
-
-        return new ShimingTestApp(factory, emulator, azurite, settings);
     }
 
     /// <summary>The settings the README's run command gives the app, with names unique to this instance.</summary>
@@ -164,44 +129,20 @@ internal sealed class ShimingTestApp : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs the drain once, as a timer occurrence would, and waits for it to finish.</summary>
+    public Task DrainOnceAsync() => RunFunctionAsync("DrainVerifications");
+
+    /// <summary>Runs a timer function on demand, through the host, and waits for it; it must succeed.</summary>
+    public async Task RunFunctionAsync(string name)
+    {
+        var result = await _host.RunFunctionAsync(name);
+        Assert.IsTrue(result.Succeeded, $"{name} failed: {result.ExceptionType} {result.ExceptionMessage}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await _factory.DisposeAsync();
+        await _host.DisposeAsync();
         await Emulator.DisposeAsync();
-    }
-
-    /// <summary>Runs the drain once, as a timer tick would.</summary>
-    public Task<TimerFunctionResult> DrainOnceAsync() => RunTimerAsync(ShimingFunctions.DrainVerifications);
-
-    public Task<TimerFunctionResult> RunTimerAsync(TimerFunctionDefinition timer) =>
-        Services.GetRequiredService<TimerFunctionRunner>().RunAsync(
-            timer, new TimerInvocation(timer.Name, IsPastDue: false, DateTimeOffset.UtcNow, InvocationId: null), CancellationToken.None);
-
-    private sealed class ShimingFactory(
-        IReadOnlyDictionary<string, string?> settings, string environment, bool runTimers, Action<IServiceCollection>? configureServices) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment(environment);
-            foreach (var (key, value) in settings)
-            {
-                builder.UseSetting(key, value);
-            }
-
-            if (configureServices is not null)
-            {
-                builder.ConfigureTestServices(configureServices);
-            }
-
-            if (!runTimers)
-            {
-                builder.ConfigureTestServices(services =>
-                {
-                    var scheduler = services.Single(d => d.ImplementationType == typeof(InProcessTimerScheduler));
-                    services.Remove(scheduler);
-                });
-            }
-        }
     }
 }

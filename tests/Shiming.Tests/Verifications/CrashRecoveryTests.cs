@@ -5,13 +5,12 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 using Shiming.BaiduEmulator;
-using Shiming.Hosting;
 using Shiming.Tests.Infrastructure;
 
 namespace Shiming.Tests.Verifications;
 
 /// <summary>
-/// The handler killed hard in the middle of a drain, as a crash or a host recycle would, then started again:
+/// The worker process killed hard in the middle of a drain, as a crash or an instance lost would; the host starts a new one:
 /// every accepted job still reaches a terminal state, each result is written once, and nothing is left behind.
 /// </summary>
 [TestClass]
@@ -22,56 +21,47 @@ public sealed partial class CrashRecoveryTests
     private const string Account = "crash-test";
 
     [TestMethod]
-    public async Task A_handler_killed_mid_drain_and_started_again_finishes_every_job_once()
+    public async Task A_worker_killed_mid_drain_and_started_again_finishes_every_job_once()
     {
         // Baidu answers in 300 ms, so calls are in flight when the process dies.
-        await using var emulator = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 5, LatencyMedian = TimeSpan.FromMilliseconds(300) });
-        var settings = ShimingTestApp.StandaloneSettings(await Azurite.GetSharedAsync(), emulator);
-        settings["Baidu:QpsLimit"] = "5";
-        settings["Verifications:MaxLiveJobsPerAccount"] = "100";
-        settings["Verifications:ProcessingLease"] = "00:00:10";
+        await using var emulator = await SlowBaiduAsync();
+        var settings = await SettingsAsync(emulator, lease: TimeSpan.FromSeconds(10));
 
-        string firstOutput;
         var statusUris = new List<string>();
-        await using (var first = await HandlerProcess.StartAsync(settings))
+        await using var host = await WorkerHost.StartAsync(settings, runTimers: false);
+        using var client = new HttpClient { BaseAddress = host.BaseAddress };
+        client.DefaultRequestHeaders.Add("X-MS-CLIENT-PRINCIPAL-ID", Account);
+        for (var i = 0; i < Jobs; i++)
         {
-            for (var i = 0; i < Jobs; i++)
-            {
-                var content = new ByteArrayContent(SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(9300 + i))));
-                content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/verifications?side=front") { Content = content };
-                request.Headers.Add("X-MS-CLIENT-PRINCIPAL-ID", Account);
-                using var accepted = await first.Client.SendAsync(request);
-                Assert.AreEqual(HttpStatusCode.Accepted, accepted.StatusCode);
-                statusUris.Add(accepted.Headers.Location!.AbsolutePath);
-            }
-
-            // The drain is left running; once Baidu has answered a few calls, with more taken and waiting, the process dies.
-            var drain = first.InvokeTimerAsync(ShimingFunctions.DrainVerifications.Name);
-            await WaitUntilAsync(() => emulator.Calls.Count(c => c.Endpoint == "idcard") >= 8, TimeSpan.FromSeconds(60));
-            var killedAt = DateTimeOffset.UtcNow;
-            await first.KillAsync();
-            await WaitUntilAsync(() => emulator.Calls.Any(c => c.AnsweredAt is null || c.AnsweredAt > killedAt), TimeSpan.FromSeconds(5));
-            await Assert.ThrowsAsync<HttpRequestException>(() => drain);
-            firstOutput = first.Output;
+            var content = new ByteArrayContent(SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(9300 + i))));
+            content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+            using var accepted = await client.PostAsync("/api/verifications?side=front", content);
+            Assert.AreEqual(HttpStatusCode.Accepted, accepted.StatusCode);
+            statusUris.Add(accepted.Headers.Location!.AbsolutePath);
         }
+
+        // The drain is left running; once Baidu has answered a few calls, with more taken and waiting, the worker dies.
+        var firstWorker = await host.GetWorkerProcessIdAsync();
+        var drain = host.RunFunctionAsync("DrainVerifications");
+        await WaitUntilAsync(() => emulator.Calls.Count(c => c.Endpoint == "idcard") >= 8, TimeSpan.FromSeconds(60));
+        var killedAt = DateTimeOffset.UtcNow;
+        await host.KillWorkerAsync();
+        await WaitUntilAsync(() => emulator.Calls.Any(c => c.AnsweredAt is null || c.AnsweredAt > killedAt), TimeSpan.FromSeconds(5));
+        Assert.IsFalse((await drain).Succeeded, "the drain should have died with its worker");
 
         var callsBeforeCrash = emulator.Calls.Count(c => c.Endpoint == "idcard");
         Assert.IsLessThan(Jobs, callsBeforeCrash, "the crash came too late to interrupt the drain");
 
-        await using var second = await HandlerProcess.StartAsync(settings);
-        second.Client.DefaultRequestHeaders.Add("X-MS-CLIENT-PRINCIPAL-ID", Account);
+        // The host starts a new worker, as it does after any worker dies.
+        Assert.AreNotEqual(firstWorker, await host.GetWorkerProcessIdAsync());
         var results = new Dictionary<string, JsonElement>();
         await WaitUntilAsync(
             async () =>
             {
-                using (await second.InvokeTimerAsync(ShimingFunctions.DrainVerifications.Name))
-                {
-                }
-
+                await host.RunFunctionAsync("DrainVerifications");
                 foreach (var uri in statusUris.Where(u => !results.ContainsKey(u)))
                 {
-                    using var status = await second.Client.GetAsync(uri);
+                    using var status = await client.GetAsync(uri);
                     if (status.StatusCode == HttpStatusCode.OK)
                     {
                         results[uri] = await status.Content.ReadFromJsonAsync<JsonElement>();
@@ -83,7 +73,7 @@ public sealed partial class CrashRecoveryTests
             TimeSpan.FromSeconds(120));
 
         Assert.IsTrue(results.Values.All(r => r.GetProperty("runtimeStatus").GetString() == "Completed"));
-        var finishedLines = FinishedLine().Matches(firstOutput + second.Output).Select(m => m.Groups["id"].Value).ToList();
+        var finishedLines = host.WorkerLog.Entries.SelectMany(e => FinishedLine().Matches(e.Message)).Select(m => m.Groups["id"].Value).ToList();
         var ids = statusUris.Select(u => u[(u.LastIndexOf('/') + 1)..]).ToList();
         Assert.IsTrue(ids.All(id => finishedLines.Count(f => f == id) <= 1), "a job's result was written twice");
         Assert.IsTrue(finishedLines.All(ids.Contains));
@@ -103,6 +93,72 @@ public sealed partial class CrashRecoveryTests
         }
 
         Assert.AreEqual(0, line, "a finished job was left in the line of waiting jobs");
+    }
+
+    [TestMethod]
+    public async Task A_graceful_stop_mid_drain_finishes_the_calls_in_flight_and_gives_back_every_other_job_at_once()
+    {
+        // A long lease: a job the stop did not give back would stay hidden far longer than this test looks.
+        await using var emulator = await SlowBaiduAsync();
+        var settings = await SettingsAsync(emulator, lease: TimeSpan.FromMinutes(5));
+
+        var host = await WorkerHost.StartAsync(settings, runTimers: false);
+        var ids = new List<string>();
+        using (var client = new HttpClient { BaseAddress = host.BaseAddress })
+        {
+            client.DefaultRequestHeaders.Add("X-MS-CLIENT-PRINCIPAL-ID", Account);
+            for (var i = 0; i < 20; i++)
+            {
+                var content = new ByteArrayContent(SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(9400 + i))));
+                content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+                using var accepted = await client.PostAsync("/api/verifications?side=front", content);
+                Assert.AreEqual(HttpStatusCode.Accepted, accepted.StatusCode);
+                ids.Add((await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+            }
+        }
+
+        var drain = host.RunFunctionAsync("DrainVerifications");
+        await WaitUntilAsync(() => emulator.Calls.Count(c => c.Endpoint == "idcard") >= 4, TimeSpan.FromSeconds(60));
+        await host.StopAsync();
+        var run = await drain;
+        await host.DisposeAsync();
+
+        Assert.IsTrue(run.Succeeded, $"the drain should end cleanly when asked to stop: {run.ExceptionType} {run.ExceptionMessage}");
+        var calls = emulator.Calls.Count(c => c.Endpoint == "idcard");
+        Assert.IsLessThan(ids.Count, calls, "the stop came too late to find jobs waiting");
+        Assert.IsTrue(emulator.Calls.Where(c => c.Endpoint == "idcard").All(c => c.AnsweredAt is not null), "a call in flight was cut off");
+
+        // Every job is finished, or waiting with its message visible now: none is left for its five-minute lease.
+        var storage = AzuriteStorage.Verifications(await Azurite.GetSharedAsync(), settings);
+        var account = new Shiming.Api.CallerAccount(Account).Key;
+        var pending = new List<string>();
+        foreach (var id in ids)
+        {
+            var record = (await storage.Records.GetEntityAsync<TableEntity>(account, id)).Value;
+            var status = record.GetString("Status");
+            Assert.AreNotEqual("Running", status, "a job was left marked running");
+            if (status == "Pending")
+            {
+                pending.Add(id);
+            }
+        }
+
+        Assert.HasCount(ids.Count - calls, pending);
+        var visible = (await storage.Jobs.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30))).Value;
+        Assert.HasCount(pending.Count, visible, "a job given back is not visible again at once");
+    }
+
+    /// <summary>A Baidu that answers in 300 ms at 5 QPS, so calls are in flight whenever the worker is stopped.</summary>
+    private static Task<BaiduEmulatorHost> SlowBaiduAsync() =>
+        BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 5, LatencyMedian = TimeSpan.FromMilliseconds(300) });
+
+    private static async Task<Dictionary<string, string?>> SettingsAsync(BaiduEmulatorHost emulator, TimeSpan lease)
+    {
+        var settings = ShimingTestApp.StandaloneSettings(await Azurite.GetSharedAsync(), emulator);
+        settings["Baidu:QpsLimit"] = "5";
+        settings["Verifications:MaxLiveJobsPerAccount"] = "100";
+        settings["Verifications:ProcessingLease"] = lease.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        return settings;
     }
 
     private static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout) => WaitUntilAsync(() => Task.FromResult(condition()), timeout);

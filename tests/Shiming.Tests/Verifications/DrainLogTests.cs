@@ -13,7 +13,7 @@ public sealed class DrainLogTests
     [TestMethod]
     public async Task An_idle_drain_run_logs_its_summary_at_Debug_and_a_run_that_took_jobs_at_Information()
     {
-        await using var app = await ShimingTestApp.StartAsync(runTimers: false, configureServices: ShimingTestApp.CaptureEveryLogLine);
+        await using var app = await ShimingTestApp.StartAsync(runTimers: false, verboseLogs: true);
 
         await app.DrainOnceAsync();
         using var submitted = await app.SubmitAsync(SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(7301))));

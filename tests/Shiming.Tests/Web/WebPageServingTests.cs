@@ -131,20 +131,4 @@ public sealed class WebPageServingTests
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToArray();
         Assert.IsFalse(paths.Any(p => p.Contains("/web", StringComparison.Ordinal)), string.Join(", ", paths));
     }
-
-    [TestMethod]
-    public async Task The_page_is_served_when_the_app_runs_as_a_custom_handler()
-    {
-        await using var emulator = await BaiduEmulatorHost.StartAsync();
-        await using var handler = await HandlerProcess.StartAsync(ShimingTestApp.StandaloneSettings(await Azurite.GetSharedAsync(), emulator));
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/web/");
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
-
-        using var page = await handler.Client.SendAsync(request);
-        using var client = await handler.Client.GetAsync("/api/web/shiming-client.js");
-
-        Assert.AreEqual(HttpStatusCode.OK, page.StatusCode, handler.Output);
-        StringAssert.Contains(await page.Content.ReadAsStringAsync(), "<html lang=\"zh-CN\">");
-        Assert.AreEqual(HttpStatusCode.OK, client.StatusCode);
-    }
 }

@@ -1,60 +1,46 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shiming.Api;
-using Shiming.Hosting;
+using Microsoft.Azure.Functions.Worker;
 using Shiming.Verifications;
 
 namespace Shiming.Patients;
 
-/// <summary>What the patient handlers need, bundled for <c>[AsParameters]</c>.</summary>
+/// <summary>What the patient functions need.</summary>
 public sealed record PatientServices(PatientRoster Roster, JobRecords Verifications, PublicUrls Urls, ILogger<PatientRoster> Logger);
 
 /// <summary>The account's roster of up to five patients, each registered from a completed verification.</summary>
-public static class PatientEndpoints
+[Tags("Patients")]
+public sealed class PatientFunctions(PatientServices services)
 {
     private const int MaxBodyBytes = 4 * 1024;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static IEndpointRouteBuilder MapPatients(this IEndpointRouteBuilder api)
-    {
-        var group = api.MapGroup("")
-            .WithTags("Patients")
-            .RequireAuthorization()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+    [Function(nameof(ListPatients))]
+    [EndpointSummary("The account's patients, names and ID numbers partly hidden.")]
+    public async Task<Ok<PatientSummary[]>> ListPatients(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "patients")] HttpRequest request, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await services.Roster.ListAsync(CallerAccount.Of(request).Key, cancellationToken)).Select(p => p.ToSummary()).ToArray());
 
-        group.MapFunction(ShimingFunctions.ListPatients, ListAsync)
-            .WithSummary("The account's patients, names and ID numbers partly hidden.");
-
-        group.MapFunction(ShimingFunctions.AddPatient, AddAsync)
-            .WithSummary("Register a patient from a completed verification of the front of an ID card.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-
-        group.MapFunction(ShimingFunctions.GetPatient, GetAsync)
-            .WithSummary("One patient, names and ID numbers partly hidden.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
-
-        group.MapFunction(ShimingFunctions.RemovePatient, RemoveAsync)
-            .WithSummary("Remove a patient from the account.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
-
-        return api;
-    }
-
-    public static async Task<Ok<PatientSummary[]>> ListAsync(CallerAccount caller, [AsParameters] PatientServices services, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await services.Roster.ListAsync(caller.Key, cancellationToken)).Select(p => p.ToSummary()).ToArray());
-
-    public static async Task<Results<Ok<PatientSummary>, ProblemHttpResult>> GetAsync(
-        string id, CallerAccount caller, [AsParameters] PatientServices services, CancellationToken cancellationToken) =>
-        (await services.Roster.ListAsync(caller.Key, cancellationToken)).FirstOrDefault(p => p.Id == id) is { } patient
+    [Function(nameof(GetPatient))]
+    [EndpointSummary("One patient, names and ID numbers partly hidden.")]
+    [ProducesProblem(StatusCodes.Status404NotFound)]
+    public async Task<Results<Ok<PatientSummary>, ProblemHttpResult>> GetPatient(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "patients/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        (await services.Roster.ListAsync(CallerAccount.Of(request).Key, cancellationToken)).FirstOrDefault(p => p.Id == id) is { } patient
             ? TypedResults.Ok(patient.ToSummary())
             : PatientNotFound();
 
-    public static async Task<Results<Created<PatientSummary>, ProblemHttpResult>> AddAsync(
-        HttpContext context, CallerAccount caller, [AsParameters] PatientServices services, CancellationToken cancellationToken)
+    [Function(nameof(AddPatient))]
+    [EndpointSummary("Register a patient from a completed verification of the front of an ID card.")]
+    [ProducesProblem(StatusCodes.Status400BadRequest)]
+    [ProducesProblem(StatusCodes.Status409Conflict)]
+    [ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
+    public async Task<Results<Created<PatientSummary>, ProblemHttpResult>> AddPatient(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "patients")] HttpRequest request, CancellationToken cancellationToken)
     {
-        if (await ReadRequestAsync(context.Request, cancellationToken) is not { VerificationId: { Length: > 0 } verificationId })
+        var caller = CallerAccount.Of(request);
+        if (await ReadRequestAsync(request, cancellationToken) is not { VerificationId: { Length: > 0 } verificationId })
         {
             return Problems.BadRequest("malformed_request", "The request body could not be read.",
                 "Send JSON like {\"verificationId\": \"…\"} with the id of a completed verification of the front of an ID card.");
@@ -87,7 +73,7 @@ public static class PatientEndpoints
         {
             case AddPatientOutcome.Added added:
                 Log.PatientAdded(services.Logger, added.Patient.Id, job.Id);
-                return TypedResults.Created(services.Urls.Absolute(context.Request, $"/api/patients/{added.Patient.Id}"), added.Patient.ToSummary());
+                return TypedResults.Created(services.Urls.Absolute(request, $"/api/patients/{added.Patient.Id}"), added.Patient.ToSummary());
             case AddPatientOutcome.AlreadyListed:
                 return Problems.Create(StatusCodes.Status409Conflict, "patient_already_listed", "This person is already a patient of this account.",
                     "The same ID number is already on the list; there is no need to add it again.");
@@ -97,10 +83,13 @@ public static class PatientEndpoints
         }
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(
-        string id, CallerAccount caller, [AsParameters] PatientServices services, CancellationToken cancellationToken)
+    [Function(nameof(RemovePatient))]
+    [EndpointSummary("Remove a patient from the account.")]
+    [ProducesProblem(StatusCodes.Status404NotFound)]
+    public async Task<Results<NoContent, ProblemHttpResult>> RemovePatient(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "patients/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        if (!await services.Roster.RemoveAsync(caller.Key, id, cancellationToken))
+        if (!await services.Roster.RemoveAsync(CallerAccount.Of(request).Key, id, cancellationToken))
         {
             return PatientNotFound();
         }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shiming.Api;
-using Shiming.Hosting;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Shiming.Web;
 
@@ -8,8 +9,10 @@ namespace Shiming.Web;
 /// The web page a clinic can hand to its patients, served by the app itself under <c>/api/web/</c> so that
 /// it works the same under the Functions host and standalone, and calls the API on its own origin.
 /// </summary>
-public static class WebPageEndpoints
+public sealed class WebPageFunction
 {
+    private static readonly WebAssets Assets = new(WebAssets.DefaultRoot);
+
     /// <summary>
     /// Everything the page loads or calls comes from its own origin: scripts and styles from files (no inline
     /// code), the card preview from a <c>blob:</c> URL, and nothing from any other site.
@@ -18,14 +21,12 @@ public static class WebPageEndpoints
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; connect-src 'self'; " +
         "manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-    public static IEndpointRouteBuilder MapWebPage(this IEndpointRouteBuilder api)
-    {
-        var assets = new WebAssets(WebAssets.DefaultRoot);
-        api.MapFunction(ShimingFunctions.WebPage, (string? path, HttpContext context) => GetFile(assets, path, context))
-            .AllowAnonymous()
-            .ExcludeFromDescription();
-        return api;
-    }
+    [Function(nameof(WebPage))]
+    [AllowAnonymous]
+    [ExcludeFromDescription]
+    public Results<FileContentHttpResult, RedirectHttpResult, ProblemHttpResult> WebPage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "web/{*path}")] HttpRequest request, string? path) =>
+        GetFile(Assets, path, request.HttpContext);
 
     /// <summary>
     /// A file of the page. The files are not fingerprinted, so browsers revalidate every time (<c>no-cache</c>)

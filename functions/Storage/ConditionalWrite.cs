@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 
-namespace Shiming.Hosting;
+namespace Shiming.Storage;
 
 /// <summary>Optimistic concurrency on one table row: write only what was read, or insert only what was not there.</summary>
 public static class ConditionalWrite

@@ -3,12 +3,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Shiming.Api;
 using Shiming.Baidu;
-using Shiming.Hosting;
+using Microsoft.Azure.Functions.Worker;
 using Shiming.IdCards;
 
 namespace Shiming.Verifications;
 
-/// <summary>What the verification handlers need, bundled for <c>[AsParameters]</c>.</summary>
+/// <summary>What the verification functions need.</summary>
 public sealed record VerificationServices(
     JobAcceptance Acceptance,
     JobRecords Records,
@@ -23,48 +23,27 @@ public sealed record VerificationServices(
     ILogger<JobAcceptance> Logger);
 
 /// <summary>Submit, poll, terminate and purge verifications: the Durable-style status API.</summary>
-public static class VerificationEndpoints
+[Tags("Verifications")]
+public sealed class VerificationFunctions(VerificationServices services)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     private const int MaxIdempotencyKeyLength = 200;
 
-    public static IEndpointRouteBuilder MapVerifications(this IEndpointRouteBuilder api)
+    [Function(nameof(SubmitVerification))]
+    [EndpointSummary("Submit a photo of an ID card for recognition.")]
+    [EndpointDescription("multipart/form-data with a file part \"image\" and an optional field \"side\" (front or back), or a raw body with Content-Type image/jpeg, image/png or image/bmp and ?side=. An Idempotency-Key header, or the same image resubmitted while its job is live, returns the existing job.")]
+    [ProducesProblem(StatusCodes.Status400BadRequest)]
+    [ProducesProblem(StatusCodes.Status409Conflict)]
+    [ProducesProblem(StatusCodes.Status413PayloadTooLarge)]
+    [ProducesProblem(StatusCodes.Status415UnsupportedMediaType)]
+    [ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
+    [ProducesProblem(StatusCodes.Status429TooManyRequests)]
+    [ProducesProblem(StatusCodes.Status503ServiceUnavailable)]
+    public async Task<Results<Accepted<VerificationAccepted>, ProblemHttpResult>> SubmitVerification(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "verifications")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var group = api.MapGroup("")
-            .WithTags("Verifications")
-            .RequireAuthorization()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
-
-        group.MapFunction(ShimingFunctions.SubmitVerification, SubmitAsync)
-            .WithSummary("Submit a photo of an ID card for recognition.")
-            .WithDescription("multipart/form-data with a file part \"image\" and an optional field \"side\" (front or back), or a raw body with Content-Type image/jpeg, image/png or image/bmp and ?side=. An Idempotency-Key header, or the same image resubmitted while its job is live, returns the existing job.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-
-        group.MapFunction(ShimingFunctions.GetVerificationStatus, GetStatusAsync)
-            .WithSummary("Where a verification stands, and its result once finished.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
-
-        group.MapFunction(ShimingFunctions.TerminateVerification, TerminateAsync)
-            .WithSummary("Stop a verification that has not finished; it is never sent for recognition afterwards.")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status410Gone);
-
-        group.MapFunction(ShimingFunctions.PurgeVerification, PurgeAsync)
-            .WithSummary("Delete a verification: its image and its record.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
-
-        return api;
-    }
-
-    public static async Task<Results<Accepted<VerificationAccepted>, ProblemHttpResult>> SubmitAsync(
-        HttpContext context, CallerAccount caller, [AsParameters] VerificationServices services, CancellationToken cancellationToken)
-    {
+        var context = request.HttpContext;
+        var caller = CallerAccount.Of(request);
         var idempotencyKey = context.Request.Headers[IdempotencyKeyHeader].ToString();
         if (idempotencyKey.Length > MaxIdempotencyKeyLength || idempotencyKey.Any(c => c is < ' ' or > '~'))
         {
@@ -105,11 +84,11 @@ public static class VerificationEndpoints
         if (submitted.Job is not { } job)
         {
             // Room comes back when one of the account's jobs finishes: no sooner than the line ahead allows.
-            SetRetryAfter(context.Response, await EstimateAsync(job: null, services, cancellationToken), services.Time);
+            SetRetryAfter(context.Response, await EstimateAsync(job: null, cancellationToken), services.Time);
             return Problems.TooManyPending(services.Options.Value.MaxLiveJobsPerAccount);
         }
 
-        var waiting = job.Status.IsTerminal() ? null : await EstimateAsync(job, services, cancellationToken);
+        var waiting = job.Status.IsTerminal() ? null : await EstimateAsync(job, cancellationToken);
         if (waiting is not null)
         {
             SetRetryAfter(context.Response, waiting, services.Time);
@@ -135,9 +114,14 @@ public static class VerificationEndpoints
             waiting));
     }
 
-    public static async Task<Results<Ok<VerificationStatus>, Accepted<VerificationStatus>, ProblemHttpResult>> GetStatusAsync(
-        string id, HttpContext context, CallerAccount caller, [AsParameters] VerificationServices services, CancellationToken cancellationToken)
+    [Function(nameof(GetVerificationStatus))]
+    [EndpointSummary("Where a verification stands, and its result once finished.")]
+    [ProducesProblem(StatusCodes.Status404NotFound)]
+    public async Task<Results<Ok<VerificationStatus>, Accepted<VerificationStatus>, ProblemHttpResult>> GetVerificationStatus(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "verifications/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
+        var context = request.HttpContext;
+        var caller = CallerAccount.Of(request);
         var job = await services.Records.FindAsync(caller.Key, id, cancellationToken);
         if (job is null)
         {
@@ -149,23 +133,30 @@ public static class VerificationEndpoints
             return TypedResults.Ok(ToStatus(job, customStatus: null));
         }
 
-        var waiting = await EstimateAsync(job, services, cancellationToken);
+        var waiting = await EstimateAsync(job, cancellationToken);
         SetRetryAfter(context.Response, waiting, services.Time);
         return TypedResults.Accepted(StatusUri(context.Request, services.Urls, job.Id), ToStatus(job, waiting));
     }
 
-    public static async Task<Results<Accepted, ProblemHttpResult>> TerminateAsync(
-        string id, CallerAccount caller, [AsParameters] VerificationServices services, CancellationToken cancellationToken) =>
-        await services.Transitions.TerminateAsync(caller.Key, id, cancellationToken) switch
+    [Function(nameof(TerminateVerification))]
+    [EndpointSummary("Stop a verification that has not finished; it is never sent for recognition afterwards.")]
+    [ProducesProblem(StatusCodes.Status404NotFound)]
+    [ProducesProblem(StatusCodes.Status410Gone)]
+    public async Task<Results<Accepted, ProblemHttpResult>> TerminateVerification(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "verifications/{id}/terminate")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        await services.Transitions.TerminateAsync(CallerAccount.Of(request).Key, id, cancellationToken) switch
         {
             TerminateOutcome.Terminated => TypedResults.Accepted((string?)null),
             TerminateOutcome.AlreadyFinished => Problems.AlreadyFinished(),
             _ => Problems.VerificationNotFound(),
         };
 
-    public static async Task<Results<Ok<PurgeResult>, ProblemHttpResult>> PurgeAsync(
-        string id, CallerAccount caller, [AsParameters] VerificationServices services, CancellationToken cancellationToken) =>
-        await services.Purge.PurgeAsync(caller.Key, id, cancellationToken)
+    [Function(nameof(PurgeVerification))]
+    [EndpointSummary("Delete a verification: its image and its record.")]
+    [ProducesProblem(StatusCodes.Status404NotFound)]
+    public async Task<Results<Ok<PurgeResult>, ProblemHttpResult>> PurgeVerification(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "verifications/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        await services.Purge.PurgeAsync(CallerAccount.Of(request).Key, id, cancellationToken)
             ? TypedResults.Ok(new PurgeResult(InstancesDeleted: 1))
             : Problems.VerificationNotFound();
 
@@ -188,7 +179,7 @@ public static class VerificationEndpoints
     /// has paused recognition, with the reason. Running: it started when it was last updated. For a
     /// submission refused at the cap (<paramref name="job"/> null), the wait behind every waiting job.
     /// </summary>
-    private static async Task<WaitingStatus> EstimateAsync(VerificationJob? job, VerificationServices services, CancellationToken cancellationToken)
+    private async Task<WaitingStatus> EstimateAsync(VerificationJob? job, CancellationToken cancellationToken)
     {
         var pause = await services.Ledger.GetPauseAsync(cancellationToken);
         if (job?.Status == RuntimeStatus.Running)

@@ -1,4 +1,4 @@
-namespace Shiming.Hosting;
+namespace Shiming.Storage;
 
 /// <summary>
 /// Runs an idempotent creation (a table, a queue, a container) once per process, on first use. Callers that

@@ -4,7 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Azure;
 
-namespace Shiming.Hosting;
+namespace Shiming.Storage;
 
 /// <summary>
 /// The storage account named by <c>AzureWebJobsStorage</c>, read in the two shapes the Functions host accepts: a

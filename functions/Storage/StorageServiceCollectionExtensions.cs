@@ -4,7 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Azure;
 
-namespace Shiming.Hosting;
+namespace Shiming.Storage;
 
 public static class StorageServiceCollectionExtensions
 {
@@ -59,23 +59,21 @@ public static class StorageServiceCollectionExtensions
                 options.Diagnostics.IsLoggingEnabled = false;
             });
         });
-        services.AddHostedService<StorageStartupCheck>();
+        // The three clients are built when the host validates options, before any hosted service starts: a missing
+        // or malformed setting stops the worker before it connects to the Functions host, so it never takes work.
+        services.AddOptions<StorageClientsCheck>()
+            .Validate<IServiceProvider>((check, sp) =>
+            {
+                sp.GetRequiredService<BlobServiceClient>();
+                sp.GetRequiredService<QueueServiceClient>();
+                sp.GetRequiredService<TableServiceClient>();
+                return true;
+            })
+            .ValidateOnStart();
         return services;
     }
 
-    /// <summary>Builds the three clients at start, so a missing or malformed setting stops the app before the first request.</summary>
-    private sealed class StorageStartupCheck(IServiceProvider services) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            _ = services.GetRequiredService<BlobServiceClient>();
-            _ = services.GetRequiredService<QueueServiceClient>();
-            _ = services.GetRequiredService<TableServiceClient>();
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
+    private sealed class StorageClientsCheck;
 
     private sealed class KeyOnly : TokenCredential
     {
