@@ -20,20 +20,20 @@ internal static class AppInstances
         var apps = new List<ServiceProcess>();
         for (var i = 0; i < count; i++)
         {
+            // The worker names its own address in its answers (Api__PublicBaseUrl), so the port is chosen first.
+            var port = ServiceProcess.FreePort();
             var instance = new Dictionary<string, string>(settings)
             {
                 ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
                 ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",
+                ["Api:PublicBaseUrl"] = $"http://127.0.0.1:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}/",
             };
             apps.Add(await ServiceProcess.StartAsync(
                 HostEmulator,
                 instance,
                 onLine: onLine,
-                arguments: p =>
-                {
-                    instance["Api:PublicBaseUrl"] = $"http://127.0.0.1:{p}/";
-                    return ["--script-root", ScriptRoot, "--port", p.ToString(System.Globalization.CultureInfo.InvariantCulture), "--verbose"];
-                }));
+                port: port,
+                arguments: ["--script-root", ScriptRoot, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--verbose"]));
         }
 
         return apps;

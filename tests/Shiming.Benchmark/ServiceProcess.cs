@@ -36,12 +36,13 @@ internal sealed class ServiceProcess : IAsyncDisposable
     /// runs at the usual priority.
     /// </param>
     /// <param name="onLine">Sees every line the program writes, for the few a benchmark reads.</param>
-    /// <param name="arguments">The program's arguments for the port it is given; null to give the port in <c>ASPNETCORE_URLS</c>.</param>
+    /// <param name="port">The port it serves on (see <see cref="FreePort"/>); null takes a free one.</param>
+    /// <param name="arguments">The program's arguments, which name the port; null gives the port in <c>ASPNETCORE_URLS</c>.</param>
     public static async Task<ServiceProcess> StartAsync(
         string assembly, IReadOnlyDictionary<string, string> settings, bool raisedPriority = false, Action<string>? onLine = null,
-        Func<int, IEnumerable<string>>? arguments = null)
+        int? port = null, IEnumerable<string>? arguments = null)
     {
-        var port = FreePort();
+        var listenOn = port ?? FreePort();
         var start = new ProcessStartInfo(raisedPriority ? "nice" : "dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -60,11 +61,11 @@ internal sealed class ServiceProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         if (arguments is null)
         {
-            start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+            start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{listenOn.ToString(CultureInfo.InvariantCulture)}";
         }
         else
         {
-            foreach (var argument in arguments(port))
+            foreach (var argument in arguments)
             {
                 start.ArgumentList.Add(argument);
             }
@@ -75,7 +76,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{assembly} did not start.");
-        var app = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"), onLine);
+        var app = new ServiceProcess(process, new Uri($"http://127.0.0.1:{listenOn.ToString(CultureInfo.InvariantCulture)}/"), onLine);
         process.OutputDataReceived += (_, e) => app.Count(e.Data);
         process.ErrorDataReceived += (_, e) => app.Count(e.Data);
         process.BeginOutputReadLine();
@@ -98,7 +99,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
             {
                 var lines = app.LastLines();
                 await app.DisposeAsync();
-                throw new InvalidOperationException($"{assembly} did not answer on port {port}:\n{lines}", ex);
+                throw new InvalidOperationException($"{assembly} did not answer on port {listenOn}:\n{lines}", ex);
             }
         }
     }
@@ -184,7 +185,8 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port free now, for a program that must know its own address before it starts.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

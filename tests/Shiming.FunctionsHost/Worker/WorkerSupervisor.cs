@@ -80,16 +80,18 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
         Unpublish();
         _logger.LogWarning("Killing worker process {ProcessId}", processId);
         Kill(worker.Process);
+        int exitCode;
         try
         {
             await worker.Process.WaitForExitAsync(ct).ConfigureAwait(false);
+            exitCode = worker.Process.ExitCode;
         }
         catch (InvalidOperationException)
         {
-            // Already exited and released.
+            exitCode = 128 + 9; // released already: what a shell reports for a process ended by SIGKILL
         }
 
-        LastExit = new WorkerExit(processId, ExitCode: 137, Killed: true);
+        LastExit = new WorkerExit(processId, exitCode, Killed: true);
         return processId;
     }
 
