@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Azure;
+using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 
 namespace Shiming.Verifications;
@@ -6,7 +8,7 @@ namespace Shiming.Verifications;
 /// <summary>
 /// A job's way through the drain, each step a conditional write of its record followed by what goes with it: taken
 /// from the queue under a lease, started (<c>Running</c>, out of line), put back (<c>Pending</c>, at its old place,
-/// seen again after a delay), finished once (record, then line, image and message), or discarded when its message
+/// seen again after a delay, through the returned queue that drains take from first), finished once (record, then line, image and message), or discarded when its message
 /// comes back for a job already over. Terminating a waiting job is the one change a client asks for.
 /// </summary>
 public sealed class JobTransitions(VerificationStorage storage, JobRecords records, Backlog backlog, PoisonQueue poison)
@@ -14,11 +16,56 @@ public sealed class JobTransitions(VerificationStorage storage, JobRecords recor
     /// <summary>A message stays invisible for at most seven days.</summary>
     private static readonly TimeSpan MaxVisibilityTimeout = TimeSpan.FromDays(7);
 
-    /// <summary>Takes up to <paramref name="maxJobs"/> messages, each hidden from other drains for <paramref name="lease"/>.</summary>
+    // Which queue each message now taken came from, for the calls that end or move it: message ids are unique across
+    // queues, and an entry goes when its message leaves its queue (one taken and left to its lease stays until next time).
+    private readonly ConcurrentDictionary<string, QueueClient> _takenFrom = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Takes up to <paramref name="maxJobs"/> messages, each hidden from other drains for <paramref name="lease"/>: jobs
+    /// given back first, which were in line before any job still in it, then the line.
+    /// </summary>
     public async Task<IReadOnlyList<QueueMessage>> TakeAsync(int maxJobs, TimeSpan lease, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
-        return (await storage.Jobs.ReceiveMessagesAsync(Math.Clamp(maxJobs, 1, 32), lease, cancellationToken)).Value;
+        var wanted = Math.Clamp(maxJobs, 1, 32);
+        var taken = new List<QueueMessage>(wanted);
+        foreach (var queue in new[] { storage.Returned, storage.Jobs })
+        {
+            foreach (var message in (await queue.ReceiveMessagesAsync(wanted - taken.Count, lease, cancellationToken)).Value)
+            {
+                _takenFrom[message.MessageId] = queue;
+                taken.Add(message);
+            }
+
+            if (taken.Count == wanted)
+            {
+                break;
+            }
+        }
+
+        return taken;
+    }
+
+    /// <summary>The queue a taken message is in.</summary>
+    private QueueClient QueueOf(QueueMessage message) => _takenFrom.GetValueOrDefault(message.MessageId, storage.Jobs);
+
+    /// <summary>Deletes a taken message from its queue.</summary>
+    private async Task DeleteMessageAsync(QueueMessage message, CancellationToken cancellationToken)
+    {
+        await QueueOf(message).DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+        _takenFrom.TryRemove(message.MessageId, out _);
+    }
+
+    /// <summary>
+    /// Moves a taken message to the returned queue, seen again after <paramref name="delay"/>: written there first, then
+    /// deleted here, so a crash between the two leaves the job twice in line (the second copy is discarded once the job
+    /// is over, or runs it again as a lease running out does), never nowhere.
+    /// </summary>
+    private async Task MoveToReturnedAsync(QueueMessage message, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var visibleIn = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxVisibilityTimeout ? MaxVisibilityTimeout : delay;
+        await storage.Returned.SendMessageAsync(message.Body.ToString(), visibleIn, VerificationStorage.MessageTimeToLive, cancellationToken);
+        await DeleteMessageAsync(message, cancellationToken);
     }
 
     public async Task<BinaryData?> GetImageAsync(string id, CancellationToken cancellationToken)
@@ -34,8 +81,7 @@ public sealed class JobTransitions(VerificationStorage storage, JobRecords recor
     }
 
     /// <summary>Removes a message that points at nothing a drain can work on.</summary>
-    public Task CompleteMessageAsync(QueueMessage message, CancellationToken cancellationToken) =>
-        storage.Jobs.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+    public Task CompleteMessageAsync(QueueMessage message, CancellationToken cancellationToken) => DeleteMessageAsync(message, cancellationToken);
 
     /// <summary>The job's call is starting: it is <c>Running</c>, and out of the line. Null when it was terminated or purged meanwhile.</summary>
     public async Task<VerificationJob?> StartAsync(VerificationJob job, CancellationToken cancellationToken)
@@ -46,11 +92,11 @@ public sealed class JobTransitions(VerificationStorage storage, JobRecords recor
         return await running;
     }
 
-    /// <summary>Puts a taken job back in line, <c>Pending</c> at its old place, seen again by a drain after <paramref name="delay"/>.</summary>
-    /// <summary>Gives a taken message back untouched, visible at once (the job was not started).</summary>
+    /// <summary>Gives a taken message back, visible at once and ahead of the line (the job was not started).</summary>
     public Task ReleaseAsync(QueueMessage message, CancellationToken cancellationToken) =>
-        storage.Jobs.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken);
+        MoveToReturnedAsync(message, TimeSpan.Zero, cancellationToken);
 
+    /// <summary>Puts a taken job back in line, <c>Pending</c> at its old place, seen again by a drain after <paramref name="delay"/>.</summary>
     public async Task ReturnAsync(VerificationJob job, QueueMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
         if (await records.TryUpdateAsync(job with { Status = RuntimeStatus.Pending }, cancellationToken) is not null)
@@ -58,8 +104,7 @@ public sealed class JobTransitions(VerificationStorage storage, JobRecords recor
             await backlog.AddAsync(job, cancellationToken);
         }
 
-        var visibleIn = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxVisibilityTimeout ? MaxVisibilityTimeout : delay;
-        await storage.Jobs.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: visibleIn, cancellationToken: cancellationToken);
+        await MoveToReturnedAsync(message, delay, cancellationToken);
     }
 
     /// <summary>
@@ -127,7 +172,8 @@ public sealed class JobTransitions(VerificationStorage storage, JobRecords recor
         await storage.Images.DeleteBlobIfExistsAsync(job.Id, cancellationToken: cancellationToken);
         if (toPoison)
         {
-            await poison.MoveAsync(message, cancellationToken);
+            await poison.MoveAsync(message, QueueOf(message), cancellationToken);
+            _takenFrom.TryRemove(message.MessageId, out _);
         }
         else
         {

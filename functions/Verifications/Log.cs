@@ -54,6 +54,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 3015, Level = LogLevel.Debug, Message = "{Count} reserved start times passed unused")]
     public static partial void StartTimesDropped(ILogger logger, int count);
 
+    /// <summary>A job taken but not started when the worker was told to stop, given back to the line at once.</summary>
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Debug, Message = "Verification {JobId} given back: the worker is stopping")]
+    public static partial void GivenBackOnStop(ILogger logger, string jobId);
+
     [LoggerMessage(EventId = 3016, Level = LogLevel.Information, Message = "Drain paused until {Until:o}: {Reason}")]
     public static partial void DrainPaused(ILogger logger, DateTimeOffset until, string reason);
 }

@@ -11,13 +11,13 @@ namespace Shiming.Verifications;
 /// </summary>
 public sealed class PoisonQueue(VerificationStorage storage, ILogger<PoisonQueue> logger) : IQueueDecodingFailureHandler
 {
-    /// <summary>Moves a taken message from the job queue to the poison queue, unchanged.</summary>
-    public async Task MoveAsync(QueueMessage message, CancellationToken cancellationToken)
+    /// <summary>Moves a message taken from <paramref name="from"/> (the job queue or the returned one) to the poison queue, unchanged.</summary>
+    public async Task MoveAsync(QueueMessage message, QueueClient from, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
         await storage.Poison.SendMessageAsync(
             message.Body.ToString(), visibilityTimeout: null, timeToLive: VerificationStorage.MessageTimeToLive, cancellationToken);
-        await storage.Jobs.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+        await from.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
     }
 
     /// <summary>
@@ -26,12 +26,12 @@ public sealed class PoisonQueue(VerificationStorage storage, ILogger<PoisonQueue
     /// </summary>
     public async Task HandleAsync(QueueMessageDecodingFailedEventArgs args)
     {
-        if (args.ReceivedMessage is not { } message || args.Queue.Name != storage.Jobs.Name)
+        if (args.ReceivedMessage is not { } message || (args.Queue.Name != storage.Jobs.Name && args.Queue.Name != storage.Returned.Name))
         {
             return; // a peek, or another queue: nothing was taken
         }
 
         Log.UndecodableMessage(logger, message.MessageId);
-        await MoveAsync(message, args.CancellationToken);
+        await MoveAsync(message, args.Queue, args.CancellationToken);
     }
 }

@@ -151,6 +151,7 @@ public sealed class VerificationDrain(
         // comes, the call starts at once.
         if (stopping.IsCancellationRequested)
         {
+            Log.GivenBackOnStop(logger, job.Id);
             await transitions.ReleaseAsync(message, cancellationToken);
             return JobOutcome.Returned;
         }
@@ -172,6 +173,7 @@ public sealed class VerificationDrain(
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
+                Log.GivenBackOnStop(logger, running.Id);
                 return await ReturnAsync(running with { Attempts = running.Attempts - 1 }, message, TimeSpan.Zero, cancellationToken);
             }
 

@@ -9,7 +9,7 @@ namespace Shiming.Verifications;
 
 /// <summary>
 /// Where verifications live (<c>Verifications__*</c> names on the registered service clients): card images in a
-/// private container, job messages in a queue and its poison queue, records, idempotency keys and the shared state
+/// private container, job messages in a queue with its returned and poison queues, records, idempotency keys and the shared state
 /// (budget, line) in tables. In Azure the templates create them; elsewhere (Azurite, a first run) they are created
 /// once per process, on first use.
 /// </summary>
@@ -22,6 +22,7 @@ public sealed class VerificationStorage
         var names = options.Value;
         Images = blobs.GetBlobContainerClient(names.ImageContainer);
         Jobs = queues.GetQueueClient(names.JobQueue);
+        Returned = queues.GetQueueClient(names.JobQueue + "-returned");
         Poison = queues.GetQueueClient(names.JobQueue + "-poison");
         Records = tables.GetTableClient(names.JobTable);
         Keys = tables.GetTableClient(names.KeyTable);
@@ -29,6 +30,7 @@ public sealed class VerificationStorage
         _creation = new CreateOnce(cancellationToken => Task.WhenAll(
             Images.CreateIfNotExistsAsync(PublicAccessType.None, cancellationToken: cancellationToken),
             Jobs.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            Returned.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             Poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             Records.CreateIfNotExistsAsync(cancellationToken),
             Keys.CreateIfNotExistsAsync(cancellationToken),
@@ -40,6 +42,13 @@ public sealed class VerificationStorage
 
     /// <summary>One message per accepted job, pointing at its record.</summary>
     public QueueClient Jobs { get; }
+
+    /// <summary>
+    /// <c>{queue}-returned</c>: messages of jobs a drain took and gave back (a graceful stop, Baidu's error 18, a retry
+    /// after its backoff, a quota pause). Drains take from it before the line: a queue serves messages roughly in the order
+    /// they became visible, so a job given back to the line itself would lose its place and wait behind the whole backlog.
+    /// </summary>
+    public QueueClient Returned { get; }
 
     /// <summary><c>{queue}-poison</c>: messages of jobs that failed after every attempt, for a person to look at.</summary>
     public QueueClient Poison { get; }

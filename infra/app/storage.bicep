@@ -78,6 +78,18 @@ resource jobQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-0
   name: jobQueueName
 }
 
+// Jobs put back by a drain, which drains take before the line.
+resource returnedQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
+  parent: queueService
+  name: '${jobQueueName}-returned'
+}
+
+// Jobs that failed after every attempt, for a person to look at.
+resource poisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
+  parent: queueService
+  name: '${jobQueueName}-poison'
+}
+
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
   parent: storage
   name: 'default'

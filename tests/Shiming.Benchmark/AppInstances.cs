@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Shiming.Benchmark;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Shiming.Benchmark;
 /// emulator process on a free port, all with the same settings (and so the same storage account and budget). The
 /// timers run on their schedule, the drain every second, as in Azure. The one place that knows how the app is started.
 /// </summary>
-internal static class AppInstances
+internal sealed class AppInstances : IAsyncDisposable
 {
     private static readonly string Tests = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", ".."));
 
@@ -15,27 +17,73 @@ internal static class AppInstances
     /// <summary>The worker's Release build output, its script root.</summary>
     public static readonly string ScriptRoot = Path.Combine(Tests, "..", "functions", "bin", "Release", "net10.0");
 
-    public static async Task<List<ServiceProcess>> StartAsync(int count, IReadOnlyDictionary<string, string> settings, Action<string> onLine)
+    private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly Func<int, Action<string>> _onLine;
+    private readonly ServiceProcess[] _instances;
+    private readonly List<ServiceProcess> _stopped = [];
+
+    private AppInstances(int count, IReadOnlyDictionary<string, string> settings, Func<int, Action<string>> onLine)
     {
-        var apps = new List<ServiceProcess>();
+        _settings = settings;
+        _onLine = onLine;
+        _instances = new ServiceProcess[count];
+    }
+
+    /// <summary>The instances now serving, by index; an instance restarted keeps its index and its address.</summary>
+    public IReadOnlyList<ServiceProcess> Current => _instances;
+
+    /// <summary>Every process started, the stopped ones too (their warnings and errors count).</summary>
+    public IEnumerable<ServiceProcess> All => _instances.Concat(_stopped);
+
+    /// <param name="onLine">Given an instance's index, what sees each line that instance's host writes.</param>
+    public static async Task<AppInstances> StartAsync(int count, IReadOnlyDictionary<string, string> settings, Func<int, Action<string>> onLine)
+    {
+        var apps = new AppInstances(count, settings, onLine);
         for (var i = 0; i < count; i++)
         {
-            // The worker names its own address in its answers (Api__PublicBaseUrl), so the port is chosen first.
-            var port = ServiceProcess.FreePort();
-            var instance = new Dictionary<string, string>(settings)
-            {
-                ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
-                ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",
-                ["Api:PublicBaseUrl"] = $"http://127.0.0.1:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}/",
-            };
-            apps.Add(await ServiceProcess.StartAsync(
-                HostEmulator,
-                instance,
-                onLine: onLine,
-                port: port,
-                arguments: ["--script-root", ScriptRoot, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--verbose"]));
+            apps._instances[i] = await apps.StartOneAsync(i, ServiceProcess.FreePort());
         }
 
         return apps;
+    }
+
+    /// <summary>
+    /// Stops instance <paramref name="index"/> as the platform does at scale-in or a deployment (SIGTERM to its host,
+    /// which gives the worker its grace period), then starts a new one on the same address.
+    /// </summary>
+    /// <returns>When the stop was signalled, and how long the instance was away.</returns>
+    public async Task<(DateTimeOffset StoppedAt, TimeSpan Away)> RestartAsync(int index)
+    {
+        var old = _instances[index];
+        var stoppedAt = DateTimeOffset.UtcNow;
+        await old.StopAsync(TimeSpan.FromSeconds(60));
+        _stopped.Add(old);
+        _instances[index] = await StartOneAsync(index, old.BaseAddress.Port);
+        return (stoppedAt, DateTimeOffset.UtcNow - stoppedAt);
+    }
+
+    private Task<ServiceProcess> StartOneAsync(int index, int port)
+    {
+        // The worker names its own address in its answers (Api__PublicBaseUrl), so the port is chosen first.
+        var instance = new Dictionary<string, string>(_settings)
+        {
+            ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
+            ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",
+            ["Api:PublicBaseUrl"] = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/",
+        };
+        return ServiceProcess.StartAsync(
+            HostEmulator,
+            instance,
+            onLine: _onLine(index),
+            port: port,
+            arguments: ["--script-root", ScriptRoot, "--port", port.ToString(CultureInfo.InvariantCulture), "--verbose"]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var instance in All)
+        {
+            await instance.DisposeAsync();
+        }
     }
 }

@@ -16,10 +16,11 @@ internal sealed class BenchmarkOptions
         ["--seed"] = nameof(Seed),
         ["--submitters"] = nameof(Submitters),
         ["--instances"] = nameof(Instances),
+        ["--graceful-stop"] = nameof(GracefulStop),
     };
 
     public const string Usage =
-        "usage: benchmark [--cards 1000] [--qps 10] [--latency 00:00:00.100] [--latency-p99 <timespan>] [--faults 0.05] [--accounts 100] [--seed 1] [--submitters 16] [--instances 1]";
+        "usage: benchmark [--cards 1000] [--qps 10] [--latency 00:00:00.100] [--latency-p99 <timespan>] [--faults 0.05] [--accounts 100] [--seed 1] [--submitters 16] [--instances 1] [--graceful-stop <timespan>]";
 
     /// <summary>Synthetic cards submitted in one burst.</summary>
     public int Cards { get; set; } = 1000;
@@ -51,6 +52,12 @@ internal sealed class BenchmarkOptions
     /// <summary>App instances sharing the one storage account (and so one budget), as a scaled-out app runs; cards go to each in turn.</summary>
     public int Instances { get; set; } = 1;
 
+    /// <summary>
+    /// When given, this long after the whole burst is accepted the first instance is stopped as the platform stops one
+    /// (SIGTERM to its host) and a new one started in its place, while the drain is busy.
+    /// </summary>
+    public TimeSpan? GracefulStop { get; set; }
+
     public string? Validate() =>
         Cards < 1 ? "--cards must be at least 1"
         : Qps is < 1 or > 100 ? "--qps must be between 1 and 100"
@@ -59,9 +66,10 @@ internal sealed class BenchmarkOptions
         : Accounts < 1 ? "--accounts must be at least 1"
         : Submitters < 1 ? "--submitters must be at least 1"
         : Instances is < 1 or > 4 ? "--instances must be between 1 and 4"
+        : GracefulStop < TimeSpan.Zero ? "--graceful-stop must be zero or more"
         : null;
 
     public string Describe() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Cards} cards, QPS {Qps}, Baidu latency {Latency.TotalMilliseconds:0} ms median{(LatencyP99 is { } p99 ? $" / {p99.TotalMilliseconds:0} ms p99" : " (fixed)")}, {Faults:P0} faults, {Instances} app instance{(Instances == 1 ? "" : "s")}");
+        $"{Cards} cards, QPS {Qps}, Baidu latency {Latency.TotalMilliseconds:0} ms median{(LatencyP99 is { } p99 ? $" / {p99.TotalMilliseconds:0} ms p99" : " (fixed)")}, {Faults:P0} faults, {Instances} app instance{(Instances == 1 ? "" : "s")}{(GracefulStop is { } stop ? $", the first stopped gracefully {stop.TotalSeconds:0} s after the burst was accepted" : "")}");
 }

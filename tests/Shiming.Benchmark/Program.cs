@@ -61,6 +61,7 @@ await using var emulator = await ServiceProcess.StartAsync("Shiming.BaiduEmulato
 // it could not use (3014, 3015); set beside the emulator's arrival times, that is the spread between the pacing's clock
 // and Baidu's.
 var pacing = new PacingLog();
+var stopLog = new StopLog();
 var appSettings = new Dictionary<string, string>
 {
     ["AzureWebJobsStorage"] = azurite.ConnectionString,
@@ -78,8 +79,10 @@ foreach (var category in PacingLog.Categories)
     appSettings[$"Logging:LogLevel:{category}"] = "Debug";
 }
 
-var apps = await AppInstances.StartAsync(options.Instances, appSettings, pacing.Read);
-await using var stopApps = new AsyncDisposables(apps);
+await using var apps = await AppInstances.StartAsync(
+    options.Instances,
+    appSettings,
+    index => index == 0 ? line => { pacing.Read(line); stopLog.Read(line); } : pacing.Read);
 
 // The clients stand for phones elsewhere: on this machine they yield to the app and the emulator.
 using (var self = Process.GetCurrentProcess())
@@ -92,7 +95,7 @@ var cards = Enumerable.Range(0, options.Cards)
     .Select(_ => SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(random)))
     .ToArray();
 
-var clients = apps.Select(app => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+var clients = apps.Current.Select(app => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
 {
     BaseAddress = app.BaseAddress,
     Timeout = TimeSpan.FromMinutes(2),
@@ -106,6 +109,7 @@ var burst = Stopwatch.StartNew();
 var burstTime = TimeSpan.Zero;
 var submitters = new SemaphoreSlim(options.Submitters);
 var refused = 0;
+(DateTimeOffset At, TimeSpan Away)? stop = null; // the graceful stop, once it is over
 var accepted = 0;
 var following = new List<Task<JobResult?>>(options.Cards);
 var submits = new RoundTrips();
@@ -117,6 +121,20 @@ for (var i = 0; i < options.Cards; i++)
 }
 
 Progress("every card submitted; following every job to its end");
+if (options.GracefulStop is { } stopAfter)
+{
+    // Every submission answered first: the stop falls on the drain, not on a client's upload.
+    for (var i = 0; i < options.Submitters; i++)
+    {
+        await submitters.WaitAsync();
+    }
+
+    await Task.Delay(stopAfter);
+    Progress("stopping the first instance gracefully, and starting a new one in its place");
+    stop = await apps.RestartAsync(0);
+    Progress(string.Create(invariant, $"the first instance was away for {stop.Value.Away.TotalSeconds:0.0} s"));
+}
+
 var results = (await Task.WhenAll(following)).Where(r => r is not RefusedJob).ToArray();
 
 async Task<JobResult?> SubmitAndFollowAsync(int i)
@@ -157,13 +175,28 @@ async Task<JobResult?> FollowAsync(HttpClient http, (string Account, string Stat
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, job.StatusUri);
         request.Headers.Add("X-MS-CLIENT-PRINCIPAL-ID", job.Account);
-        using var response = await polls.TimeAsync(() => http.SendAsync(request));
+        HttpResponseMessage response;
+        try
+        {
+            response = await polls.TimeAsync(() => http.SendAsync(request));
+        }
+        catch (HttpRequestException) when (stop is null && options.GracefulStop is not null)
+        {
+            // The instance is being restarted: a phone would try again a moment later.
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            continue;
+        }
+
+        using var answer = response;
         if (response.StatusCode == HttpStatusCode.OK)
         {
             var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            var finishedAt = body.GetProperty("lastUpdatedTime").GetDateTimeOffset();
             return new JobResult(
+                body.GetProperty("id").GetString()!,
                 body.GetProperty("runtimeStatus").GetString()!,
-                body.GetProperty("lastUpdatedTime").GetDateTimeOffset() - body.GetProperty("createdTime").GetDateTimeOffset());
+                finishedAt - body.GetProperty("createdTime").GetDateTimeOffset(),
+                finishedAt);
         }
 
         if (response.StatusCode != HttpStatusCode.Accepted)
@@ -215,8 +248,18 @@ Console.WriteLine($"| submit round trip p50 / p99 | {submits.Describe()} |");
 Console.WriteLine($"| status poll round trip p50 / p99 | {polls.Describe()} |");
 Console.WriteLine(string.Create(invariant, $"| completed / failed / terminated | {finished.Count(r => r.Status == "Completed")} / {finished.Count(r => r.Status == "Failed")} / {finished.Count(r => r.Status == "Terminated")} |"));
 Console.WriteLine(string.Create(invariant, $"| jobs lost (accepted, never finished) | {lost} |"));
-Console.WriteLine(string.Create(invariant, $"| worker peak memory (VmHWM, the largest instance) | {(apps.SelectMany(a => a.ChildPeakMemoryMiB()).DefaultIfEmpty().Max() is > 0 and var mib ? $"{mib:0} MiB" : "n/a")} |"));
-Console.WriteLine(string.Create(invariant, $"| app log warnings / errors | {apps.Sum(a => a.Warnings)} / {apps.Sum(a => a.Errors)} |"));
+if (stop is { } stopped)
+{
+    var interrupted = stopLog.Interrupted(stopped.At, finished.ToDictionary(r => r.Id, r => r.FinishedAt, StringComparer.Ordinal));
+    var afterStop = interrupted.Select(j => j.FinishedAfterStop.TotalSeconds).Order().ToArray();
+    double AfterStop(double p) => afterStop.Length == 0 ? double.NaN : afterStop[Math.Clamp((int)Math.Ceiling(p * afterStop.Length) - 1, 0, afterStop.Length - 1)];
+    Console.WriteLine(string.Create(invariant, $"| graceful stop: the first instance away (SIGTERM to the new one's first answer) | {stopped.Away.TotalSeconds:0.0} s |"));
+    Console.WriteLine(string.Create(invariant, $"| jobs taken before the stop and finished after it: given back / in flight | {interrupted.Count(j => j.GivenBack)} / {interrupted.Count(j => !j.GivenBack)} |"));
+    Console.WriteLine(string.Create(invariant, $"| those jobs, stop to finished p50 / p95 / max (the lease: {appSettings.GetValueOrDefault("Verifications:ProcessingLease", "00:02:00")}) | {AfterStop(0.50):0.0} s / {AfterStop(0.95):0.0} s / {(afterStop.Length == 0 ? double.NaN : afterStop[^1]):0.0} s |"));
+}
+
+Console.WriteLine(string.Create(invariant, $"| worker peak memory (VmHWM, the largest instance) | {(apps.Current.SelectMany(a => a.ChildPeakMemoryMiB()).DefaultIfEmpty().Max() is > 0 and var mib ? $"{mib:0} MiB" : "n/a")} |"));
+Console.WriteLine(string.Create(invariant, $"| app log warnings / errors | {apps.All.Sum(a => a.Warnings)} / {apps.All.Sum(a => a.Errors)} |"));
 
 foreach (var client in clients)
 {
@@ -235,17 +278,6 @@ static (int Paired, double P50, double P99, double Max) Spread(IReadOnlyList<Dat
     return (paired, At(0.50), At(0.99), spread.Length == 0 ? double.NaN : spread[^1]);
 }
 
-internal record JobResult(string Status, TimeSpan SubmitToResult);
+internal record JobResult(string Id, string Status, TimeSpan SubmitToResult, DateTimeOffset FinishedAt);
 
-internal sealed record RefusedJob() : JobResult("Refused", TimeSpan.Zero);
-
-internal sealed class AsyncDisposables(IEnumerable<IAsyncDisposable> items) : IAsyncDisposable
-{
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var item in items)
-        {
-            await item.DisposeAsync();
-        }
-    }
-}
+internal sealed record RefusedJob() : JobResult("", "Refused", TimeSpan.Zero, default);

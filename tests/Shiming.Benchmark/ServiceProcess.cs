@@ -185,6 +185,35 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Asks the process to stop with SIGTERM, as the platform stops a host, and waits up to <paramref name="timeout"/>
+    /// for it to exit; then kills it.
+    /// </summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        // .NET can handle a POSIX signal but not send one; kill(1) can.
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var patience = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(patience.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
     /// <summary>A loopback port free now, for a program that must know its own address before it starts.</summary>
     public static int FreePort()
     {

@@ -115,14 +115,17 @@ public sealed class TemplateTests
     }
 
     [TestMethod]
-    public void Storage_holds_the_deployment_container_images_queue_and_tables()
+    public void Storage_holds_the_deployment_container_images_queues_and_tables()
     {
         var storage = Templates.Storage;
         string[] Names(string type) => [.. storage.Resources(type).Select(r => r.StringAt("name"))];
         static string Child(string parameter) => $"[format('{{0}}/{{1}}/{{2}}', parameters('name'), 'default', parameters('{parameter}'))]";
 
         CollectionAssert.AreEquivalent(new[] { Child("deploymentContainerName"), Child("imageContainerName") }, Names("Microsoft.Storage/storageAccounts/blobServices/containers"));
-        CollectionAssert.AreEquivalent(new[] { Child("jobQueueName") }, Names("Microsoft.Storage/storageAccounts/queueServices/queues"));
+        static string Companion(string suffix) => $"[format('{{0}}/{{1}}/{{2}}', parameters('name'), 'default', format('{{0}}-{suffix}', parameters('jobQueueName')))]";
+        CollectionAssert.AreEquivalent(
+            new[] { Child("jobQueueName"), Companion("returned"), Companion("poison") },
+            Names("Microsoft.Storage/storageAccounts/queueServices/queues"));
         CollectionAssert.AreEquivalent(new[] { Child("jobTableName"), Child("keyTableName") }, Names("Microsoft.Storage/storageAccounts/tableServices/tables"));
         // The deployment container is the one the function app deploys from.
         Assert.AreEqual("[variables('deploymentStorageContainerName')]", Templates.Argument("storage", "deploymentContainerName"));

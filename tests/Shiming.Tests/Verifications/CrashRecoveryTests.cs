@@ -101,6 +101,7 @@ public sealed partial class CrashRecoveryTests
         // A long lease: a job the stop did not give back would stay hidden far longer than this test looks.
         await using var emulator = await SlowBaiduAsync();
         var settings = await SettingsAsync(emulator, lease: TimeSpan.FromMinutes(5));
+        settings["Logging:LogLevel:Shiming.Verifications.VerificationDrain"] = "Debug";
 
         var host = await WorkerHost.StartAsync(settings, runTimers: false);
         var ids = new List<string>();
@@ -144,9 +145,37 @@ public sealed partial class CrashRecoveryTests
         }
 
         Assert.HasCount(ids.Count - calls, pending);
-        var visible = (await storage.Jobs.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30))).Value;
-        Assert.HasCount(pending.Count, visible, "a job given back is not visible again at once");
+        var line = (await storage.Jobs.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(1))).Value;
+        var returned = (await storage.Returned.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(1))).Value;
+        Assert.HasCount(pending.Count, line.Concat(returned), "a job given back is not visible again at once");
+
+        // The drain names each job it gave back (event 3017, at Debug), which is how the benchmark times them after a stop;
+        // they wait in the returned queue, ahead of the jobs still in line.
+        var givenBack = host.WorkerLog.Entries.Select(e => GivenBackLine().Match(e.Message)).Where(m => m.Success).Select(m => m.Groups["id"].Value).ToHashSet();
+        Assert.IsNotEmpty(givenBack, "the drain had taken jobs it had not started, and gave none back");
+        CollectionAssert.AreEquivalent(givenBack.ToList(), returned.Select(m => JobId(m.Body.ToString())).ToList());
+
+        // After the restart, the jobs given back are taken first, in the drain's first take of two seconds' worth of calls
+        // (10 at QPS 5), whose calls start in the order each is ready: they keep their place in line.
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // the peeks above hid the messages for a second
+        await using var restarted = await WorkerHost.StartAsync(settings, runTimers: false);
+        await WaitUntilAsync(
+            async () =>
+            {
+                await restarted.RunFunctionAsync("DrainVerifications");
+                return emulator.Calls.Count(c => c.Endpoint == "idcard") >= ids.Count;
+            },
+            TimeSpan.FromSeconds(60));
+        var order = restarted.WorkerLog.Entries.Select(e => StartedLine().Match(e.Message)).Where(m => m.Success)
+            .OrderBy(m => DateTimeOffset.Parse(m.Groups["at"].Value, System.Globalization.CultureInfo.InvariantCulture))
+            .Select(m => m.Groups["id"].Value)
+            .ToList();
+        Assert.HasCount(pending.Count, order);
+        var firstTake = order.Take(Math.Max(givenBack.Count, 10)).ToHashSet();
+        Assert.IsTrue(givenBack.All(firstTake.Contains), "a job given back at the stop waited behind the line");
     }
+
+    private static string JobId(string message) => JsonDocument.Parse(message).RootElement.GetProperty("id").GetString()!;
 
     /// <summary>A Baidu that answers in 300 ms at 5 QPS, so calls are in flight whenever the worker is stopped.</summary>
     private static Task<BaiduEmulatorHost> SlowBaiduAsync() =>
@@ -175,4 +204,10 @@ public sealed partial class CrashRecoveryTests
 
     [GeneratedRegex("Verification (?<id>[0-9a-f]{32}) finished")]
     private static partial Regex FinishedLine();
+
+    [GeneratedRegex("^Verification (?<id>[0-9a-f]{32}) given back: the worker is stopping$")]
+    private static partial Regex GivenBackLine();
+
+    [GeneratedRegex("^Baidu call for verification (?<id>[0-9a-f]{32}) started at (?<at>\\S+) for")]
+    private static partial Regex StartedLine();
 }
