@@ -32,6 +32,22 @@ public sealed class TelemetrySetupTests
     }
 
     [TestMethod]
+    public void Both_settings_together_build_one_pipeline_whose_providers_start()
+    {
+        var services = Services(new()
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:4318",
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://example.invalid/",
+        });
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+
+        using var provider = services.BuildServiceProvider();
+        Assert.IsNotNull(provider.GetRequiredService<MeterProvider>());
+        Assert.IsNotNull(provider.GetRequiredService<TracerProvider>());
+    }
+
+    [TestMethod]
     public void The_authentication_string_names_the_user_assigned_identity_or_the_system_one()
     {
         Assert.IsNull(TelemetryServiceCollectionExtensions.EntraCredential(null));
