@@ -4,6 +4,7 @@ using Shiming.Baidu;
 using Shiming.Patients;
 using Shiming.Privacy;
 using Shiming.Storage;
+using Shiming.Telemetry;
 using Shiming.Verifications;
 
 var builder = FunctionsApplication.CreateBuilder(args);
@@ -16,5 +17,6 @@ builder.Services.AddPrivacy();
 builder.Services.AddBaiduOcr();
 builder.Services.AddVerifications();
 builder.Services.AddPatients();
+builder.Services.AddShimingTelemetry(builder.Configuration);
 
 builder.Build().Run();

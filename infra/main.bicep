@@ -3,7 +3,7 @@
 // One resource group holding: a user-assigned managed identity (the app's only credential), the
 // storage account (host storage, the deployment package, card images, the job queue and tables;
 // shared keys disabled), Key Vault (Baidu keys and the encryption keys), Application
-// Insights on Log Analytics (local auth disabled), and the function app itself: Linux, the .NET
+// Insights on Log Analytics (local auth disabled) with the day-one alerts, and the function app itself: Linux, the .NET
 // isolated worker (runtime dotnet-isolated 10.0), CORS on the site, every secret setting a Key Vault
 // reference, optionally behind App Service Authentication.
 targetScope = 'subscription'
@@ -76,6 +76,18 @@ param encryptionKey string
 @description('Blind-index key (keyed hash of ID numbers for the duplicate-patient check): 32 random bytes, Base64. Never change it.')
 param blindIndexKey string
 
+@description('Mail address for the alerts (poison queue, Baidu refusing, old backlog, failing jobs). Empty: the alerts show in the portal only.')
+param alertEmail string = ''
+
+@minValue(60)
+@description('Seconds the oldest waiting job may wait before the backlog alert fires.')
+param alertOldestWaitingSeconds int = 600
+
+@minValue(1)
+@maxValue(100)
+@description('Percent of finished jobs that may fail in an hour before the failure alert fires.')
+param alertFailedJobsPercent int = 20
+
 @description('Also give principalId data access to blob, queue and table storage, for debugging with a developer\'s own identity. Off by default: the storage holds personal data.')
 param allowDeveloperDataAccess bool = false
 
@@ -110,6 +122,20 @@ module monitoring './app/monitoring.bicep' = {
     applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
     location: location
     tags: tags
+  }
+}
+
+module alerts './app/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    logAnalyticsName: monitoring.outputs.logAnalyticsWorkspaceName
+    namePrefix: 'shiming-${resourceToken}'
+    location: location
+    tags: tags
+    alertEmail: alertEmail
+    oldestWaitingSeconds: alertOldestWaitingSeconds
+    failedJobsPercent: alertFailedJobsPercent
   }
 }
 

@@ -23,6 +23,7 @@ public sealed class BaiduAccessTokenProvider : IDisposable
     private readonly ILogger<BaiduAccessTokenProvider> _logger;
     private readonly SemaphoreSlim _renewal = new(1, 1);
     private CachedToken? _current;
+    private long _renewals;
 
     public BaiduAccessTokenProvider(
         IHttpClientFactory httpClients, IOptionsMonitor<BaiduOptions> options, TimeProvider time, ILogger<BaiduAccessTokenProvider> logger)
@@ -111,8 +112,12 @@ public sealed class BaiduAccessTokenProvider : IDisposable
         var now = _time.GetUtcNow();
         var lifetime = TimeSpan.FromSeconds(Math.Max(60, body.ExpiresIn ?? 2_592_000));
         Log.TokenRenewed(_logger, now + lifetime);
+        Interlocked.Increment(ref _renewals);
         return new CachedToken(token, RenewAt: now + lifetime * RenewAfterLifetimeShare);
     }
+
+    /// <summary>How many tokens this instance has fetched since it started.</summary>
+    public long Renewals => Interlocked.Read(ref _renewals);
 
     public void Dispose() => _renewal.Dispose();
 

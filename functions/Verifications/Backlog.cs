@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Shiming.Telemetry;
 
 namespace Shiming.Verifications;
 
@@ -10,13 +11,14 @@ namespace Shiming.Verifications;
 /// Status answers read positions from a snapshot of the partition that each instance refreshes at most once a
 /// second, so a thousand clients polling cost one query a second, not a thousand.
 /// </summary>
-public sealed class Backlog
+public sealed class Backlog : IBacklogReader
 {
     /// <summary>A snapshot holds at most this many jobs; a job behind them is told it is at least that far back.</summary>
     public const int MaxTracked = 10_000;
 
     private const string Partition = "backlog";
     private static readonly TimeSpan MaxSnapshotAge = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan GaugeSnapshotAge = TimeSpan.FromSeconds(5);
 
     private readonly VerificationStorage _storage;
     private readonly TimeProvider _time;
@@ -56,6 +58,41 @@ public sealed class Backlog
 
     /// <summary>How many jobs are waiting, from the same snapshot (at most <see cref="MaxTracked"/>).</summary>
     public async Task<int> CountAsync(CancellationToken cancellationToken) => (await GetSnapshotAsync(cancellationToken)).Keys.Length;
+
+    /// <summary>
+    /// The last snapshot, for the backlog gauges: read without waiting, and refreshed in the background when it is
+    /// older than a collection or two, so an export costs at most one query, and none while status polls keep it fresh.
+    /// </summary>
+    public BacklogReading? Read()
+    {
+        var current = _snapshot;
+        if (current is null || _time.GetUtcNow() - current.ReadAt > GaugeSnapshotAge)
+        {
+            _ = RefreshQuietlyAsync();
+        }
+
+        if (current is null)
+        {
+            return null;
+        }
+
+        DateTimeOffset? oldest = current.Keys.Length == 0
+            ? null
+            : new DateTimeOffset(long.Parse(current.Keys[0].AsSpan(0, 19), System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero);
+        return new BacklogReading(current.Keys.Length, oldest);
+    }
+
+    private async Task RefreshQuietlyAsync()
+    {
+        try
+        {
+            await GetSnapshotAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is RequestFailedException or AggregateException or OperationCanceledException)
+        {
+            // A gauge goes without a fresh reading this time; the next collection tries again.
+        }
+    }
 
     /// <summary>The key orders jobs by acceptance time (fixed-width ticks sort as text), then by id.</summary>
     internal static string KeyOf(VerificationJob job) => $"{job.CreatedTime.UtcTicks:D19}-{job.Id}";

@@ -1,5 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs.Models;
+using Shiming.IdCards;
+using Shiming.Telemetry;
 
 namespace Shiming.Verifications;
 
@@ -7,7 +9,7 @@ namespace Shiming.Verifications;
 /// Accepts submissions: claims, the per-account cap, then the image, the record, the place in line and the message,
 /// all written or, on a storage failure, all taken back. A job is accepted only once every part is durable.
 /// </summary>
-public sealed class JobAcceptance(VerificationStorage storage, SubmissionClaims claims, JobRecords records, Backlog backlog, TimeProvider time)
+public sealed class JobAcceptance(VerificationStorage storage, SubmissionClaims claims, JobRecords records, Backlog backlog, ShimingMetrics metrics, TimeProvider time)
 {
     /// <summary>
     /// Accepts a job, unless this account already has one for the same <c>Idempotency-Key</c> (any state) or
@@ -71,6 +73,7 @@ public sealed class JobAcceptance(VerificationStorage storage, SubmissionClaims 
         {
             KeyRows = keyRows,
         };
+        using var span = ShimingTelemetry.StartSubmit(id, upload.Side.ToWireName());
 
         // Image first, record and place in line next, message last: a message never points at nothing, and
         // the caller hears 202 only when all of them are durable.
@@ -83,7 +86,8 @@ public sealed class JobAcceptance(VerificationStorage storage, SubmissionClaims 
             var written = await records.AddAsync(job, CancellationToken.None);
             await backlog.AddAsync(job, CancellationToken.None);
             await storage.Jobs.SendMessageAsync(
-                new JobMessage(accountKey, job.Id).Serialize(), visibilityTimeout: null, timeToLive: VerificationStorage.MessageTimeToLive, CancellationToken.None);
+                new JobMessage(accountKey, job.Id) { TraceParent = ShimingTelemetry.TraceParentOf(span) }.Serialize(), visibilityTimeout: null, timeToLive: VerificationStorage.MessageTimeToLive, CancellationToken.None);
+            metrics.JobAccepted(upload.Side.ToWireName());
             return written;
         }
         catch (Exception ex) when (ex is RequestFailedException or AggregateException)

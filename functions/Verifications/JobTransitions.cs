@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using Shiming.Telemetry;
 
 namespace Shiming.Verifications;
 
@@ -11,7 +12,7 @@ namespace Shiming.Verifications;
 /// seen again after a delay, through the returned queue that drains take from first), finished once (record, then line, image and message), or discarded when its message
 /// comes back for a job already over. Terminating a waiting job is the one change a client asks for.
 /// </summary>
-public sealed class JobTransitions(VerificationStorage storage, JobRecords records, Backlog backlog, PoisonQueue poison)
+public sealed class JobTransitions(VerificationStorage storage, JobRecords records, Backlog backlog, PoisonQueue poison, ShimingMetrics metrics)
 {
     /// <summary>A message stays invisible for at most seven days.</summary>
     private static readonly TimeSpan MaxVisibilityTimeout = TimeSpan.FromDays(7);
@@ -159,6 +160,7 @@ public sealed class JobTransitions(VerificationStorage storage, JobRecords recor
             {
                 await backlog.RemoveAsync(job, cancellationToken);
                 await storage.Images.DeleteBlobIfExistsAsync(id, cancellationToken: cancellationToken);
+                metrics.JobFinished("terminated");
                 return TerminateOutcome.Terminated;
             }
         }

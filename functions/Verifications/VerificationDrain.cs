@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Shiming.Baidu;
+using Shiming.Telemetry;
 using Azure.Storage.Queues.Models;
 
 namespace Shiming.Verifications;
@@ -21,6 +22,7 @@ public sealed class VerificationDrain(
     PacingMargin margin,
     BaiduConnections connections,
     QpsRefusalMonitor refusals,
+    ShimingMetrics metrics,
     IOptionsMonitor<BaiduOptions> baiduOptions,
     IOptions<VerificationOptions> options,
     TimeProvider time,
@@ -188,7 +190,7 @@ public sealed class VerificationDrain(
             BaiduIdCardResponse response;
             try
             {
-                response = await baidu.RecognizeIdCardAsync(call, cancellationToken);
+                response = await metrics.MeasureBaiduCallAsync("idcard", running.Id, pointer.TraceParent, () => baidu.RecognizeIdCardAsync(call, cancellationToken));
             }
             finally
             {
@@ -281,6 +283,7 @@ public sealed class VerificationDrain(
         }
 
         Log.JobFinished(logger, job.Id, finished.Status, finished.Error?.Code);
+        metrics.JobFinished(finished.Status == RuntimeStatus.Completed ? "completed" : "failed", finished.Error?.Code, poison);
         return JobOutcome.Finished;
     }
 

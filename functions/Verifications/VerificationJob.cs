@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
 using Shiming.IdCards;
@@ -85,6 +86,10 @@ public sealed record VerificationJob(
 public sealed record JobMessage(string Account, string Id)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The W3C <c>traceparent</c> of the submit's span, when telemetry is on; older messages have none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TraceParent { get; init; }
 
     public string Serialize() => JsonSerializer.Serialize(this, Json);
 

@@ -30,6 +30,9 @@ internal static class AppSettingNames
         "WEBSITE_INSTANCE_ID",    // functions/Api/CallerIdentity.cs: set on every Azure instance
         "WEBSITE_SITE_NAME",      // functions/Api/CallerIdentity.cs: set on every Azure instance
         "AzureWebJobsStorage",    // functions/Storage/StorageConnection.cs: a connection string, or the section of identity settings
+        "APPLICATIONINSIGHTS_CONNECTION_STRING",     // functions/Telemetry: export to Azure Monitor (the host reads it too)
+        "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", // functions/Telemetry: the identity to export with (the host reads it too)
+        "OTEL_EXPORTER_OTLP_ENDPOINT",               // functions/Telemetry: export over OTLP
     ];
 
     /// <summary>Set by the platform; a template that set them would lie to the app.</summary>

@@ -60,7 +60,7 @@ public sealed class TemplateTests
         Assert.EndsWith("/subscriptionDeploymentTemplate.json#", main.Json.GetProperty("$schema").GetString()!);
         var group = main.Resources("Microsoft.Resources/resourceGroups").Single();
         CollectionAssert.AreEquivalent(
-            new[] { "identity", "monitoring", "storage", "keyVault", "rbacAssignments", "api" },
+            new[] { "identity", "monitoring", "alerts", "storage", "keyVault", "rbacAssignments", "api" },
             Templates.ModuleDeployments.Select(d => d.GetProperty("name").GetString()).ToArray());
         foreach (var deployment in Templates.ModuleDeployments)
         {

@@ -64,6 +64,8 @@ internal static class Templates
 
     public static ArmTemplate Identity => Module("identity");
 
+    public static ArmTemplate Alerts => Module("alerts");
+
     public static IEnumerable<JsonElement> ModuleDeployments => Main.Resources("Microsoft.Resources/deployments");
 
     public static ArmTemplate Module(string deploymentName) => new(Deployment(deploymentName).GetProperty("properties").GetProperty("template"));
