@@ -78,7 +78,7 @@ public sealed class JobEndpoints(
 
         if (submitted.Outcome == SubmitOutcome.Created)
         {
-            Log.Accepted(logger, job.Id, job.Variant ?? job.Side.ToWireName(), upload.Image.ToMemory().Length);
+            Log.Accepted(logger, job.Id, job.Kind == JobKind.Verification ? job.Side.ToWireName() : job.Variant ?? job.Kind.ToWireName(), upload.Image.ToMemory().Length);
         }
         else
         {
