@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
@@ -78,45 +77,10 @@ public sealed class BaiduOcrClient(HttpClient http, BaiduAccessTokenProvider tok
         }
     }
 
-    /// <summary>
-    /// <c>id_card_side=…&amp;detect_risk=true&amp;image=…</c> with the image as standard Base64, percent-encoded
-    /// once. Built by hand because <see cref="FormUrlEncodedContent"/> refuses values as long as a photo.
-    /// </summary>
-    public static byte[] BuildIdCardForm(ReadOnlySpan<byte> image, IdCardSide side)
-    {
-        ReadOnlySpan<byte> head = side == IdCardSide.Back
-            ? "id_card_side=back&detect_risk=true&image="u8
-            : "id_card_side=front&detect_risk=true&image="u8;
-
-        var base64 = new byte[Base64.GetMaxEncodedToUtf8Length(image.Length)];
-        Base64.EncodeToUtf8(image, base64, out _, out var written);
-        var encoded = base64.AsSpan(0, written);
-
-        var escapes = 0;
-        foreach (var b in encoded)
-        {
-            if (b is (byte)'+' or (byte)'/' or (byte)'=')
-            {
-                escapes++;
-            }
-        }
-
-        var form = new byte[head.Length + written + (escapes * 2)];
-        head.CopyTo(form);
-        var position = head.Length;
-        foreach (var b in encoded)
-        {
-            switch (b)
-            {
-                case (byte)'+': "%2B"u8.CopyTo(form.AsSpan(position)); position += 3; break;
-                case (byte)'/': "%2F"u8.CopyTo(form.AsSpan(position)); position += 3; break;
-                case (byte)'=': "%3D"u8.CopyTo(form.AsSpan(position)); position += 3; break;
-                default: form[position++] = b; break;
-            }
-        }
-
-        return form;
-    }
+    /// <summary><c>id_card_side=…&amp;detect_risk=true&amp;image=…</c> (see <see cref="BaiduForms"/>).</summary>
+    public static byte[] BuildIdCardForm(ReadOnlySpan<byte> image, IdCardSide side) => BaiduForms.WithImage(
+        side == IdCardSide.Back ? "id_card_side=back&detect_risk=true&image="u8 : "id_card_side=front&detect_risk=true&image="u8,
+        image);
 }
 
 /// <summary>An ID-card call made ready to send: the form body, the access token, and the request built from them, sent once.</summary>

@@ -32,6 +32,13 @@ public sealed class BaiduOptions
     [Range(0.0, 1.0)]
     public double PacingMarginMax { get; set; } = 0.25;
 
+    /// <summary>
+    /// Each kind of job's own budget, <c>Baidu__Budgets__{kind}__QpsLimit</c>: Baidu counts every API on its own, so
+    /// each kind is paced on its own. The kinds, and the budget when one is not set, are the job pipeline's
+    /// (<c>Shiming.Verifications.JobBudgets</c>).
+    /// </summary>
+    public Dictionary<string, BaiduBudgetOptions> Budgets { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>How long one OCR call may take before it counts as a transport fault.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
@@ -45,11 +52,31 @@ public sealed class BaiduOptions
 [OptionsValidator]
 public sealed partial class BaiduOptionsValidator : IValidateOptions<BaiduOptions>;
 
+/// <summary>One kind's budget (<c>Baidu__Budgets__{kind}__*</c>).</summary>
+public sealed class BaiduBudgetOptions
+{
+    /// <summary>Calls per second this kind may spend; unset, the kind's default.</summary>
+    public int? QpsLimit { get; set; }
+}
+
 /// <summary>The checks across settings that attributes cannot state.</summary>
 public sealed class BaiduOptionsRangesValidator : IValidateOptions<BaiduOptions>
 {
-    public ValidateOptionsResult Validate(string? name, BaiduOptions options) =>
-        options.PacingMarginMin > options.PacingMarginMax
-            ? ValidateOptionsResult.Fail($"Baidu__PacingMarginMin ({options.PacingMarginMin}) must not be more than Baidu__PacingMarginMax ({options.PacingMarginMax}).")
-            : ValidateOptionsResult.Success;
+    public ValidateOptionsResult Validate(string? name, BaiduOptions options)
+    {
+        if (options.PacingMarginMin > options.PacingMarginMax)
+        {
+            return ValidateOptionsResult.Fail($"Baidu__PacingMarginMin ({options.PacingMarginMin}) must not be more than Baidu__PacingMarginMax ({options.PacingMarginMax}).");
+        }
+
+        foreach (var (kind, budget) in options.Budgets)
+        {
+            if (budget.QpsLimit is < 1 or > 100)
+            {
+                return ValidateOptionsResult.Fail($"Baidu__Budgets__{kind}__QpsLimit must be between 1 and 100.");
+            }
+        }
+
+        return ValidateOptionsResult.Success;
+    }
 }

@@ -48,6 +48,7 @@ public static class BaiduServiceCollectionExtensions
                 pipeline.AddTimeout(baidu.CurrentValue.RequestTimeout);
                 context.EnableReloads<BaiduOptions>();
             });
+        services.AddSingleton<BaiduVisionClient>();
         services.AddSingleton<BaiduConnections>();
         services.AddSingleton<BaiduAccessTokenProvider>();
         return services;

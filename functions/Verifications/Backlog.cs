@@ -16,7 +16,6 @@ public sealed class Backlog : IBacklogReader
     /// <summary>A snapshot holds at most this many jobs; a job behind them is told it is at least that far back.</summary>
     public const int MaxTracked = 10_000;
 
-    private const string Partition = "backlog";
     private static readonly TimeSpan MaxSnapshotAge = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan GaugeSnapshotAge = TimeSpan.FromSeconds(5);
 
@@ -24,6 +23,9 @@ public sealed class Backlog : IBacklogReader
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private volatile Snapshot? _snapshot;
+
+    /// <summary>Each kind's line is a partition of its own (<c>backlog</c> for cards), so positions are per kind.</summary>
+    private string Partition => _storage.Kind.BacklogPartition();
 
     public Backlog(VerificationStorage storage, TimeProvider time)
     {

@@ -34,7 +34,6 @@ public interface IStartTimeSource
 public sealed class BudgetLedger : IStartTimeSource
 {
     private const string PartitionKey = "budget";
-    private const string RowKey = "idcard";
 
     private readonly VerificationStorage _storage;
     private readonly IOptionsMonitor<BaiduOptions> _baidu;
@@ -50,14 +49,17 @@ public sealed class BudgetLedger : IStartTimeSource
         _time = time;
     }
 
-    /// <summary>Calls a second Baidu allows (<c>Baidu__QpsLimit</c>).</summary>
-    public int QpsLimit => _baidu.CurrentValue.QpsLimit;
+    /// <summary>Each kind's budget is a row of its own (<c>idcard</c> for cards).</summary>
+    private string RowKey => _storage.Kind.BudgetRow();
+
+    /// <summary>Calls a second Baidu allows this kind (<c>Baidu__Budgets__{kind}__QpsLimit</c>; for cards also <c>Baidu__QpsLimit</c>).</summary>
+    public int QpsLimit => _baidu.CurrentValue.QpsLimitFor(_storage.Kind);
 
     /// <summary>
     /// Start times are at least this far apart: one second over the limit, plus the <see cref="PacingMargin"/> so that
     /// jitter on the way to Baidu cannot squeeze one call too many into any one second.
     /// </summary>
-    public TimeSpan Interval => TimeSpan.FromSeconds((1.0 + _margin.Current) / _baidu.CurrentValue.QpsLimit);
+    public TimeSpan Interval => TimeSpan.FromSeconds((1.0 + _margin.Current) / QpsLimit);
 
     /// <summary>
     /// How late a call may start after its reserved time: half the slack the margin leaves in a second (the other half

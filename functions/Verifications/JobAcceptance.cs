@@ -14,14 +14,15 @@ public sealed class JobAcceptance(VerificationStorage storage, SubmissionClaims 
     /// <summary>
     /// Accepts a job, unless this account already has one for the same <c>Idempotency-Key</c> (any state) or
     /// for the same image and side while that job is live: then the existing job is returned and nothing is
-    /// queued. A new job is refused when the account already has <paramref name="maxLiveJobs"/> live jobs.
+    /// queued. A new job is refused when the account already has <paramref name="maxLiveJobs"/> live jobs of this kind.
     /// </summary>
+    /// <param name="variant">How the kind's API is to be called, for kinds that have a choice; part of what makes two submissions the same.</param>
     public async Task<SubmitResult> SubmitAsync(
-        string accountKey, Upload upload, string? idempotencyKey, int maxLiveJobs, CancellationToken cancellationToken)
+        string accountKey, Upload upload, string? idempotencyKey, int maxLiveJobs, CancellationToken cancellationToken, string? variant = null)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
         var id = Guid.NewGuid().ToString("N");
-        var keyRows = SubmissionClaims.RowsFor(upload, idempotencyKey);
+        var keyRows = SubmissionClaims.RowsFor(storage.Kind, variant, upload, idempotencyKey);
         var claimed = new List<(string RowKey, ETag ETag)>(keyRows.Count);
         var accepted = false;
         try
@@ -48,7 +49,7 @@ public sealed class JobAcceptance(VerificationStorage storage, SubmissionClaims 
                 return new SubmitResult(SubmitOutcome.LimitReached, null);
             }
 
-            var job = await AcceptAsync(accountKey, id, upload, keyRows);
+            var job = await AcceptAsync(accountKey, id, upload, keyRows, variant);
             accepted = true;
             return new SubmitResult(SubmitOutcome.Created, job);
         }
@@ -66,12 +67,14 @@ public sealed class JobAcceptance(VerificationStorage storage, SubmissionClaims 
     /// caller's cancellation no longer applies: a job is either accepted whole or leaves nothing behind that a
     /// drain or a status poll could find.
     /// </summary>
-    private async Task<VerificationJob> AcceptAsync(string accountKey, string id, Upload upload, IReadOnlyList<string> keyRows)
+    private async Task<VerificationJob> AcceptAsync(string accountKey, string id, Upload upload, IReadOnlyList<string> keyRows, string? variant)
     {
         var now = time.GetUtcNow();
         var job = new VerificationJob(accountKey, id, upload.Side, RuntimeStatus.Pending, now, now, upload.Header.MediaType, 0, null, null, default)
         {
             KeyRows = keyRows,
+            Kind = storage.Kind,
+            Variant = variant,
         };
         using var span = ShimingTelemetry.StartSubmit(id, upload.Side.ToWireName());
 

@@ -13,6 +13,7 @@ public sealed class JobRecords(VerificationStorage storage, FieldProtector prote
     /// <summary>Job ids are 32 lowercase hex digits (a GUID without dashes).</summary>
     public static bool IsWellFormedId(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
 
+    /// <summary>The account's job of this kind (a job of another kind is not found here).</summary>
     public async Task<VerificationJob?> FindAsync(string accountKey, string id, CancellationToken cancellationToken)
     {
         if (!IsWellFormedId(id))
@@ -22,7 +23,7 @@ public sealed class JobRecords(VerificationStorage storage, FieldProtector prote
 
         await storage.EnsureCreatedAsync(cancellationToken);
         var entity = await storage.Records.GetEntityIfExistsAsync<TableEntity>(accountKey, id, cancellationToken: cancellationToken);
-        return entity.HasValue ? VerificationJob.FromEntity(entity.Value!, protector) : null;
+        return entity.HasValue && VerificationJob.KindOf(entity.Value!) == storage.Kind ? VerificationJob.FromEntity(entity.Value!, protector) : null;
     }
 
     /// <summary>Writes a new job's record; the job comes back with the record's ETag.</summary>
@@ -54,29 +55,35 @@ public sealed class JobRecords(VerificationStorage storage, FieldProtector prote
         return response.Status != 404;
     }
 
-    /// <summary>How many of the account's jobs are waiting or running.</summary>
+    /// <summary>
+    /// How many of the account's jobs of this kind are waiting or running. The kind is compared here, not in the
+    /// query, because a card's record has no <c>Kind</c> and a filter cannot ask for a missing property.
+    /// </summary>
     public async Task<int> CountLiveAsync(string accountKey, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {accountKey} and (Status eq {nameof(RuntimeStatus.Pending)} or Status eq {nameof(RuntimeStatus.Running)})");
         var count = 0;
-        await foreach (var _ in storage.Records.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        await foreach (var entity in storage.Records.QueryAsync<TableEntity>(filter, select: ["RowKey", "Kind"], cancellationToken: cancellationToken))
         {
-            count++;
+            count += VerificationJob.KindOf(entity) == storage.Kind ? 1 : 0;
         }
 
         return count;
     }
 
-    /// <summary>Account and id of every job not changed since <paramref name="cutoff"/>.</summary>
+    /// <summary>Account and id of every job of this kind not changed since <paramref name="cutoff"/>.</summary>
     public async Task<IReadOnlyList<(string AccountKey, string Id)>> NotUpdatedSinceAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
         var expired = new List<(string, string)>();
         await foreach (var entity in storage.Records.QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"LastUpdatedTime lt {cutoff}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+            TableClient.CreateQueryFilter($"LastUpdatedTime lt {cutoff}"), select: ["PartitionKey", "RowKey", "Kind"], cancellationToken: cancellationToken))
         {
-            expired.Add((entity.PartitionKey, entity.RowKey));
+            if (VerificationJob.KindOf(entity) == storage.Kind)
+            {
+                expired.Add((entity.PartitionKey, entity.RowKey));
+            }
         }
 
         return expired;

@@ -40,6 +40,27 @@ public sealed class SubmissionClaims(VerificationStorage storage, JobRecords rec
     }
 
     /// <summary>
+    /// The rows a submission of another kind than a card claims: as a card's, but named by the kind (and by how it is
+    /// to be called, <paramref name="variant"/>), so an image or a key used for one kind never answers for another.
+    /// </summary>
+    public static IReadOnlyList<string> RowsFor(JobKind kind, string? variant, Upload upload, string? idempotencyKey)
+    {
+        if (kind == JobKind.Verification)
+        {
+            return RowsFor(upload, idempotencyKey);
+        }
+
+        var rows = new List<string>(2);
+        if (idempotencyKey is not null)
+        {
+            rows.Add($"{IdempotencyKeyPrefix}{kind.ToWireName()}-{Sha256Hex(Encoding.UTF8.GetBytes(idempotencyKey))}");
+        }
+
+        rows.Add($"i-{kind.ToWireName()}-{variant ?? "default"}-{Sha256Hex(upload.Image.ToMemory().Span)}");
+        return rows;
+    }
+
+    /// <summary>
     /// Points a key row at <paramref name="newJobId"/>, or finds the job it already points at when that job should be
     /// reused: any job for an idempotency key, a live one for an image. A row claimed moments ago whose job does not
     /// exist yet belongs to a request that is accepting the same submission right now: its job is awaited for a few

@@ -22,7 +22,8 @@ public static class UploadReader
     private const int MultipartOverheadBytes = 64 * 1024;
     private const int MaxFieldBytes = 64;
 
-    public static async Task<Results<Ok<Upload>, ProblemHttpResult>> ReadAsync(HttpContext context, CancellationToken cancellationToken)
+    /// <param name="withSide">False for kinds of job that have no card side: <c>side</c> is then not read, and the upload is <c>front</c>.</param>
+    public static async Task<Results<Ok<Upload>, ProblemHttpResult>> ReadAsync(HttpContext context, CancellationToken cancellationToken, bool withSide = true)
     {
         var request = context.Request;
         var limit = VerificationOptions.MaxImageBytes;
@@ -45,8 +46,8 @@ public static class UploadReader
         {
             return MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
                 && contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-                    ? await ReadMultipartAsync(request, contentType, limit, cancellationToken)
-                    : await ReadRawAsync(request, limit, cancellationToken);
+                    ? await ReadMultipartAsync(request, contentType, limit, withSide, cancellationToken)
+                    : await ReadRawAsync(request, limit, withSide, cancellationToken);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -58,14 +59,14 @@ public static class UploadReader
         }
     }
 
-    private static async Task<Results<Ok<Upload>, ProblemHttpResult>> ReadRawAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Upload>, ProblemHttpResult>> ReadRawAsync(HttpRequest request, int limit, bool withSide, CancellationToken cancellationToken)
     {
         if (!ImageHeader.IsImageMediaType(request.ContentType))
         {
             return Problems.UnsupportedImage();
         }
 
-        if (!IdCardSides.TryParse(request.Query["side"], out var side))
+        if (!IdCardSides.TryParse(withSide ? request.Query["side"].ToString() : null, out var side))
         {
             return UnknownSide();
         }
@@ -75,7 +76,7 @@ public static class UploadReader
     }
 
     private static async Task<Results<Ok<Upload>, ProblemHttpResult>> ReadMultipartAsync(
-        HttpRequest request, MediaTypeHeaderValue contentType, int limit, CancellationToken cancellationToken)
+        HttpRequest request, MediaTypeHeaderValue contentType, int limit, bool withSide, CancellationToken cancellationToken)
     {
         var boundary = HeaderUtilities.RemoveQuotes(contentType.Boundary).Value;
         if (string.IsNullOrWhiteSpace(boundary) || boundary.Length > 70)
@@ -104,7 +105,7 @@ public static class UploadReader
                     return Problems.ImageTooLarge(limit);
                 }
             }
-            else if (string.Equals(name, "side", StringComparison.Ordinal))
+            else if (withSide && string.Equals(name, "side", StringComparison.Ordinal))
             {
                 var value = await ReadBoundedAsync(section.Body, MaxFieldBytes, cancellationToken);
                 sideField = value is null ? "\u0000" : System.Text.Encoding.UTF8.GetString(value);
@@ -115,7 +116,7 @@ public static class UploadReader
             }
         }
 
-        if (!IdCardSides.TryParse(sideField ?? request.Query["side"].ToString(), out var side))
+        if (!IdCardSides.TryParse(withSide ? sideField ?? request.Query["side"].ToString() : null, out var side))
         {
             return UnknownSide();
         }

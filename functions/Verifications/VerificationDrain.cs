@@ -11,19 +11,19 @@ namespace Shiming.Verifications;
 /// The <c>DrainVerifications</c> timer function. While a backlog remains (and for at most
 /// <c>Verifications__DrainDuration</c>) it takes queued jobs a couple of seconds ahead of the budget,
 /// prepares each, waits for a reserved start time and calls Baidu; calls overlap, so throughput stays at
-/// <c>Baidu__QpsLimit</c> however long Baidu takes to answer. Each outcome is handled by its class.
+/// <c>Baidu__QpsLimit</c> however long Baidu takes to answer. Each outcome is handled by its class. The same drain
+/// runs every kind's line (<see cref="JobLine.CreateDrain"/>), with that kind's queue, budget and Baidu API.
 /// </summary>
 public sealed class VerificationDrain(
     JobTransitions transitions,
     JobRecords records,
-    BaiduOcrClient baidu,
+    IJobApi api,
     BudgetLedger ledger,
     CallSlots slots,
     PacingMargin margin,
     BaiduConnections connections,
     QpsRefusalMonitor refusals,
     ShimingMetrics metrics,
-    IOptionsMonitor<BaiduOptions> baiduOptions,
     IOptions<VerificationOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
@@ -38,7 +38,7 @@ public sealed class VerificationDrain(
 
     private int _waiting;
 
-    private int BatchSize => Math.Clamp((int)Math.Ceiling(LookAhead.TotalSeconds * baiduOptions.CurrentValue.QpsLimit), 1, 32);
+    private int BatchSize => Math.Clamp((int)Math.Ceiling(LookAhead.TotalSeconds * ledger.QpsLimit), 1, 32);
 
     /// <summary>
     /// One run. When the worker is asked to stop (<paramref name="cancellationToken"/>, or the host shutting the
@@ -146,7 +146,7 @@ public sealed class VerificationDrain(
         var image = await transitions.GetImageAsync(job.Id, cancellationToken);
         if (image is null)
         {
-            return await FinishAsync(job, message, new RecognitionOutcome.Rejected(IdCardResultMapper.Errors.ImageMissing), cancellationToken);
+            return await FinishAsync(job, message, new RecognitionOutcome.Rejected(api.ImageMissing), cancellationToken);
         }
 
         // Everything is made ready first (the job marked running, the form, the token): once its start time
@@ -166,7 +166,7 @@ public sealed class VerificationDrain(
 
         try
         {
-            using var call = await baidu.PrepareIdCardAsync(image.ToMemory(), running.Side, cancellationToken);
+            using var call = await api.PrepareAsync(running, image.ToMemory(), cancellationToken);
             await warming;
             DateTimeOffset? reserved;
             try
@@ -187,10 +187,10 @@ public sealed class VerificationDrain(
 
             started();
             var startedAt = time.GetUtcNow();
-            BaiduIdCardResponse response;
+            RecognitionOutcome outcome;
             try
             {
-                response = await metrics.MeasureBaiduCallAsync("idcard", running.Id, pointer.TraceParent, () => baidu.RecognizeIdCardAsync(call, cancellationToken));
+                outcome = await metrics.MeasureBaiduCallAsync(running.Kind.BudgetRow(), running.Id, pointer.TraceParent, () => call.SendAsync(cancellationToken), running.Kind.ToWireName());
             }
             finally
             {
@@ -198,7 +198,7 @@ public sealed class VerificationDrain(
             }
 
             refusals.Answered();
-            return await FinishAsync(running, message, IdCardResultMapper.Map(response, running.Side, time.GetUtcNow()), cancellationToken);
+            return await FinishAsync(running, message, outcome, cancellationToken);
         }
         catch (BaiduApiException ex)
         {
@@ -206,11 +206,9 @@ public sealed class VerificationDrain(
             return ex.ErrorCode switch
             {
                 18 => await SlowDownAsync(running, message, cancellationToken),
-                17 => await PauseAsync(running, message, new BudgetPause(NextBeijingMidnight(), "Baidu's daily quota for ID-card recognition is used up; recognition resumes at midnight Beijing time."), cancellationToken),
-                19 => await PauseAsync(running, message, new BudgetPause(time.GetUtcNow().AddHours(1), "Baidu's total quota for ID-card recognition is used up; recognition resumes once the quota is renewed (checked every hour)."), cancellationToken),
-                216633 => await FinishAsync(running, message, new RecognitionOutcome.Rejected(IdCardResultMapper.Errors.NotAnIdCard), cancellationToken),
-                216200 or 216201 or 216202 or 216203 => await FinishAsync(running, message, new RecognitionOutcome.Rejected(IdCardResultMapper.Errors.ImageUnreadable), cancellationToken),
-                216100 or 216101 or 216103 or 282003 => await FinishAsync(running, message, new RecognitionOutcome.Rejected(IdCardResultMapper.Errors.ProviderRejected), cancellationToken),
+                17 => await PauseAsync(running, message, new BudgetPause(NextBeijingMidnight(), $"Baidu's daily quota for {api.Description} is used up; recognition resumes at midnight Beijing time."), cancellationToken),
+                19 => await PauseAsync(running, message, new BudgetPause(time.GetUtcNow().AddHours(1), $"Baidu's total quota for {api.Description} is used up; recognition resumes once the quota is renewed (checked every hour)."), cancellationToken),
+                var code when api.InputError(code) is { } inputError => await FinishAsync(running, message, new RecognitionOutcome.Rejected(inputError), cancellationToken),
                 _ => await RetryOrFailAsync(running, message, cancellationToken),
             };
         }
@@ -247,7 +245,7 @@ public sealed class VerificationDrain(
     {
         if (job.Attempts >= options.Value.MaxAttempts)
         {
-            var outcome = await FinishAsync(job, message, new RecognitionOutcome.Rejected(IdCardResultMapper.Errors.ProviderUnavailable), cancellationToken, poison: true);
+            var outcome = await FinishAsync(job, message, new RecognitionOutcome.Rejected(api.ProviderUnavailable), cancellationToken, poison: true);
             return outcome;
         }
 

@@ -24,6 +24,12 @@ public sealed record VerificationJob(
     /// <summary>Rows of the key table that point at this job (idempotency key, image hash), removed on purge.</summary>
     public IReadOnlyList<string> KeyRows { get; init; } = [];
 
+    /// <summary>The kind of work; a record without one is a card's, as every record was before there were kinds.</summary>
+    public JobKind Kind { get; init; } = JobKind.Verification;
+
+    /// <summary>How the kind's API is to be called, for kinds that have a choice (text: <see cref="TextRequest"/>).</summary>
+    public string? Variant { get; init; }
+
     /// <summary>The row; the output holds every recognised personal field, so it is stored encrypted.</summary>
     public TableEntity ToEntity(FieldProtector protector)
     {
@@ -39,6 +45,16 @@ public sealed record VerificationJob(
         if (KeyRows.Count > 0)
         {
             entity["KeyRows"] = string.Join(' ', KeyRows);
+        }
+
+        if (Kind != JobKind.Verification)
+        {
+            entity["Kind"] = Kind.ToWireName();
+        }
+
+        if (Variant is not null)
+        {
+            entity["Variant"] = Variant;
         }
 
         if (OutputJson is not null)
@@ -74,8 +90,14 @@ public sealed record VerificationJob(
             entity.ETag)
         {
             KeyRows = entity.GetString("KeyRows")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [],
+            Kind = KindOf(entity),
+            Variant = entity.GetString("Variant"),
         };
     }
+
+    /// <summary>The kind a row records: <see cref="JobKind.Verification"/> when it names none.</summary>
+    public static JobKind KindOf(TableEntity entity) =>
+        JobKinds.TryParse(entity.GetString("Kind"), out var kind) ? kind : JobKind.Verification;
 
     private static string OutputPurpose(string accountKey, string id) => $"VerificationJobs/Output/{accountKey}/{id}";
 

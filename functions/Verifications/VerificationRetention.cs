@@ -7,12 +7,18 @@ namespace Shiming.Verifications;
 /// image left) that has not changed for <c>Verifications__Retention</c>. Personal data is kept no longer than that.
 /// </summary>
 public sealed class VerificationRetention(
-    VerificationPurge purge, IOptions<VerificationOptions> options, TimeProvider time, ILogger<VerificationRetention> logger)
+    JobLines lines, IOptions<VerificationOptions> options, TimeProvider time, ILogger<VerificationRetention> logger)
 {
+    /// <summary>Every kind's jobs, each purged by its own line (which knows the kind's line of waiting jobs).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var cutoff = time.GetUtcNow() - options.Value.Retention;
-        var purged = await purge.PurgeNotUpdatedSinceAsync(cutoff, cancellationToken);
+        var purged = 0;
+        foreach (var line in lines.All)
+        {
+            purged += await line.Purge.PurgeNotUpdatedSinceAsync(cutoff, cancellationToken);
+        }
+
         Log.RetentionPurged(logger, purged, cutoff);
     }
 }

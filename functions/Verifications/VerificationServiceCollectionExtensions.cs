@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Options;
+using Shiming.Baidu;
+using Shiming.ImageModerations;
 using Shiming.Storage;
+using Shiming.TextRecognitions;
 
 namespace Shiming.Verifications;
 
@@ -28,7 +31,21 @@ public static class VerificationServiceCollectionExtensions
         services.AddSingleton<QpsRefusalMonitor>();
         services.AddScoped<VerificationDrain>();
         services.AddScoped<VerificationRetention>();
-        services.AddSingleton<VerificationServices>();
+
+        // Every kind of job on the same pipeline, each with its own line, budget and Baidu API.
+        services.AddSingleton<IValidateOptions<BaiduOptions>, JobBudgetsValidator>();
+        services.AddSingleton<JobLines>();
+        services.AddSingleton<JobEndpoints>();
+        services.AddSingleton<IdCardJobApi>();
+        services.AddSingleton<IJobApi>(sp => sp.GetRequiredService<IdCardJobApi>());
+        services.AddKeyedSingleton<IJobApi>(JobKind.Verification, (sp, _) => sp.GetRequiredService<IdCardJobApi>());
+        services.AddKeyedSingleton<IJobApi, TextJobApi>(JobKind.Text);
+        services.AddKeyedSingleton<IJobApi, ModerationJobApi>(JobKind.Moderation);
+        foreach (var kind in JobKinds.All.Where(kind => kind != JobKind.Verification))
+        {
+            services.AddSingleton<IQueueDecodingFailureHandler>(sp => sp.GetRequiredService<JobLines>()[kind].Poison);
+        }
+
         return services;
     }
 }

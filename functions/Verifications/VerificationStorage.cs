@@ -17,13 +17,16 @@ public sealed class VerificationStorage
 {
     private readonly CreateOnce _creation;
 
-    public VerificationStorage(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables, IOptions<VerificationOptions> options)
+    /// <param name="kind">Whose queue and line this is: each kind has its own; records, keys and images are shared.</param>
+    public VerificationStorage(
+        BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables, IOptions<VerificationOptions> options, JobKind kind = JobKind.Verification)
     {
         var names = options.Value;
+        Kind = kind;
         Images = blobs.GetBlobContainerClient(names.ImageContainer);
-        Jobs = queues.GetQueueClient(names.JobQueue);
-        Returned = queues.GetQueueClient(names.JobQueue + "-returned");
-        Poison = queues.GetQueueClient(names.JobQueue + "-poison");
+        Jobs = queues.GetQueueClient(kind.QueueName(names.JobQueue));
+        Returned = queues.GetQueueClient(kind.QueueName(names.JobQueue) + "-returned");
+        Poison = queues.GetQueueClient(kind.QueueName(names.JobQueue) + "-poison");
         Records = tables.GetTableClient(names.JobTable);
         Keys = tables.GetTableClient(names.KeyTable);
         State = tables.GetTableClient(names.StateTable);
@@ -36,6 +39,9 @@ public sealed class VerificationStorage
             Keys.CreateIfNotExistsAsync(cancellationToken),
             State.CreateIfNotExistsAsync(cancellationToken)));
     }
+
+    /// <summary>The kind of job whose queue and line these are.</summary>
+    public JobKind Kind { get; }
 
     /// <summary>Card images, named by job id; none outlives its job.</summary>
     public BlobContainerClient Images { get; }

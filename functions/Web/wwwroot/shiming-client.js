@@ -125,6 +125,46 @@ export async function readProblem(response) {
  * @throws {ShimingProblem} when Shiming refuses the photo or cannot be reached.
  */
 export function submitCard(file, { side = 'front', apiBase = '/api/', idempotencyKey, onUploadProgress, signal, withCredentials = false } = {}) {
+  return submitImage('verifications', { side }, file, 'card', { apiBase, idempotencyKey, onUploadProgress, signal, withCredentials });
+}
+
+/**
+ * Uploads a picture of a document (a referral letter, a prescription) to have its text read. It answers as
+ * {@link submitCard} does; follow the job with {@link pollVerification}, which polls any of Shiming's
+ * status URIs. A completed job's `output` is `{accuracy, locations, lines: [{words, location?}]}`,
+ * the lines in reading order.
+ *
+ * @param {Blob} file the picture (JPEG, PNG or BMP, at most {@link MAX_IMAGE_BYTES}).
+ * @param {object} [options] as for {@link submitCard}, without `side`, and:
+ * @param {'accurate' | 'standard'} [options.accuracy='accurate'] Baidu's high-accuracy or standard edition.
+ * @param {boolean} [options.locations=false] also give each line's box `{left, top, width, height}`.
+ * @returns {Promise<object>} the accepted job, as {@link submitCard} returns it.
+ * @throws {ShimingProblem} when Shiming refuses the picture or cannot be reached.
+ */
+export function submitTextRecognition(file, { accuracy = 'accurate', locations = false, apiBase = '/api/', idempotencyKey, onUploadProgress, signal, withCredentials = false } = {}) {
+  const query = new URLSearchParams({ accuracy });
+  if (locations) {
+    query.set('locations', 'true');
+  }
+  return submitImage(`text-recognitions?${query}`, {}, file, 'document', { apiBase, idempotencyKey, onUploadProgress, signal, withCredentials });
+}
+
+/**
+ * Uploads a picture a user sent, to have it screened. It answers as {@link submitCard} does; follow the job
+ * with {@link pollVerification}. A completed job's `output` is `{verdict, reasons}`, the verdict one of
+ * `compliant`, `non_compliant`, `suspected` or `failed` (Baidu could not judge it).
+ *
+ * @param {Blob} file the picture (JPEG, PNG or BMP, at least 128 px a side).
+ * @param {object} [options] as for {@link submitCard}, without `side`.
+ * @returns {Promise<object>} the accepted job, as {@link submitCard} returns it.
+ * @throws {ShimingProblem} when Shiming refuses the picture or cannot be reached.
+ */
+export function submitImageModeration(file, { apiBase = '/api/', idempotencyKey, onUploadProgress, signal, withCredentials = false } = {}) {
+  return submitImage('image-moderations', {}, file, 'picture', { apiBase, idempotencyKey, onUploadProgress, signal, withCredentials });
+}
+
+/** One multipart upload to a submit route, with progress, abort and the 202 or problem answer. */
+function submitImage(route, fields, file, defaultName, { apiBase, idempotencyKey, onUploadProgress, signal, withCredentials }) {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
@@ -132,11 +172,13 @@ export function submitCard(file, { side = 'front', apiBase = '/api/', idempotenc
     }
 
     const form = new FormData();
-    form.append('side', side);
-    form.append('image', file, file.name || 'card');
+    for (const [name, value] of Object.entries(fields)) {
+      form.append(name, value);
+    }
+    form.append('image', file, file.name || defaultName);
 
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', new URL('verifications', new URL(apiBase, globalThis.location?.href)));
+    xhr.open('POST', new URL(route, new URL(apiBase, globalThis.location?.href)));
     xhr.withCredentials = withCredentials;
     xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
     if (idempotencyKey) {

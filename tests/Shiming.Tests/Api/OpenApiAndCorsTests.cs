@@ -21,13 +21,21 @@ public sealed class OpenApiAndCorsTests
     [TestMethod]
     public async Task The_OpenAPI_document_lists_every_operation_with_every_status_of_the_contract()
     {
-        // The contract table of the design, operation by operation.
+        // The contract table of the design, operation by operation, and the same contract for the other kinds of job.
         var contract = new Dictionary<(string Path, string Method), string[]>
         {
             [("/api/verifications", "post")] = ["202", "400", "401", "409", "413", "415", "422", "429", "503"],
             [("/api/verifications/{id}", "get")] = ["200", "202", "401", "404"],
             [("/api/verifications/{id}/terminate", "post")] = ["202", "401", "404", "410"],
             [("/api/verifications/{id}", "delete")] = ["200", "401", "404"],
+            [("/api/text-recognitions", "post")] = ["202", "400", "401", "409", "413", "415", "422", "429", "503"],
+            [("/api/text-recognitions/{id}", "get")] = ["200", "202", "401", "404"],
+            [("/api/text-recognitions/{id}/terminate", "post")] = ["202", "401", "404", "410"],
+            [("/api/text-recognitions/{id}", "delete")] = ["200", "401", "404"],
+            [("/api/image-moderations", "post")] = ["202", "400", "401", "409", "413", "415", "422", "429", "503"],
+            [("/api/image-moderations/{id}", "get")] = ["200", "202", "401", "404"],
+            [("/api/image-moderations/{id}/terminate", "post")] = ["202", "401", "404", "410"],
+            [("/api/image-moderations/{id}", "delete")] = ["200", "401", "404"],
             [("/api/patients", "get")] = ["200", "401"],
             [("/api/patients", "post")] = ["201", "400", "401", "409", "422"],
             [("/api/patients/{id}", "get")] = ["200", "401", "404"],

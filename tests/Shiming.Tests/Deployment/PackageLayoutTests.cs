@@ -22,6 +22,14 @@ public sealed class PackageLayoutTests
         ("GetVerificationStatus", "httpTrigger", "get", "verifications/{id}"),
         ("TerminateVerification", "httpTrigger", "post", "verifications/{id}/terminate"),
         ("PurgeVerification", "httpTrigger", "delete", "verifications/{id}"),
+        ("SubmitTextRecognition", "httpTrigger", "post", "text-recognitions"),
+        ("GetTextRecognitionStatus", "httpTrigger", "get", "text-recognitions/{id}"),
+        ("TerminateTextRecognition", "httpTrigger", "post", "text-recognitions/{id}/terminate"),
+        ("PurgeTextRecognition", "httpTrigger", "delete", "text-recognitions/{id}"),
+        ("SubmitImageModeration", "httpTrigger", "post", "image-moderations"),
+        ("GetImageModerationStatus", "httpTrigger", "get", "image-moderations/{id}"),
+        ("TerminateImageModeration", "httpTrigger", "post", "image-moderations/{id}/terminate"),
+        ("PurgeImageModeration", "httpTrigger", "delete", "image-moderations/{id}"),
         ("ListPatients", "httpTrigger", "get", "patients"),
         ("AddPatient", "httpTrigger", "post", "patients"),
         ("GetPatient", "httpTrigger", "get", "patients/{id}"),
@@ -29,6 +37,8 @@ public sealed class PackageLayoutTests
         ("GetOpenApiDocument", "httpTrigger", "get", "openapi/{documentName}.json"),
         ("WebPage", "httpTrigger", "get", "web/{*path}"),
         ("DrainVerifications", "timerTrigger", "", "*/1 * * * * *"),
+        ("DrainTextRecognitions", "timerTrigger", "", "*/1 * * * * *"),
+        ("DrainImageModerations", "timerTrigger", "", "*/1 * * * * *"),
         ("PurgeExpiredVerifications", "timerTrigger", "", "0 30 3 * * *"),
     ];
 

@@ -15,6 +15,8 @@ public sealed class FunctionMetadataTests
     private static readonly string[] HttpFunctions =
     [
         "SubmitVerification", "GetVerificationStatus", "TerminateVerification", "PurgeVerification",
+        "SubmitTextRecognition", "GetTextRecognitionStatus", "TerminateTextRecognition", "PurgeTextRecognition",
+        "SubmitImageModeration", "GetImageModerationStatus", "TerminateImageModeration", "PurgeImageModeration",
         "ListPatients", "AddPatient", "GetPatient", "RemovePatient", "GetOpenApiDocument", "WebPage",
     ];
 
@@ -40,7 +42,7 @@ public sealed class FunctionMetadataTests
     public void The_build_writes_every_function_and_no_function_json()
     {
         CollectionAssert.AreEquivalent(
-            HttpFunctions.Concat(["DrainVerifications", "PurgeExpiredVerifications"]).ToArray(),
+            HttpFunctions.Concat(["DrainVerifications", "DrainTextRecognitions", "DrainImageModerations", "PurgeExpiredVerifications"]).ToArray(),
             s_metadata.EnumerateArray().Select(f => f.GetProperty("name").GetString()).ToArray());
         Assert.IsTrue(s_metadata.EnumerateArray().All(f => f.GetProperty("language").GetString() == "dotnet-isolated"));
         Assert.IsEmpty(Directory.GetFiles(WorkerHost.ScriptRoot, "function.json", SearchOption.AllDirectories));
@@ -85,11 +87,13 @@ public sealed class FunctionMetadataTests
     }
 
     [TestMethod]
-    public void The_timers_are_the_drain_every_second_and_the_daily_retention_purge()
+    public void The_timers_are_a_drain_of_each_kind_every_second_and_the_daily_retention_purge()
     {
-        var drain = Schedule("DrainVerifications");
         var from = new DateTime(2026, 1, 5, 10, 15, 0, DateTimeKind.Utc);
-        Assert.HasCount(5, drain.GetNextOccurrences(from, from.AddSeconds(5.5)).ToList());
+        foreach (var name in new[] { "DrainVerifications", "DrainTextRecognitions", "DrainImageModerations" })
+        {
+            Assert.HasCount(5, Schedule(name).GetNextOccurrences(from, from.AddSeconds(5.5)).ToList(), name);
+        }
 
         var purge = Schedule("PurgeExpiredVerifications");
         Assert.HasCount(1, purge.GetNextOccurrences(from, from.AddDays(1)).ToList());

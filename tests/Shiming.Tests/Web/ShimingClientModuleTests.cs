@@ -166,6 +166,36 @@ public sealed class ShimingClientModuleTests
     }
 
     [TestMethod]
+    public async Task Text_recognitions_and_image_moderations_are_submitted_to_their_own_routes_with_their_options()
+    {
+        var result = await RunAsync("""
+            const canvas = new OffscreenCanvas(320, 240);
+            const context = canvas.getContext('2d');
+            const image = context.createImageData(320, 240);
+            crypto.getRandomValues(image.data.subarray(0, 65536));
+            context.putImageData(image, 0, 0);
+            const file = new File([await canvas.convertToBlob({ type: 'image/png' })], 'upload.png', { type: 'image/png' });
+            const text = await client.submitTextRecognition(file, { accuracy: 'standard', locations: true });
+            const moderation = await client.submitImageModeration(file);
+            return { text: text.statusQueryGetUri, textId: text.id, moderation: moderation.statusQueryGetUri, status: moderation.runtimeStatus, wait: moderation.retryAfterMs };
+            """);
+
+        StringAssert.Contains(result.GetProperty("text").GetString(), "/api/text-recognitions/");
+        StringAssert.Contains(result.GetProperty("moderation").GetString(), "/api/image-moderations/");
+        Assert.AreEqual("Pending", result.GetProperty("status").GetString());
+        Assert.IsGreaterThanOrEqualTo(1000, result.GetProperty("wait").GetInt32());
+        var id = result.GetProperty("textId").GetString()!;
+        var records = s_app.Storage.Records.QueryAsync<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"RowKey eq {id}"));
+        string? variant = null;
+        await foreach (var record in records)
+        {
+            variant = record.GetString("Variant");
+        }
+
+        Assert.AreEqual("standard-locations", variant);
+    }
+
+    [TestMethod]
     public async Task A_photo_too_large_for_the_service_is_scaled_down_and_a_fitting_one_is_sent_as_it_is()
     {
         var result = await RunAsync("""

@@ -1,0 +1,99 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.Extensions.Options;
+using Polly.Timeout;
+
+namespace Shiming.Baidu;
+
+/// <summary>
+/// Calls Baidu's general text OCR (<c>general_basic</c>, <c>accurate_basic</c>, <c>general</c>, <c>accurate</c>) and
+/// image moderation (<c>img_censor/v2/user_defined</c>), on the OCR client's connection pool and timeout. As with
+/// <see cref="BaiduOcrClient"/>, one call is one unit of a QPS budget: it never retries by itself, it only renews a
+/// rejected token and resends once.
+/// </summary>
+public sealed class BaiduVisionClient(IHttpClientFactory clients, BaiduAccessTokenProvider tokens, BaiduConnections connections, IOptionsMonitor<BaiduOptions> options)
+{
+    /// <summary>The image moderation API's path.</summary>
+    public const string ModerationPath = "rest/2.0/solution/v1/img_censor/v2/user_defined";
+
+    private static readonly MediaTypeHeaderValue FormContentType = new("application/x-www-form-urlencoded");
+
+    /// <summary>The text OCR API's path: <c>rest/2.0/ocr/v1/{api}</c>, with <paramref name="api"/> one of the four.</summary>
+    public static string TextPath(string api) => $"rest/2.0/ocr/v1/{api}";
+
+    /// <summary>A text OCR call: <c>image=…</c> (Baidu's defaults for the rest: <c>CHN_ENG</c>, no probabilities).</summary>
+    public Task<PreparedBaiduCall> PrepareTextAsync(string api, ReadOnlyMemory<byte> image, CancellationToken cancellationToken) =>
+        PrepareAsync(TextPath(api), BaiduForms.WithImage("image="u8, image.Span), cancellationToken);
+
+    /// <summary>A moderation call for a still picture: <c>imgType=0&amp;image=…</c>.</summary>
+    public Task<PreparedBaiduCall> PrepareModerationAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken) =>
+        PrepareAsync(ModerationPath, BaiduForms.WithImage("imgType=0&image="u8, image.Span), cancellationToken);
+
+    /// <summary>Makes a call ready before its start time (the form, a token, the request), so that sending is all that is left.</summary>
+    public async Task<PreparedBaiduCall> PrepareAsync(string path, byte[] form, CancellationToken cancellationToken)
+    {
+        var token = await tokens.GetTokenAsync(cancellationToken);
+        return new PreparedBaiduCall(path, form, token, BuildRequest(path, form, token));
+    }
+
+    /// <summary>Sends a prepared call; a rejected token (100, 110, 111) is renewed once and the call resent once.</summary>
+    public async Task<TResponse> SendAsync<TResponse>(PreparedBaiduCall call, CancellationToken cancellationToken)
+        where TResponse : BaiduAnswer
+    {
+        var response = await SendOnceAsync<TResponse>(call.TakeRequest() ?? BuildRequest(call.Path, call.Form, call.Token), cancellationToken);
+        if (response.ErrorCode is 100 or 110 or 111)
+        {
+            tokens.Invalidate(call.Token);
+            var token = await tokens.GetTokenAsync(cancellationToken);
+            response = await SendOnceAsync<TResponse>(BuildRequest(call.Path, call.Form, token), cancellationToken);
+        }
+
+        return response.ErrorCode is null or 0
+            ? response
+            : throw new BaiduApiException(response.ErrorCode.Value, response.ErrorMessage);
+    }
+
+    private HttpRequestMessage BuildRequest(string path, byte[] form, string token)
+    {
+        var uri = new Uri(options.CurrentValue.Endpoint, $"{path}?access_token={Uri.EscapeDataString(token)}");
+        var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(form) };
+        request.Content.Headers.ContentType = FormContentType;
+        return request;
+    }
+
+    private async Task<TResponse> SendOnceAsync<TResponse>(HttpRequestMessage message, CancellationToken cancellationToken)
+        where TResponse : BaiduAnswer
+    {
+        using var request = message;
+        using var inFlight = connections.Track();
+        var http = clients.CreateClient(BaiduOcrClient.HttpClientName);
+        try
+        {
+            // The whole answer is read inside the resilience handler's timeout (Baidu__RequestTimeout).
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            return await response.Content.ReadFromJsonAsync<TResponse>(cancellationToken)
+                ?? throw new HttpRequestException("Baidu answered with an empty body.");
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new TimeoutException($"Baidu did not answer within {options.CurrentValue.RequestTimeout.TotalSeconds:0.#} s.", ex);
+        }
+    }
+}
+
+/// <summary>A text OCR or moderation call made ready to send: path, form body, token, and the request built from them, sent once.</summary>
+public sealed class PreparedBaiduCall(string path, byte[] form, string token, HttpRequestMessage request) : IDisposable
+{
+    private HttpRequestMessage? _request = request;
+
+    public string Path { get; } = path;
+
+    public byte[] Form { get; } = form;
+
+    public string Token { get; } = token;
+
+    internal HttpRequestMessage? TakeRequest() => Interlocked.Exchange(ref _request, null);
+
+    public void Dispose() => TakeRequest()?.Dispose();
+}
