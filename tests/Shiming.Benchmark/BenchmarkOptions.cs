@@ -17,10 +17,11 @@ internal sealed class BenchmarkOptions
         ["--submitters"] = nameof(Submitters),
         ["--instances"] = nameof(Instances),
         ["--graceful-stop"] = nameof(GracefulStop),
+        ["--telemetry"] = nameof(Telemetry),
     };
 
     public const string Usage =
-        "usage: benchmark [--cards 1000] [--qps 10] [--latency 00:00:00.100] [--latency-p99 <timespan>] [--faults 0.05] [--accounts 100] [--seed 1] [--submitters 16] [--instances 1] [--graceful-stop <timespan>]";
+        "usage: benchmark [--cards 1000] [--qps 10] [--latency 00:00:00.100] [--latency-p99 <timespan>] [--faults 0.05] [--accounts 100] [--seed 1] [--submitters 16] [--instances 1] [--graceful-stop <timespan>] [--telemetry true]";
 
     /// <summary>Synthetic cards submitted in one burst.</summary>
     public int Cards { get; set; } = 1000;
@@ -58,6 +59,9 @@ internal sealed class BenchmarkOptions
     /// </summary>
     public TimeSpan? GracefulStop { get; set; }
 
+    /// <summary>Each app exports its traces, metrics and logs over OTLP (http/protobuf) to a receiver in this process.</summary>
+    public bool Telemetry { get; set; }
+
     public string? Validate() =>
         Cards < 1 ? "--cards must be at least 1"
         : Qps is < 1 or > 100 ? "--qps must be between 1 and 100"
@@ -71,5 +75,5 @@ internal sealed class BenchmarkOptions
 
     public string Describe() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Cards} cards, QPS {Qps}, Baidu latency {Latency.TotalMilliseconds:0} ms median{(LatencyP99 is { } p99 ? $" / {p99.TotalMilliseconds:0} ms p99" : " (fixed)")}, {Faults:P0} faults, {Instances} app instance{(Instances == 1 ? "" : "s")}{(GracefulStop is { } stop ? $", the first stopped gracefully {stop.TotalSeconds:0} s after the burst was accepted" : "")}");
+        $"{Cards} cards, QPS {Qps}, Baidu latency {Latency.TotalMilliseconds:0} ms median{(LatencyP99 is { } p99 ? $" / {p99.TotalMilliseconds:0} ms p99" : " (fixed)")}, {Faults:P0} faults, {Instances} app instance{(Instances == 1 ? "" : "s")}{(GracefulStop is { } stop ? $", the first stopped gracefully {stop.TotalSeconds:0} s after the burst was accepted" : "")}{(Telemetry ? ", telemetry exported over OTLP" : ", telemetry off")}");
 }

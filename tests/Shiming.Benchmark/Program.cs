@@ -74,6 +74,16 @@ var appSettings = new Dictionary<string, string>
     ["Encryption:Keys:bench"] = Convert.ToBase64String(encryptionKey),
     ["Encryption:BlindIndexKey"] = Convert.ToBase64String(blindIndexKey),
 };
+// With --telemetry the apps export as they would to a collector, at the SDK's default intervals but for metrics,
+// which go every 5 s so that a short run still sends several.
+await using var otlp = options.Telemetry ? await OtlpReceiver.StartAsync() : null;
+if (otlp is not null)
+{
+    appSettings["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp.Endpoint.ToString().TrimEnd('/');
+    appSettings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+    appSettings["OTEL_METRIC_EXPORT_INTERVAL"] = "5000";
+}
+
 foreach (var category in PacingLog.Categories)
 {
     appSettings[$"Logging:LogLevel:{category}"] = "Debug";
@@ -256,6 +266,13 @@ if (stop is { } stopped)
     Console.WriteLine(string.Create(invariant, $"| graceful stop: the first instance away (SIGTERM to the new one's first answer) | {stopped.Away.TotalSeconds:0.0} s |"));
     Console.WriteLine(string.Create(invariant, $"| jobs taken before the stop and finished after it: given back / in flight | {interrupted.Count(j => j.GivenBack)} / {interrupted.Count(j => !j.GivenBack)} |"));
     Console.WriteLine(string.Create(invariant, $"| those jobs, stop to finished p50 / p95 / max (the lease: {appSettings.GetValueOrDefault("Verifications:ProcessingLease", "00:02:00")}) | {AfterStop(0.50):0.0} s / {AfterStop(0.95):0.0} s / {(afterStop.Length == 0 ? double.NaN : afterStop[^1]):0.0} s |"));
+}
+
+if (otlp is not null)
+{
+    await Task.Delay(TimeSpan.FromSeconds(6)); // one more metric export
+    var points = otlp.MetricPoints();
+    Console.WriteLine(string.Create(invariant, $"| telemetry received: export requests (metrics / traces / logs), metric points, spans | {otlp.Bodies("metrics").Count} / {otlp.Bodies("traces").Count} / {otlp.Bodies("logs").Count}, {points.Count}, {otlp.Spans().Count} |"));
 }
 
 Console.WriteLine(string.Create(invariant, $"| worker peak memory (VmHWM, the largest instance) | {(apps.Current.SelectMany(a => a.ChildPeakMemoryMiB()).DefaultIfEmpty().Max() is > 0 and var mib ? $"{mib:0} MiB" : "n/a")} |"));

@@ -73,7 +73,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         {
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail(
+                throw new TimeoutException(
                     $"Not exported in time: {what}. Metrics: {string.Join(", ", MetricPoints().Select(p => p.Name).Distinct())}; "
                     + $"spans: {string.Join(", ", Spans().GroupBy(s => s.Name).Select(g => $"{g.Key} ×{g.Count()}"))}");
             }
