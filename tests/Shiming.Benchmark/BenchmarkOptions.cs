@@ -18,10 +18,11 @@ internal sealed class BenchmarkOptions
         ["--instances"] = nameof(Instances),
         ["--graceful-stop"] = nameof(GracefulStop),
         ["--telemetry"] = nameof(Telemetry),
+        ["--plot"] = nameof(Plot),
     };
 
     public const string Usage =
-        "usage: benchmark [--cards 1000] [--qps 10] [--latency 00:00:00.100] [--latency-p99 <timespan>] [--faults 0.05] [--accounts 100] [--seed 1] [--submitters 16] [--instances 1] [--graceful-stop <timespan>] [--telemetry true]";
+        "usage: benchmark [--cards 1000] [--qps 10] [--latency 00:00:00.100] [--latency-p99 <timespan>] [--faults 0.05] [--accounts 100] [--seed 1] [--submitters 16] [--instances 1] [--graceful-stop <timespan>] [--telemetry true [--plot burst.svg]]";
 
     /// <summary>Synthetic cards submitted in one burst.</summary>
     public int Cards { get; set; } = 1000;
@@ -62,6 +63,9 @@ internal sealed class BenchmarkOptions
     /// <summary>Each app exports its traces, metrics and logs over OTLP (http/protobuf) to a receiver in this process.</summary>
     public bool Telemetry { get; set; }
 
+    /// <summary>With <see cref="Telemetry"/>: an SVG of the burst (calls a second at Baidu, and the exported budget and backlog) written here.</summary>
+    public string? Plot { get; set; }
+
     public string? Validate() =>
         Cards < 1 ? "--cards must be at least 1"
         : Qps is < 1 or > 100 ? "--qps must be between 1 and 100"
@@ -70,6 +74,7 @@ internal sealed class BenchmarkOptions
         : Accounts < 1 ? "--accounts must be at least 1"
         : Submitters < 1 ? "--submitters must be at least 1"
         : Instances is < 1 or > 4 ? "--instances must be between 1 and 4"
+        : Plot is not null && !Telemetry ? "--plot needs --telemetry true"
         : GracefulStop < TimeSpan.Zero ? "--graceful-stop must be zero or more"
         : null;
 

@@ -116,6 +116,7 @@ var clients = apps.Current.Select(app => new HttpClient(new SocketsHttpHandler {
 Progress($"submitting {options.Cards} cards from {options.Accounts} accounts");
 var deadline = DateTime.UtcNow + TimeSpan.FromSeconds((3.0 * options.Cards / options.Qps) + 300);
 var burst = Stopwatch.StartNew();
+var burstStartedAt = DateTimeOffset.UtcNow;
 var burstTime = TimeSpan.Zero;
 var submitters = new SemaphoreSlim(options.Submitters);
 var refused = 0;
@@ -272,6 +273,12 @@ if (otlp is not null)
 {
     await Task.Delay(TimeSpan.FromSeconds(6)); // one more metric export
     var points = otlp.MetricPoints();
+    if (options.Plot is { } plot)
+    {
+        BurstPlot.Write(plot, burstStartedAt, arrivals, options.Qps, otlp.MetricExports(), options.Describe());
+        Progress($"wrote {plot}");
+    }
+
     Console.WriteLine(string.Create(invariant, $"| telemetry received: export requests (metrics / traces / logs), metric points, spans | {otlp.Bodies("metrics").Count} / {otlp.Bodies("traces").Count} / {otlp.Bodies("logs").Count}, {points.Count}, {otlp.Spans().Count} |"));
 }
 

@@ -14,7 +14,7 @@ namespace Shiming.Tests.Infrastructure;
 internal sealed class OtlpReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly ConcurrentQueue<(string Signal, byte[] Body)> _requests = new();
+    private readonly ConcurrentQueue<(string Signal, byte[] Body, DateTimeOffset At)> _requests = new();
 
     private OtlpReceiver(WebApplication app) => _app = app;
 
@@ -36,7 +36,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body);
-            receiver._requests.Enqueue((signal, body.ToArray()));
+            receiver._requests.Enqueue((signal, body.ToArray(), DateTimeOffset.UtcNow));
 
             // An empty Export*ServiceResponse: everything accepted.
             return Results.Bytes([], "application/x-protobuf");
@@ -58,6 +58,10 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
     /// <summary>Every request body received for one signal (<c>metrics</c>, <c>traces</c>, <c>logs</c>).</summary>
     public IReadOnlyList<byte[]> Bodies(string signal) => _requests.Where(r => r.Signal == signal).Select(r => r.Body).ToList();
+
+    /// <summary>Each metrics export as it arrived: when, and its points (an observable gauge has one per export).</summary>
+    public IReadOnlyList<(DateTimeOffset At, IReadOnlyList<OtlpMetricPoint> Points)> MetricExports() =>
+        [.. _requests.Where(r => r.Signal == "metrics").Select(r => (r.At, (IReadOnlyList<OtlpMetricPoint>)OtlpMessages.MetricPoints(r.Body).ToList()))];
 
     public IReadOnlyList<OtlpMetricPoint> MetricPoints() => Bodies("metrics").SelectMany(OtlpMessages.MetricPoints).ToList();
 
