@@ -5,18 +5,8 @@ using System.Text.Json.Serialization;
 namespace Shiming.Baidu;
 
 /// <summary>The <c>idcard</c> answer: a recognised card, or <c>error_code</c>/<c>error_msg</c> inside an HTTP 200.</summary>
-public sealed class BaiduIdCardResponse
+public sealed class BaiduIdCardResponse : BaiduAnswer
 {
-    [JsonPropertyName("log_id")]
-    [JsonConverter(typeof(BaiduLogIdConverter))]
-    public ulong? LogId { get; init; }
-
-    [JsonPropertyName("error_code")]
-    public int? ErrorCode { get; init; }
-
-    [JsonPropertyName("error_msg")]
-    public string? ErrorMessage { get; init; }
-
     [JsonPropertyName("image_status")]
     public string? ImageStatus { get; init; }
 
