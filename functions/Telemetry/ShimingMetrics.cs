@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using Shiming.Baidu;
+using Shiming.Verifications;
 
 namespace Shiming.Telemetry;
 
@@ -16,7 +17,7 @@ public sealed class ShimingMetrics : IDisposable
     private readonly Counter<long> _finished;
     private readonly Counter<long> _baiduCalls;
     private readonly Histogram<double> _baiduCallDuration;
-    private readonly RecentStartCount _starts;
+    private readonly Dictionary<string, RecentStartCount> _starts;
     private readonly TimeProvider _time;
 
     public ShimingMetrics(
@@ -27,7 +28,7 @@ public sealed class ShimingMetrics : IDisposable
         IEnumerable<IBacklogReader> backlogs)
     {
         _time = time;
-        _starts = new RecentStartCount(time);
+        _starts = JobKinds.All.ToDictionary(JobKinds.ToWireName, _ => new RecentStartCount(time), StringComparer.Ordinal);
         _meter = meters.Create(ShimingTelemetry.Name);
         _accepted = _meter.CreateCounter<long>("shiming.jobs.accepted", "{job}", "Jobs accepted, by side.");
         _finished = _meter.CreateCounter<long>(
@@ -39,9 +40,11 @@ public sealed class ShimingMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10] });
         _meter.CreateObservableGauge(
             "shiming.budget.used",
-            () => _starts.InLastSecond() / (double)Math.Max(1, baidu.CurrentValue.QpsLimit),
+            () => JobKinds.All.Select(kind => new Measurement<double>(
+                _starts[kind.ToWireName()].InLastSecond() / (double)Math.Max(1, baidu.CurrentValue.QpsLimitFor(kind)),
+                new KeyValuePair<string, object?>("kind", kind.ToWireName()))),
             "1",
-            "Calls started in the last second as a share of Baidu__QpsLimit: 1 is the whole budget.");
+            "Calls started in the last second as a share of the kind's budget (Baidu__QpsLimit for cards): 1 is the whole budget.");
         var backlog = backlogs.FirstOrDefault();
         _meter.CreateObservableGauge(
             "shiming.backlog.waiting",
@@ -87,7 +90,7 @@ public sealed class ShimingMetrics : IDisposable
     /// </summary>
     public async Task<T> MeasureBaiduCallAsync<T>(string api, string jobId, string? traceParent, Func<Task<T>> call, string kind = ShimingTelemetry.VerificationKind)
     {
-        _starts.Add();
+        _starts[kind].Add();
         using var activity = ShimingTelemetry.Source.StartActivity(
             $"baidu {api}",
             ActivityKind.Client,

@@ -90,7 +90,7 @@ public sealed class JobAcceptance(VerificationStorage storage, SubmissionClaims 
             await backlog.AddAsync(job, CancellationToken.None);
             await storage.Jobs.SendMessageAsync(
                 new JobMessage(accountKey, job.Id) { TraceParent = ShimingTelemetry.TraceParentOf(span) }.Serialize(), visibilityTimeout: null, timeToLive: VerificationStorage.MessageTimeToLive, CancellationToken.None);
-            metrics.JobAccepted(upload.Side.ToWireName());
+            metrics.JobAccepted(upload.Side.ToWireName(), storage.Kind.ToWireName());
             return written;
         }
         catch (Exception ex) when (ex is RequestFailedException or AggregateException)

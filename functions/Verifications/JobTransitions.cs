@@ -160,7 +160,7 @@ public sealed class JobTransitions(VerificationStorage storage, JobRecords recor
             {
                 await backlog.RemoveAsync(job, cancellationToken);
                 await storage.Images.DeleteBlobIfExistsAsync(id, cancellationToken: cancellationToken);
-                metrics.JobFinished("terminated");
+                metrics.JobFinished("terminated", kind: job.Kind.ToWireName());
                 return TerminateOutcome.Terminated;
             }
         }

@@ -281,7 +281,7 @@ public sealed class VerificationDrain(
         }
 
         Log.JobFinished(logger, job.Id, finished.Status, finished.Error?.Code);
-        metrics.JobFinished(finished.Status == RuntimeStatus.Completed ? "completed" : "failed", finished.Error?.Code, poison);
+        metrics.JobFinished(finished.Status == RuntimeStatus.Completed ? "completed" : "failed", finished.Error?.Code, poison, job.Kind.ToWireName());
         return JobOutcome.Finished;
     }
 

@@ -25,11 +25,29 @@ public sealed class ShimingMetricsTests
             _time.Advance(TimeSpan.FromMilliseconds(100));
         }
 
-        Assert.AreEqual(0.75, Gauge(provider, exported, "shiming.budget.used"), 1e-9);
+        Assert.AreEqual(0.75, Gauges(provider, exported, "shiming.budget.used")["verification"], 1e-9);
         _time.Advance(TimeSpan.FromMilliseconds(750)); // the first start is now over a second old
-        Assert.AreEqual(0.5, Gauge(provider, exported, "shiming.budget.used"), 1e-9);
+        Assert.AreEqual(0.5, Gauges(provider, exported, "shiming.budget.used")["verification"], 1e-9);
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.AreEqual(0, Gauge(provider, exported, "shiming.budget.used"));
+        Assert.AreEqual(0, Gauges(provider, exported, "shiming.budget.used")["verification"]);
+    }
+
+    [TestMethod]
+    public async Task Budget_used_is_per_kind_against_each_kinds_own_budget()
+    {
+        using var metrics = Create(qpsLimit: 4, out var provider, out var exported, moderationQps: 20);
+        await metrics.MeasureBaiduCallAsync("idcard", "card", null, () => Task.FromResult(0));
+        for (var i = 0; i < 5; i++)
+        {
+            await metrics.MeasureBaiduCallAsync("user_defined", $"moderation{i}", null, () => Task.FromResult(0), kind: "moderation");
+        }
+
+        await metrics.MeasureBaiduCallAsync("accurate_basic", "text", null, () => Task.FromResult(0), kind: "text");
+
+        CollectionAssert.AreEquivalent(
+            new Dictionary<string, double> { ["verification"] = 0.25, ["moderation"] = 0.25, ["text"] = 0.1 },
+            Gauges(provider, exported, "shiming.budget.used"),
+            "cards against Baidu__QpsLimit (4), moderation against its own 20, text against its default 10");
     }
 
     [TestMethod]
@@ -98,7 +116,7 @@ public sealed class ShimingMetricsTests
         Assert.AreEqual(0, Gauge(provider, exported, "shiming.backlog.oldest_age"));
     }
 
-    private ShimingMetrics Create(int qpsLimit, out MeterProvider provider, out List<MetricSnapshot> exported)
+    private ShimingMetrics Create(int qpsLimit, out MeterProvider provider, out List<MetricSnapshot> exported, int? moderationQps = null)
     {
         exported = [];
         provider = Sdk.CreateMeterProviderBuilder().AddMeter(ShimingTelemetry.Name).AddInMemoryExporter(exported).Build();
@@ -110,7 +128,14 @@ public sealed class ShimingMetricsTests
             .AddSingleton<BaiduAccessTokenProvider>()
             .AddSingleton<ShimingMetrics>();
         services.AddHttpClient();
-        services.AddOptions<BaiduOptions>().Configure(o => o.QpsLimit = qpsLimit);
+        services.AddOptions<BaiduOptions>().Configure(o =>
+        {
+            o.QpsLimit = qpsLimit;
+            if (moderationQps is { } moderation)
+            {
+                o.Budgets["moderation"] = new() { QpsLimit = moderation };
+            }
+        });
         var metrics = services.BuildServiceProvider().GetRequiredService<ShimingMetrics>();
         _disposables.Add(provider);
         return metrics;
@@ -127,6 +152,13 @@ public sealed class ShimingMetricsTests
         provider.ForceFlush();
         var point = exported.Single(m => m.Name == name).MetricPoints.Single();
         return exported.Single(m => m.Name == name).MetricType == MetricType.LongGauge ? point.GetGaugeLastValueLong() : point.GetGaugeLastValueDouble();
+    }
+
+    private static Dictionary<string, double> Gauges(MeterProvider provider, List<MetricSnapshot> exported, string name)
+    {
+        exported.Clear();
+        provider.ForceFlush();
+        return exported.Single(m => m.Name == name).MetricPoints.ToDictionary(p => Tag(p, "kind")!, p => p.GetGaugeLastValueDouble());
     }
 
     private static bool HasPoint(MeterProvider provider, List<MetricSnapshot> exported, string name)
