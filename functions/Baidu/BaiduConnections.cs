@@ -65,7 +65,7 @@ public sealed class BaiduConnections(IHttpClientFactory clients, IOptionsMonitor
 
     private async Task WarmAsync(int count, CancellationToken cancellationToken)
     {
-        var http = clients.CreateClient(BaiduOcrClient.HttpClientName);
+        var http = clients.CreateClient(BaiduClient.HttpClientName);
         var root = options.CurrentValue.Endpoint;
         var opened = await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
         {

@@ -30,7 +30,7 @@ public static class BaiduServiceCollectionExtensions
                 .AddTimeout(TimeSpan.FromSeconds(10)));
         // One pool for the app's life (no handler rotation, which would leave every call of the next one to connect
         // anew), its spares kept open between top-ups; connections are renewed now and then to follow DNS changes.
-        services.AddHttpClient<BaiduOcrClient>(BaiduOcrClient.HttpClientName)
+        services.AddHttpClient<BaiduClient>(BaiduClient.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 PooledConnectionIdleTimeout = BaiduConnections.IdleTimeout,
@@ -48,7 +48,6 @@ public static class BaiduServiceCollectionExtensions
                 pipeline.AddTimeout(baidu.CurrentValue.RequestTimeout);
                 context.EnableReloads<BaiduOptions>();
             });
-        services.AddSingleton<BaiduVisionClient>();
         services.AddSingleton<BaiduConnections>();
         services.AddSingleton<BaiduAccessTokenProvider>();
         return services;

@@ -4,7 +4,7 @@ using Shiming.Verifications;
 namespace Shiming.ImageModerations;
 
 /// <summary>Baidu's <c>img_censor/v2/user_defined</c> for moderation jobs, judged by the rules set in the account's console.</summary>
-public sealed class ModerationJobApi(BaiduVisionClient baidu) : IJobApi
+public sealed class ModerationJobApi(BaiduClient baidu) : IJobApi
 {
     public string Description => "image moderation";
 
@@ -27,7 +27,7 @@ public sealed class ModerationJobApi(BaiduVisionClient baidu) : IJobApi
         _ => null,
     };
 
-    private sealed class Call(PreparedBaiduCall call, BaiduVisionClient baidu) : IPreparedJobCall
+    private sealed class Call(PreparedBaiduCall call, BaiduClient baidu) : IPreparedJobCall
     {
         public async Task<RecognitionOutcome> SendAsync(CancellationToken cancellationToken) =>
             ImageModerationMapper.Map(await baidu.SendAsync<BaiduModerationResponse>(call, cancellationToken));

@@ -4,7 +4,7 @@ using Shiming.Verifications;
 namespace Shiming.TextRecognitions;
 
 /// <summary>Baidu's general text OCR for text jobs: the edition the job's <see cref="TextRequest"/> names.</summary>
-public sealed class TextJobApi(BaiduVisionClient baidu) : IJobApi
+public sealed class TextJobApi(BaiduClient baidu) : IJobApi
 {
     public string Description => "text recognition";
 
@@ -26,7 +26,7 @@ public sealed class TextJobApi(BaiduVisionClient baidu) : IJobApi
         _ => null,
     };
 
-    private sealed class Call(PreparedBaiduCall call, TextRequest request, BaiduVisionClient baidu) : IPreparedJobCall
+    private sealed class Call(PreparedBaiduCall call, TextRequest request, BaiduClient baidu) : IPreparedJobCall
     {
         public async Task<RecognitionOutcome> SendAsync(CancellationToken cancellationToken) =>
             TextRecognitionMapper.Map(await baidu.SendAsync<BaiduTextResponse>(call, cancellationToken), request);

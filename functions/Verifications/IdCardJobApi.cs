@@ -3,7 +3,7 @@ using Shiming.Baidu;
 namespace Shiming.Verifications;
 
 /// <summary>Baidu's <c>idcard</c> for verification jobs: the side from the job, the answer through <see cref="IdCardResultMapper"/>.</summary>
-public sealed class IdCardJobApi(BaiduOcrClient baidu, TimeProvider time) : IJobApi
+public sealed class IdCardJobApi(BaiduClient baidu, TimeProvider time) : IJobApi
 {
     public string Description => "ID-card recognition";
 
@@ -22,10 +22,10 @@ public sealed class IdCardJobApi(BaiduOcrClient baidu, TimeProvider time) : IJob
         _ => null,
     };
 
-    private sealed class Call(PreparedIdCardCall call, VerificationJob job, BaiduOcrClient baidu, TimeProvider time) : IPreparedJobCall
+    private sealed class Call(PreparedBaiduCall call, VerificationJob job, BaiduClient baidu, TimeProvider time) : IPreparedJobCall
     {
         public async Task<RecognitionOutcome> SendAsync(CancellationToken cancellationToken) =>
-            IdCardResultMapper.Map(await baidu.RecognizeIdCardAsync(call, cancellationToken), job.Side, time.GetUtcNow());
+            IdCardResultMapper.Map(await baidu.SendAsync<BaiduIdCardResponse>(call, cancellationToken), job.Side, time.GetUtcNow());
 
         public void Dispose() => call.Dispose();
     }

@@ -7,7 +7,7 @@ using Shiming.IdCards;
 namespace Shiming.Tests.Baidu;
 
 [TestClass]
-public sealed class BaiduOcrClientTests
+public sealed class BaiduClientTests
 {
     [TestMethod]
     public void The_form_body_carries_the_side_and_the_image_as_Base64_percent_encoded_once()
@@ -15,7 +15,7 @@ public sealed class BaiduOcrClientTests
         // Bytes chosen so that their Base64 holds '+', '/' and '=' padding.
         byte[] image = [0xFB, 0xFF, 0xBF, 0x00, 0x01];
 
-        var form = Encoding.ASCII.GetString(BaiduOcrClient.BuildIdCardForm(image, IdCardSide.Back));
+        var form = Encoding.ASCII.GetString(BaiduClient.BuildIdCardForm(image, IdCardSide.Back));
 
         var fields = HttpUtility.ParseQueryString(form);
         Assert.AreEqual("back", fields["id_card_side"]);
@@ -31,7 +31,7 @@ public sealed class BaiduOcrClientTests
         var image = new byte[3 * 1024 * 1024];
         new Random(1).NextBytes(image);
 
-        var form = BaiduOcrClient.BuildIdCardForm(image, IdCardSide.Front);
+        var form = BaiduClient.BuildIdCardForm(image, IdCardSide.Front);
 
         var fields = HttpUtility.ParseQueryString(Encoding.ASCII.GetString(form));
         CollectionAssert.AreEqual(image, Convert.FromBase64String(fields["image"]!));

@@ -2,17 +2,24 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
+using Shiming.IdCards;
 
 namespace Shiming.Baidu;
 
 /// <summary>
-/// Calls Baidu's general text OCR (<c>general_basic</c>, <c>accurate_basic</c>, <c>general</c>, <c>accurate</c>) and
-/// image moderation (<c>img_censor/v2/user_defined</c>), on the OCR client's connection pool and timeout. As with
-/// <see cref="BaiduOcrClient"/>, one call is one unit of a QPS budget: it never retries by itself, it only renews a
-/// rejected token and resends once.
+/// Calls Baidu's vision APIs: ID-card OCR (<c>idcard</c>), general text OCR (<c>general_basic</c>,
+/// <c>accurate_basic</c>, <c>general</c>, <c>accurate</c>) and image moderation (<c>img_censor/v2/user_defined</c>).
+/// One call is one unit of a QPS budget: this client never retries a call by itself (the drain decides, within the
+/// budget); it only renews a rejected token and resends once.
 /// </summary>
-public sealed class BaiduVisionClient(IHttpClientFactory clients, BaiduAccessTokenProvider tokens, BaiduConnections connections, IOptionsMonitor<BaiduOptions> options)
+public sealed class BaiduClient(HttpClient http, BaiduAccessTokenProvider tokens, BaiduConnections connections, IOptionsMonitor<BaiduOptions> options)
 {
+    /// <summary>The HTTP client (and so the connection pool) of the calls; <see cref="BaiduConnections"/> warms the same pool.</summary>
+    public const string HttpClientName = "BaiduOcr";
+
+    /// <summary>The ID-card OCR API's path.</summary>
+    public const string IdCardPath = "rest/2.0/ocr/v1/idcard";
+
     /// <summary>The image moderation API's path.</summary>
     public const string ModerationPath = "rest/2.0/solution/v1/img_censor/v2/user_defined";
 
@@ -20,6 +27,15 @@ public sealed class BaiduVisionClient(IHttpClientFactory clients, BaiduAccessTok
 
     /// <summary>The text OCR API's path: <c>rest/2.0/ocr/v1/{api}</c>, with <paramref name="api"/> one of the four.</summary>
     public static string TextPath(string api) => $"rest/2.0/ocr/v1/{api}";
+
+    /// <summary><c>id_card_side=…&amp;detect_risk=true&amp;image=…</c> (see <see cref="BaiduForms"/>).</summary>
+    public static byte[] BuildIdCardForm(ReadOnlySpan<byte> image, IdCardSide side) => BaiduForms.WithImage(
+        side == IdCardSide.Back ? "id_card_side=back&detect_risk=true&image="u8 : "id_card_side=front&detect_risk=true&image="u8,
+        image);
+
+    /// <summary>An ID-card call for one side.</summary>
+    public Task<PreparedBaiduCall> PrepareIdCardAsync(ReadOnlyMemory<byte> image, IdCardSide side, CancellationToken cancellationToken) =>
+        PrepareAsync(IdCardPath, BuildIdCardForm(image.Span, side), cancellationToken);
 
     /// <summary>A text OCR call: <c>image=…</c> (Baidu's defaults for the rest: <c>CHN_ENG</c>, no probabilities).</summary>
     public Task<PreparedBaiduCall> PrepareTextAsync(string api, ReadOnlyMemory<byte> image, CancellationToken cancellationToken) =>
@@ -29,7 +45,11 @@ public sealed class BaiduVisionClient(IHttpClientFactory clients, BaiduAccessTok
     public Task<PreparedBaiduCall> PrepareModerationAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken) =>
         PrepareAsync(ModerationPath, BaiduForms.WithImage("imgType=0&image="u8, image.Span), cancellationToken);
 
-    /// <summary>Makes a call ready before its start time (the form, a token, the request), so that sending is all that is left.</summary>
+    /// <summary>
+    /// Makes a call ready before its start time: the form, a token (renewing it if due) and the request itself, so that
+    /// sending is all that is left when the time comes. Callers waiting on a renewal would otherwise all send the
+    /// moment it ends.
+    /// </summary>
     public async Task<PreparedBaiduCall> PrepareAsync(string path, byte[] form, CancellationToken cancellationToken)
     {
         var token = await tokens.GetTokenAsync(cancellationToken);
@@ -66,7 +86,6 @@ public sealed class BaiduVisionClient(IHttpClientFactory clients, BaiduAccessTok
     {
         using var request = message;
         using var inFlight = connections.Track();
-        var http = clients.CreateClient(BaiduOcrClient.HttpClientName);
         try
         {
             // The whole answer is read inside the resilience handler's timeout (Baidu__RequestTimeout).
@@ -82,7 +101,7 @@ public sealed class BaiduVisionClient(IHttpClientFactory clients, BaiduAccessTok
     }
 }
 
-/// <summary>A text OCR or moderation call made ready to send: path, form body, token, and the request built from them, sent once.</summary>
+/// <summary>A call made ready to send: the API's path, the form body, the access token, and the request built from them, sent once.</summary>
 public sealed class PreparedBaiduCall(string path, byte[] form, string token, HttpRequestMessage request) : IDisposable
 {
     private HttpRequestMessage? _request = request;
@@ -93,6 +112,7 @@ public sealed class PreparedBaiduCall(string path, byte[] form, string token, Ht
 
     public string Token { get; } = token;
 
+    /// <summary>The request, the first time; null after, since a request is sent only once.</summary>
     internal HttpRequestMessage? TakeRequest() => Interlocked.Exchange(ref _request, null);
 
     public void Dispose() => TakeRequest()?.Dispose();
