@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
@@ -19,13 +20,13 @@ public sealed class ShimingMetrics : IDisposable
     private readonly Histogram<double> _baiduCallDuration;
     private readonly Dictionary<string, RecentStartCount> _starts;
     private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, IBacklogReader> _backlogs = new(StringComparer.Ordinal);
 
     public ShimingMetrics(
         IMeterFactory meters,
         TimeProvider time,
         IOptionsMonitor<BaiduOptions> baidu,
-        BaiduAccessTokenProvider tokens,
-        IEnumerable<IBacklogReader> backlogs)
+        BaiduAccessTokenProvider tokens)
     {
         _time = time;
         _starts = JobKinds.All.ToDictionary(JobKinds.ToWireName, _ => new RecentStartCount(time), StringComparer.Ordinal);
@@ -45,21 +46,30 @@ public sealed class ShimingMetrics : IDisposable
                 new KeyValuePair<string, object?>("kind", kind.ToWireName()))),
             "1",
             "Calls started in the last second as a share of the kind's budget (Baidu__QpsLimit for cards): 1 is the whole budget.");
-        var backlog = backlogs.FirstOrDefault();
         _meter.CreateObservableGauge(
             "shiming.backlog.waiting",
-            () => backlog?.Read() is { } reading ? [new Measurement<int>(reading.Waiting)] : Array.Empty<Measurement<int>>(),
+            () => Readings().Select(r => new Measurement<int>(r.Reading.Waiting, r.Kind)),
             "{job}",
-            "Jobs waiting for their Baidu call.");
+            "Jobs waiting for their Baidu call, by kind.");
         _meter.CreateObservableGauge(
             "shiming.backlog.oldest_age",
-            () => backlog?.Read() is { } reading
-                ? [new Measurement<double>(reading.OldestAcceptedAt is { } oldest ? Math.Max(0, (time.GetUtcNow() - oldest).TotalSeconds) : 0)]
-                : Array.Empty<Measurement<double>>(),
+            () => Readings().Select(r => new Measurement<double>(
+                r.Reading.OldestAcceptedAt is { } oldest ? Math.Max(0, (time.GetUtcNow() - oldest).TotalSeconds) : 0, r.Kind)),
             "s",
-            "How long the oldest waiting job has waited since it was accepted (0 when none waits).");
+            "How long the oldest waiting job of a kind has waited since it was accepted (0 when none waits).");
         _meter.CreateObservableCounter("shiming.token.renewals", () => tokens.Renewals, "{token}", "Baidu access tokens fetched.");
     }
+
+    /// <summary>
+    /// Reports <paramref name="kind"/>'s line in the backlog gauges. The lines register when they are made: they
+    /// are built from the services that count into this meter, so the meter cannot be handed them.
+    /// </summary>
+    public void ObserveBacklog(string kind, IBacklogReader backlog) => _backlogs[kind] = backlog;
+
+    private IEnumerable<(BacklogReading Reading, KeyValuePair<string, object?> Kind)> Readings() =>
+        _backlogs.Select(b => (Reading: b.Value.Read(), b.Key))
+            .Where(b => b.Reading is not null)
+            .Select(b => (b.Reading!, new KeyValuePair<string, object?>("kind", b.Key)));
 
     public void JobAccepted(string side, string kind = ShimingTelemetry.VerificationKind) =>
         _accepted.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("side", side));

@@ -1,3 +1,5 @@
+using Shiming.Telemetry;
+
 namespace Shiming.Verifications;
 
 /// <summary>
@@ -95,8 +97,14 @@ public sealed class JobLines
 {
     private readonly Dictionary<JobKind, JobLine> _lines;
 
-    public JobLines(IServiceProvider services) =>
+    public JobLines(IServiceProvider services, ShimingMetrics metrics)
+    {
         _lines = JobKinds.All.ToDictionary(kind => kind, kind => kind == JobKind.Verification ? JobLine.ForVerifications(services) : JobLine.For(services, kind));
+        foreach (var (kind, line) in _lines)
+        {
+            metrics.ObserveBacklog(kind.ToWireName(), line.Backlog);
+        }
+    }
 
     public JobLine this[JobKind kind] => _lines[kind];
 

@@ -16,7 +16,6 @@ public static class VerificationServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<VerificationOptions>, VerificationOptionsValidator>();
         services.AddSingleton<VerificationStorage>();
         services.AddSingleton<Backlog>();
-        services.AddSingleton<Shiming.Telemetry.IBacklogReader>(sp => sp.GetRequiredService<Backlog>());
         services.AddSingleton<JobRecords>();
         services.AddSingleton<SubmissionClaims>();
         services.AddSingleton<JobAcceptance>();

@@ -37,12 +37,12 @@ internal static class BurstPlot
         foreach (var (at, points) in exports.OrderBy(e => e.At))
         {
             var x = (at - start).TotalSeconds;
-            if (points.Where(p => p.Name == "shiming.budget.used").Select(p => p.Value).DefaultIfEmpty(double.NaN).Max() is var used && !double.IsNaN(used))
+            if (points.Where(p => p.Name == "shiming.budget.used" && IsCards(p)).Select(p => p.Value).DefaultIfEmpty(double.NaN).Max() is var used && !double.IsNaN(used))
             {
                 budget.Points.Add(new DataPoint(x, used * qps));
             }
 
-            var waiting = points.Where(p => p.Name == "shiming.backlog.waiting").ToList();
+            var waiting = points.Where(p => p.Name == "shiming.backlog.waiting" && IsCards(p)).ToList();
             if (waiting.Count > 0)
             {
                 backlog.Points.Add(new DataPoint(x, waiting.Sum(p => p.Value)));
@@ -55,4 +55,7 @@ internal static class BurstPlot
         using var file = File.Create(path);
         new SvgExporter { Width = 960, Height = 480 }.Export(model, file);
     }
+
+    // The card line's points (the other kinds' lines report theirs beside it, at zero in a card burst).
+    private static bool IsCards(OtlpMetricPoint point) => point.Attributes.GetValueOrDefault("kind", "verification") == "verification";
 }

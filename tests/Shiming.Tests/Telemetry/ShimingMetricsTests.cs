@@ -116,6 +116,18 @@ public sealed class ShimingMetricsTests
         Assert.AreEqual(0, Gauge(provider, exported, "shiming.backlog.oldest_age"));
     }
 
+    [TestMethod]
+    public void Backlog_gauges_have_a_point_for_each_kinds_line()
+    {
+        using var metrics = Create(qpsLimit: 10, out var provider, out var exported);
+        var text = new FakeBacklog { Reading = new BacklogReading(7, _time.GetUtcNow().AddSeconds(-30)) };
+        metrics.ObserveBacklog("text", text);
+        _backlog.Reading = new BacklogReading(2, _time.GetUtcNow().AddSeconds(-5));
+
+        CollectionAssert.AreEquivalent(new Dictionary<string, double> { ["verification"] = 2, ["text"] = 7 }, LongGauges(provider, exported, "shiming.backlog.waiting"));
+        CollectionAssert.AreEquivalent(new Dictionary<string, double> { ["verification"] = 5, ["text"] = 30 }, Gauges(provider, exported, "shiming.backlog.oldest_age"));
+    }
+
     private ShimingMetrics Create(int qpsLimit, out MeterProvider provider, out List<MetricSnapshot> exported, int? moderationQps = null)
     {
         exported = [];
@@ -124,7 +136,6 @@ public sealed class ShimingMetricsTests
             .AddMetrics()
             .AddLogging()
             .AddSingleton<TimeProvider>(_time)
-            .AddSingleton<IBacklogReader>(_backlog)
             .AddSingleton<BaiduAccessTokenProvider>()
             .AddSingleton<ShimingMetrics>();
         services.AddHttpClient();
@@ -137,6 +148,7 @@ public sealed class ShimingMetricsTests
             }
         });
         var metrics = services.BuildServiceProvider().GetRequiredService<ShimingMetrics>();
+        metrics.ObserveBacklog("verification", _backlog);
         _disposables.Add(provider);
         return metrics;
     }
@@ -159,6 +171,13 @@ public sealed class ShimingMetricsTests
         exported.Clear();
         provider.ForceFlush();
         return exported.Single(m => m.Name == name).MetricPoints.ToDictionary(p => Tag(p, "kind")!, p => p.GetGaugeLastValueDouble());
+    }
+
+    private static Dictionary<string, double> LongGauges(MeterProvider provider, List<MetricSnapshot> exported, string name)
+    {
+        exported.Clear();
+        provider.ForceFlush();
+        return exported.Single(m => m.Name == name).MetricPoints.ToDictionary(p => Tag(p, "kind")!, p => (double)p.GetGaugeLastValueLong());
     }
 
     private static bool HasPoint(MeterProvider provider, List<MetricSnapshot> exported, string name)

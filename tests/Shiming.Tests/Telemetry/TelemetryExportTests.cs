@@ -88,6 +88,7 @@ public sealed class TelemetryExportTests
         Assert.IsTrue(points.Where(p => p.Name == "shiming.budget.used").All(p => p.Kind == "gauge" && p.Value is >= 0 and <= 1.5));
         Assert.IsTrue(points.Any(p => p.Name == "shiming.budget.used" && p.Attributes.GetValueOrDefault("kind") == "verification" && p.Value > 0), "the cards' budget was spent");
         Assert.IsTrue(points.Where(p => p.Name == "shiming.backlog.waiting").All(p => p.Kind == "gauge" && p.Value >= 0));
+        Assert.IsTrue(points.Any(p => p.Name == "shiming.backlog.waiting" && p.Attributes.GetValueOrDefault("kind") == "verification"), "the card line's backlog, by kind");
         Assert.IsTrue(points.Where(p => p.Name == "shiming.backlog.oldest_age").All(p => p.Kind == "gauge" && p.Unit == "s"));
         var baiduOutcomes = points.Where(p => p.Name == "shiming.baidu.calls").Select(p => p.Attributes["outcome"]).ToHashSet();
         Assert.IsTrue(baiduOutcomes.IsSubsetOf(["success", "qps_refused", "quota", "token", "transient", "input"]), string.Join(",", baiduOutcomes));
