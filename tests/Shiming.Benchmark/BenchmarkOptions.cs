@@ -12,6 +12,7 @@ internal sealed class BenchmarkOptions
         ["--latency"] = nameof(Latency),
         ["--latency-p99"] = nameof(LatencyP99),
         ["--faults"] = nameof(Faults),
+        ["--qps-bursts"] = nameof(QpsBursts),
         ["--accounts"] = nameof(Accounts),
         ["--seed"] = nameof(Seed),
         ["--submitters"] = nameof(Submitters),
@@ -22,7 +23,7 @@ internal sealed class BenchmarkOptions
     };
 
     public const string Usage =
-        "usage: benchmark [--cards 1000] [--qps 10] [--latency 00:00:00.100] [--latency-p99 <timespan>] [--faults 0.05] [--accounts 100] [--seed 1] [--submitters 16] [--instances 1] [--graceful-stop <timespan>] [--telemetry true [--plot burst.svg]]";
+        "usage: benchmark [--cards 1000] [--qps 10] [--latency 00:00:00.100] [--latency-p99 <timespan>] [--faults 0.05 [--qps-bursts 0]] [--accounts 100] [--seed 1] [--submitters 16] [--instances 1] [--graceful-stop <timespan>] [--telemetry true [--plot burst.svg]]";
 
     /// <summary>Synthetic cards submitted in one burst.</summary>
     public int Cards { get; set; } = 1000;
@@ -37,10 +38,20 @@ internal sealed class BenchmarkOptions
     public TimeSpan? LatencyP99 { get; set; }
 
     /// <summary>
-    /// The share of calls answered with an injected fault, spread over the classes Shiming retries: HTTP 5xx (2/5 of
-    /// it), timeouts, error 282000 and bursts of error 18 (1/5 each).
+    /// The share of calls answered with an injected fault, spread over the classes Shiming retries: bursts of error 18
+    /// (<see cref="QpsBursts"/>, a fifth of it unless given), and in what is left HTTP 5xx (half), timeouts and error
+    /// 282000 (a quarter each).
     /// </summary>
     public double Faults { get; set; }
+
+    /// <summary>
+    /// The share of calls that start an injected burst of error 18, a part of <see cref="Faults"/>; 0 leaves only
+    /// the faults that are not about the QPS limit.
+    /// </summary>
+    public double? QpsBursts { get; set; }
+
+    /// <summary>The burst share in effect: <see cref="QpsBursts"/>, or a fifth of the faults.</summary>
+    public double QpsBurstShare => QpsBursts ?? Faults / 5;
 
     /// <summary>Accounts the cards are spread over, as many apps' users submitting at once.</summary>
     public int Accounts { get; set; } = 100;
@@ -71,6 +82,7 @@ internal sealed class BenchmarkOptions
         : Qps is < 1 or > 100 ? "--qps must be between 1 and 100"
         : Latency < TimeSpan.Zero || LatencyP99 < Latency ? "--latency must be zero or more, and --latency-p99 no less than it"
         : Faults is < 0 or > 0.5 ? "--faults must be between 0 and 0.5"
+        : QpsBursts < 0 || QpsBursts > Faults ? "--qps-bursts must be between 0 and --faults"
         : Accounts < 1 ? "--accounts must be at least 1"
         : Submitters < 1 ? "--submitters must be at least 1"
         : Instances is < 1 or > 4 ? "--instances must be between 1 and 4"
@@ -80,5 +92,5 @@ internal sealed class BenchmarkOptions
 
     public string Describe() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Cards} cards, QPS {Qps}, Baidu latency {Latency.TotalMilliseconds:0} ms median{(LatencyP99 is { } p99 ? $" / {p99.TotalMilliseconds:0} ms p99" : " (fixed)")}, {Faults:P0} faults, {Instances} app instance{(Instances == 1 ? "" : "s")}{(GracefulStop is { } stop ? $", the first stopped gracefully {stop.TotalSeconds:0} s after the burst was accepted" : "")}{(Telemetry ? ", telemetry exported over OTLP" : ", telemetry off")}");
+        $"{Cards} cards, QPS {Qps}, Baidu latency {Latency.TotalMilliseconds:0} ms median{(LatencyP99 is { } p99 ? $" / {p99.TotalMilliseconds:0} ms p99" : " (fixed)")}, {Faults:P0} faults{(QpsBursts is null ? "" : string.Create(CultureInfo.InvariantCulture, $" ({QpsBurstShare:P0} starting an error-18 burst)"))}, {Instances} app instance{(Instances == 1 ? "" : "s")}{(GracefulStop is { } stop ? $", the first stopped gracefully {stop.TotalSeconds:0} s after the burst was accepted" : "")}{(Telemetry ? ", telemetry exported over OTLP" : ", telemetry off")}");
 }

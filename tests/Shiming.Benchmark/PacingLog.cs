@@ -10,7 +10,7 @@ namespace Shiming.Benchmark;
 /// </summary>
 internal sealed partial class PacingLog
 {
-    private readonly ConcurrentBag<(DateTimeOffset Started, DateTimeOffset Slot)> _starts = [];
+    private readonly ConcurrentBag<(string JobId, DateTimeOffset Started, DateTimeOffset Slot)> _starts = [];
     private readonly ConcurrentDictionary<string, int> _givenUp = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<double> _givenUpLateness = [];
     private int _dropped;
@@ -22,7 +22,7 @@ internal sealed partial class PacingLog
     {
         if (StartedLine().Match(line) is { Success: true } started)
         {
-            _starts.Add((Parse(started.Groups[1].Value), Parse(started.Groups[2].Value)));
+            _starts.Add((started.Groups[1].Value, Parse(started.Groups[2].Value), Parse(started.Groups[3].Value)));
         }
         else if (GivenUpLine().Match(line) is { Success: true } givenUp)
         {
@@ -36,6 +36,13 @@ internal sealed partial class PacingLog
     }
 
     public IReadOnlyList<DateTimeOffset> Departures => [.. _starts.Select(s => s.Started).Order()];
+
+    /// <summary>
+    /// When the last job still untried had its first call started: until then a job was always waiting for a start
+    /// time; after it, only retries waiting out their backoff were left, and an idle budget is no pacing's loss.
+    /// </summary>
+    public DateTimeOffset? LastFirstStart =>
+        _starts.IsEmpty ? null : _starts.GroupBy(s => s.JobId, StringComparer.Ordinal).Max(job => job.Min(s => s.Started));
 
     /// <summary>How long after its reserved start time each call started, in milliseconds: the pacing's own wake-up lateness.</summary>
     public string DescribeStartLateness() => Describe(_starts.Select(s => (s.Started - s.Slot).TotalMilliseconds));
@@ -61,7 +68,7 @@ internal sealed partial class PacingLog
 
     private static DateTimeOffset Parse(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"Baidu call for verification \S+ started at (\S+) for the start time (\S+)$")]
+    [GeneratedRegex(@"Baidu call for verification (\S+) started at (\S+) for the start time (\S+)$")]
     private static partial Regex StartedLine();
 
     [GeneratedRegex(@"Start time \S+ given up \((.+), (\S+) ms after it\)$")]
