@@ -10,7 +10,8 @@ namespace Shiming.Benchmark;
 /// </summary>
 internal sealed partial class PacingLog
 {
-    private readonly ConcurrentBag<(DateTimeOffset Started, DateTimeOffset Slot)> _starts = [];
+    private readonly ConcurrentBag<(string JobId, DateTimeOffset Started, DateTimeOffset Slot)> _starts = [];
+    private IReadOnlySet<string>? _kept;
     private readonly ConcurrentDictionary<string, int> _givenUp = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<double> _givenUpLateness = [];
     private int _dropped;
@@ -22,7 +23,7 @@ internal sealed partial class PacingLog
     {
         if (StartedLine().Match(line) is { Success: true } started)
         {
-            _starts.Add((Parse(started.Groups[1].Value), Parse(started.Groups[2].Value)));
+            _starts.Add((started.Groups[1].Value, Parse(started.Groups[2].Value), Parse(started.Groups[3].Value)));
         }
         else if (GivenUpLine().Match(line) is { Success: true } givenUp)
         {
@@ -35,10 +36,19 @@ internal sealed partial class PacingLog
         }
     }
 
-    public IReadOnlyList<DateTimeOffset> Departures => [.. _starts.Select(s => s.Started).Order()];
+    /// <summary>
+    /// From now on, only the starts of these jobs count: every kind's drain logs its starts alike, and in a mixed burst
+    /// the card figures are the cards'. (Start times given up or passed unused name no job, and stay every kind's.)
+    /// </summary>
+    public void KeepOnly(IReadOnlySet<string> jobIds) => _kept = jobIds;
+
+    private IEnumerable<(string JobId, DateTimeOffset Started, DateTimeOffset Slot)> Starts =>
+        _kept is { } kept ? _starts.Where(s => kept.Contains(s.JobId)) : _starts;
+
+    public IReadOnlyList<DateTimeOffset> Departures => [.. Starts.Select(s => s.Started).Order()];
 
     /// <summary>How long after its reserved start time each call started, in milliseconds: the pacing's own wake-up lateness.</summary>
-    public string DescribeStartLateness() => Describe(_starts.Select(s => (s.Started - s.Slot).TotalMilliseconds));
+    public string DescribeStartLateness() => Describe(Starts.Select(s => (s.Started - s.Slot).TotalMilliseconds));
 
     public string DescribeGivenUp()
     {
@@ -61,7 +71,7 @@ internal sealed partial class PacingLog
 
     private static DateTimeOffset Parse(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"Baidu call for verification \S+ started at (\S+) for the start time (\S+)$")]
+    [GeneratedRegex(@"Baidu call for verification (\S+) started at (\S+) for the start time (\S+)$")]
     private static partial Regex StartedLine();
 
     [GeneratedRegex(@"Start time \S+ given up \((.+), (\S+) ms after it\)$")]
