@@ -115,7 +115,7 @@ internal sealed class MixedBurst
         Console.WriteLine();
         Console.WriteLine($"| by kind | {string.Join(" | ", kinds.Select(k => k.Name))} |");
         Console.WriteLine($"| --- |{string.Concat(kinds.Select(_ => " ---: |"))}");
-        Console.WriteLine(Row("jobs accepted (refused)", f => string.Create(Invariant, $"{f.Accepted} ({f.Refused})")));
+        Console.WriteLine(Row("jobs accepted (refused, by HTTP status)", f => string.Create(Invariant, $"{f.Accepted} ({f.Refused}{f.RefusedStatuses})")));
         Console.WriteLine(Row("calls to Baidu (endpoint; with an injected fault)", f => string.Create(Invariant, $"{f.Calls.Count} (`{f.Kind.Endpoint}`; {f.Calls.Count(c => c.Fault is not null)})")));
         Console.WriteLine(Row("calls per second (share of the kind's budget)", f => string.Create(Invariant, $"{f.CallsPerSecond:0.00} ({f.CallsPerSecond / f.Kind.Qps:P1} of {f.Kind.Qps})")));
         Console.WriteLine(Row("first to last arrival, after the burst began", f => f.Arrivals.Count == 0 ? "n/a" : string.Create(Invariant, $"{(f.Arrivals[0] - burstStartedAt).TotalSeconds:0.0} s to {(f.Arrivals[^1] - burstStartedAt).TotalSeconds:0.0} s")));
@@ -141,6 +141,8 @@ internal sealed class MixedBurst
         public int Refused => outcomes.Count(r => r is RefusedJob);
 
         public int Accepted => outcomes.Count - Refused;
+
+        public string RefusedStatuses => Refused == 0 ? "" : $": {string.Join(", ", outcomes.OfType<RefusedJob>().GroupBy(r => r.StatusCode).OrderBy(g => g.Key).Select(g => string.Create(Invariant, $"{g.Count()}× {g.Key}")))}";
 
         public IReadOnlyList<JobResult> Finished => [.. outcomes.OfType<JobResult>().Where(r => r is not RefusedJob)];
 

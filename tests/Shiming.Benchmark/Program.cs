@@ -174,7 +174,7 @@ async Task<JobResult?> SubmitAndFollowAsync(int i)
                 Interlocked.Increment(ref refused);
             }
 
-            return new RefusedJob();
+            return new RefusedJob((int)response.StatusCode);
         }
 
         statusUri = response.Headers.Location!.ToString();
@@ -318,4 +318,4 @@ static (int Paired, double P50, double P99, double Max) Spread(IReadOnlyList<Dat
 
 internal record JobResult(string Id, string Status, TimeSpan SubmitToResult, DateTimeOffset FinishedAt);
 
-internal sealed record RefusedJob() : JobResult("", "Refused", TimeSpan.Zero, default);
+internal sealed record RefusedJob(int StatusCode) : JobResult("", "Refused", TimeSpan.Zero, default);
