@@ -8,6 +8,10 @@ internal sealed class BenchmarkOptions
     public static readonly IReadOnlyDictionary<string, string> Switches = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["--cards"] = nameof(Cards),
+        ["--texts"] = nameof(Texts),
+        ["--moderations"] = nameof(Moderations),
+        ["--text-qps"] = nameof(TextQps),
+        ["--moderation-qps"] = nameof(ModerationQps),
         ["--qps"] = nameof(Qps),
         ["--latency"] = nameof(Latency),
         ["--latency-p99"] = nameof(LatencyP99),
@@ -23,10 +27,28 @@ internal sealed class BenchmarkOptions
     };
 
     public const string Usage =
-        "usage: benchmark [--cards 1000] [--qps 10] [--latency 00:00:00.100] [--latency-p99 <timespan>] [--faults 0.05 [--qps-bursts 0]] [--accounts 100] [--seed 1] [--submitters 16] [--instances 1] [--graceful-stop <timespan>] [--telemetry true [--plot burst.svg]]";
+        "usage: benchmark [--cards 1000] [--texts 0] [--moderations 0] [--qps 10] [--text-qps 10] [--moderation-qps 50] [--latency 00:00:00.100] [--latency-p99 <timespan>] [--faults 0.05 [--qps-bursts 0]] [--accounts 100] [--seed 1] [--submitters 16] [--instances 1] [--graceful-stop <timespan>] [--telemetry true [--plot burst.svg]]";
 
     /// <summary>Synthetic cards submitted in one burst.</summary>
     public int Cards { get; set; } = 1000;
+
+    /// <summary>Synthetic text documents (their lines embedded) submitted in the same burst as the cards, to <c>/api/text-recognitions</c>.</summary>
+    public int Texts { get; set; }
+
+    /// <summary>Synthetic pictures (their verdicts embedded) submitted in the same burst, to <c>/api/image-moderations</c>.</summary>
+    public int Moderations { get; set; }
+
+    /// <summary>The text budget: <c>Baidu__Budgets__text__QpsLimit</c> for the app, and the limit the emulator enforces on the text APIs.</summary>
+    public int TextQps { get; set; } = 10;
+
+    /// <summary>The moderation budget: <c>Baidu__Budgets__moderation__QpsLimit</c>, and the emulator's limit on <c>user_defined</c>.</summary>
+    public int ModerationQps { get; set; } = 50;
+
+    /// <summary>Every job of the burst, of every kind.</summary>
+    public int Jobs => Cards + Texts + Moderations;
+
+    /// <summary>Whether the burst has jobs of a kind other than cards.</summary>
+    public bool Mixed => Texts > 0 || Moderations > 0;
 
     /// <summary>The budget: <c>Baidu__QpsLimit</c> for the app, and the limit the emulator enforces.</summary>
     public int Qps { get; set; } = 10;
@@ -78,8 +100,10 @@ internal sealed class BenchmarkOptions
     public string? Plot { get; set; }
 
     public string? Validate() =>
-        Cards < 1 ? "--cards must be at least 1"
+        Cards < 0 || Texts < 0 || Moderations < 0 ? "--cards, --texts and --moderations must be zero or more"
+        : Jobs < 1 ? "--cards must be at least 1, or --texts or --moderations given"
         : Qps is < 1 or > 100 ? "--qps must be between 1 and 100"
+        : TextQps is < 1 or > 100 || ModerationQps is < 1 or > 100 ? "--text-qps and --moderation-qps must be between 1 and 100"
         : Latency < TimeSpan.Zero || LatencyP99 < Latency ? "--latency must be zero or more, and --latency-p99 no less than it"
         : Faults is < 0 or > 0.5 ? "--faults must be between 0 and 0.5"
         : QpsBursts < 0 || QpsBursts > Faults ? "--qps-bursts must be between 0 and --faults"
@@ -92,5 +116,5 @@ internal sealed class BenchmarkOptions
 
     public string Describe() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Cards} cards, QPS {Qps}, Baidu latency {Latency.TotalMilliseconds:0} ms median{(LatencyP99 is { } p99 ? $" / {p99.TotalMilliseconds:0} ms p99" : " (fixed)")}, {Faults:P0} faults{(QpsBursts is null ? "" : string.Create(CultureInfo.InvariantCulture, $" ({QpsBurstShare:P0} starting an error-18 burst)"))}, {Instances} app instance{(Instances == 1 ? "" : "s")}{(GracefulStop is { } stop ? $", the first stopped gracefully {stop.TotalSeconds:0} s after the burst was accepted" : "")}{(Telemetry ? ", telemetry exported over OTLP" : ", telemetry off")}");
+        $"{Cards} cards, QPS {Qps}{(Mixed ? $"; {Texts} texts, QPS {TextQps}; {Moderations} moderations, QPS {ModerationQps}" : "")}, Baidu latency {Latency.TotalMilliseconds:0} ms median{(LatencyP99 is { } p99 ? $" / {p99.TotalMilliseconds:0} ms p99" : " (fixed)")}, {Faults:P0} faults{(QpsBursts is null ? "" : string.Create(CultureInfo.InvariantCulture, $" ({QpsBurstShare:P0} starting an error-18 burst)"))}, {Instances} app instance{(Instances == 1 ? "" : "s")}{(GracefulStop is { } stop ? $", the first stopped gracefully {stop.TotalSeconds:0} s after the burst was accepted" : "")}{(Telemetry ? ", telemetry exported over OTLP" : ", telemetry off")}");
 }

@@ -11,6 +11,7 @@ namespace Shiming.Benchmark;
 internal sealed partial class PacingLog
 {
     private readonly ConcurrentBag<(string JobId, DateTimeOffset Started, DateTimeOffset Slot)> _starts = [];
+    private IReadOnlySet<string>? _kept;
     private readonly ConcurrentDictionary<string, int> _givenUp = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<double> _givenUpLateness = [];
     private int _dropped;
@@ -35,17 +36,26 @@ internal sealed partial class PacingLog
         }
     }
 
-    public IReadOnlyList<DateTimeOffset> Departures => [.. _starts.Select(s => s.Started).Order()];
+    /// <summary>
+    /// From now on, only the starts of these jobs count: every kind's drain logs its starts alike, and in a mixed burst
+    /// the card figures are the cards'. (Start times given up or passed unused name no job, and stay every kind's.)
+    /// </summary>
+    public void KeepOnly(IReadOnlySet<string> jobIds) => _kept = jobIds;
+
+    private IEnumerable<(string JobId, DateTimeOffset Started, DateTimeOffset Slot)> Starts =>
+        _kept is { } kept ? _starts.Where(s => kept.Contains(s.JobId)) : _starts;
+
+    public IReadOnlyList<DateTimeOffset> Departures => [.. Starts.Select(s => s.Started).Order()];
 
     /// <summary>
     /// When the last job still untried had its first call started: until then a job was always waiting for a start
     /// time; after it, only retries waiting out their backoff were left, and an idle budget is no pacing's loss.
     /// </summary>
     public DateTimeOffset? LastFirstStart =>
-        _starts.IsEmpty ? null : _starts.GroupBy(s => s.JobId, StringComparer.Ordinal).Max(job => job.Min(s => s.Started));
+        !Starts.Any() ? null : Starts.GroupBy(s => s.JobId, StringComparer.Ordinal).Max(job => job.Min(s => s.Started));
 
     /// <summary>How long after its reserved start time each call started, in milliseconds: the pacing's own wake-up lateness.</summary>
-    public string DescribeStartLateness() => Describe(_starts.Select(s => (s.Started - s.Slot).TotalMilliseconds));
+    public string DescribeStartLateness() => Describe(Starts.Select(s => (s.Started - s.Slot).TotalMilliseconds));
 
     public string DescribeGivenUp()
     {

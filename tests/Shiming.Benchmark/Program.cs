@@ -11,7 +11,7 @@ using Shiming.Benchmark;
 using Shiming.Tests.Infrastructure;
 
 // The benchmark: Azurite, the Baidu emulator and the real app (standalone, timers in-process) on this machine;
-// a burst of synthetic cards submitted through the HTTP API; every job followed to its end as a client would,
+// a burst of synthetic cards (with texts and moderations, when asked: MixedBurst.cs) submitted through the HTTP API; every job followed to its end as a client would,
 // honouring Retry-After; then what Baidu saw (the emulator's call log) and what the clients saw, as Markdown.
 var options = new BenchmarkOptions();
 try
@@ -46,7 +46,7 @@ var invariant = CultureInfo.InvariantCulture;
 // Instances sharing one storage account share its keys too, or one could not read what another accepted.
 var encryptionKey = RandomNumberGenerator.GetBytes(32);
 var blindIndexKey = RandomNumberGenerator.GetBytes(32);
-await using var emulator = await ServiceProcess.StartAsync("Shiming.BaiduEmulator.dll", new Dictionary<string, string>
+await using var emulator = await ServiceProcess.StartAsync("Shiming.BaiduEmulator.dll", new Dictionary<string, string>(MixedBurst.EmulatorSettings(options))
 {
     ["Emulator:QpsLimit"] = options.Qps.ToString(invariant),
     ["Emulator:LatencyMedian"] = options.Latency.ToString("c", invariant),
@@ -69,7 +69,7 @@ var appSettings = new Dictionary<string, string>
     ["Baidu:ApiKey"] = emulatorKeys.ApiKey,
     ["Baidu:SecretKey"] = emulatorKeys.SecretKey,
     ["Baidu:QpsLimit"] = options.Qps.ToString(invariant),
-    ["Verifications:MaxLiveJobsPerAccount"] = Math.Min(10_000, options.Cards).ToString(invariant),
+    ["Verifications:MaxLiveJobsPerAccount"] = Math.Min(10_000, options.Jobs).ToString(invariant),
     ["Encryption:CurrentKeyId"] = "bench",
     ["Encryption:Keys:bench"] = Convert.ToBase64String(encryptionKey),
     ["Encryption:BlindIndexKey"] = Convert.ToBase64String(blindIndexKey),
@@ -84,6 +84,7 @@ if (otlp is not null)
     appSettings["OTEL_METRIC_EXPORT_INTERVAL"] = "5000";
 }
 
+MixedBurst.AddAppSettings(options, appSettings);
 foreach (var category in PacingLog.Categories)
 {
     appSettings[$"Logging:LogLevel:{category}"] = "Debug";
@@ -101,9 +102,7 @@ using (var self = Process.GetCurrentProcess())
 }
 
 var random = new Random(options.Seed);
-var cards = Enumerable.Range(0, options.Cards)
-    .Select(_ => SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(random)))
-    .ToArray();
+var plan = MixedBurst.Plan(options, random);
 
 var clients = apps.Current.Select(app => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
 {
@@ -113,8 +112,10 @@ var clients = apps.Current.Select(app => new HttpClient(new SocketsHttpHandler {
 
 // The burst: every card submitted as fast as the submitters can go, and each job then followed as its client
 // would, from its own submission on, waiting what Retry-After says.
-Progress($"submitting {options.Cards} cards from {options.Accounts} accounts");
-var deadline = DateTime.UtcNow + TimeSpan.FromSeconds((3.0 * options.Cards / options.Qps) + 300);
+Progress(options.Mixed
+    ? $"submitting {options.Cards} cards, {options.Texts} texts and {options.Moderations} moderations, interleaved, from {options.Accounts} accounts"
+    : $"submitting {options.Cards} cards from {options.Accounts} accounts");
+var deadline = DateTime.UtcNow + plan.FollowFor;
 var burst = Stopwatch.StartNew();
 var burstStartedAt = DateTimeOffset.UtcNow;
 var burstTime = TimeSpan.Zero;
@@ -122,16 +123,16 @@ var submitters = new SemaphoreSlim(options.Submitters);
 var refused = 0;
 (DateTimeOffset At, TimeSpan Away)? stop = null; // the graceful stop, once it is over
 var accepted = 0;
-var following = new List<Task<JobResult?>>(options.Cards);
+var following = new List<Task<JobResult?>>(plan.Submissions.Count);
 var submits = new RoundTrips();
 var polls = new RoundTrips();
-for (var i = 0; i < options.Cards; i++)
+for (var i = 0; i < plan.Submissions.Count; i++)
 {
     await submitters.WaitAsync();
     following.Add(SubmitAndFollowAsync(i));
 }
 
-Progress("every card submitted; following every job to its end");
+Progress($"every {(options.Mixed ? "job" : "card")} submitted; following every job to its end");
 if (options.GracefulStop is { } stopAfter)
 {
     // Every submission answered first: the stop falls on the drain, not on a client's upload.
@@ -146,26 +147,38 @@ if (options.GracefulStop is { } stopAfter)
     Progress(string.Create(invariant, $"the first instance was away for {stop.Value.Away.TotalSeconds:0.0} s"));
 }
 
-var results = (await Task.WhenAll(following)).Where(r => r is not RefusedJob).ToArray();
+// Every job's outcome, in submission order; the card figures below are the cards' alone.
+var outcomes = await Task.WhenAll(following);
+var results = outcomes.Where((r, i) => plan.Submissions[i].Kind == plan.Cards && r is not RefusedJob).ToArray();
+if (options.Mixed)
+{
+    pacing.KeepOnly(plan.AcceptedIds(plan.Cards));
+}
 
 async Task<JobResult?> SubmitAndFollowAsync(int i)
 {
     var account = $"bench-{(i % options.Accounts).ToString(CultureInfo.InvariantCulture)}";
     var http = clients[i % clients.Length];
+    var submission = plan.Submissions[i];
     string statusUri;
     try
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/verifications?side=front") { Content = new ByteArrayContent(cards[i]) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, submission.Kind.Route) { Content = new ByteArrayContent(submission.Image) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
         request.Headers.Add("X-MS-CLIENT-PRINCIPAL-ID", account);
         using var response = await submits.TimeAsync(() => http.SendAsync(request));
         if (response.StatusCode != HttpStatusCode.Accepted)
         {
-            Interlocked.Increment(ref refused);
-            return new RefusedJob();
+            if (submission.Kind == plan.Cards)
+            {
+                Interlocked.Increment(ref refused);
+            }
+
+            return new RefusedJob((int)response.StatusCode);
         }
 
         statusUri = response.Headers.Location!.ToString();
+        plan.Accepted(submission, statusUri);
         burstTime = burst.Elapsed; // the last acceptance's time, once all are in
         if (Interlocked.Increment(ref accepted) % 250 == 0)
         {
@@ -291,12 +304,13 @@ if (otlp is not null)
 Console.WriteLine(string.Create(invariant, $"| worker peak memory (VmHWM, the largest instance) | {(apps.Current.SelectMany(a => a.ChildPeakMemoryMiB()).DefaultIfEmpty().Max() is > 0 and var mib ? $"{mib:0} MiB" : "n/a")} |"));
 Console.WriteLine(string.Create(invariant, $"| app log warnings / errors | {apps.All.Sum(a => a.Warnings)} / {apps.All.Sum(a => a.Errors)} |"));
 
+var everyKindFinished = !options.Mixed || await plan.WriteTableAsync(emulator.BaseAddress, burstStartedAt, outcomes);
 foreach (var client in clients)
 {
     client.Dispose();
 }
 
-return lost == 0 && refused == 0 ? 0 : 1;
+return lost == 0 && refused == 0 && everyKindFinished ? 0 : 1;
 
 // Starts and arrivals paired in order: calls leave about 100 ms apart and the spread is far smaller, so the n-th call
 // started is the n-th to arrive. Where the counts differ (a call that never reached Baidu), the pairing stops there.
@@ -310,4 +324,4 @@ static (int Paired, double P50, double P99, double Max) Spread(IReadOnlyList<Dat
 
 internal record JobResult(string Id, string Status, TimeSpan SubmitToResult, DateTimeOffset FinishedAt);
 
-internal sealed record RefusedJob() : JobResult("", "Refused", TimeSpan.Zero, default);
+internal sealed record RefusedJob(int StatusCode) : JobResult("", "Refused", TimeSpan.Zero, default);
