@@ -33,11 +33,8 @@ public sealed class CallSlots(IStartTimeSource ledger, TimeProvider time, ILogge
                 return null;
             }
 
-            var delay = slot - time.GetUtcNow();
-            if (delay > TimeSpan.Zero)
-            {
-                await Task.Delay(delay, time, cancellationToken);
-            }
+            // Woken on the pacing clock's own thread, which then goes on to the start and the send.
+            await PacingClock.WaitUntilAsync(slot, time, cancellationToken);
 
             // A quota pause that began while this caller waited: its call must not start, and its job goes back.
             if (time.GetUtcNow().UtcTicks < Interlocked.Read(ref _pausedUntilTicks))
@@ -156,7 +153,7 @@ public sealed class CallSlots(IStartTimeSource ledger, TimeProvider time, ILogge
             var wait = earliest - now;
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, time, cancellationToken);
+                await PacingClock.WaitUntilAsync(earliest, time, cancellationToken);
                 now = time.GetUtcNow();
                 if (now > latest)
                 {
