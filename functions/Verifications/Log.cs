@@ -2,16 +2,16 @@ namespace Shiming.Verifications;
 
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Verification {JobId} accepted ({Side}, {ImageBytes} bytes)")]
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Job {JobId} accepted ({Side}, {ImageBytes} bytes)")]
     public static partial void Accepted(ILogger logger, string jobId, string side, int imageBytes);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Verification {JobId} finished: {Status} {ErrorCode}")]
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Job {JobId} finished: {Status} {ErrorCode}")]
     public static partial void JobFinished(ILogger logger, string jobId, RuntimeStatus status, string? errorCode);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Baidu answered error {ErrorCode} for verification {JobId}")]
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Baidu answered error {ErrorCode} for job {JobId}")]
     public static partial void BaiduError(ILogger logger, string jobId, int errorCode);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Transport fault ({Fault}) calling Baidu for verification {JobId}")]
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Transport fault ({Fault}) calling Baidu for job {JobId}")]
     public static partial void TransportFault(ILogger logger, string jobId, string fault);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Dropped unreadable queue message {MessageId}")]
@@ -21,7 +21,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 3006, Message = "Drain took {Taken} jobs: {Finished} finished, {Returned} returned")]
     public static partial void Drained(ILogger logger, LogLevel level, int taken, int finished, int returned);
 
-    [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Resubmission answered with the existing verification {JobId}")]
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Resubmission answered with the existing job {JobId}")]
     public static partial void Deduplicated(ILogger logger, string jobId);
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Retention purged {Count} verifications not updated since {Cutoff:o}")]
@@ -43,7 +43,7 @@ internal static partial class Log
     /// When the drain let a call go, logged once it is over so that nothing stands between the start and the send; with
     /// Baidu's arrival times (the emulator's call log) it measures the spread on the way.
     /// </summary>
-    [LoggerMessage(EventId = 3012, Level = LogLevel.Debug, Message = "Baidu call for verification {JobId} started at {StartedAt:o} for the start time {Slot:o}")]
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Debug, Message = "Baidu call for job {JobId} started at {StartedAt:o} for the start time {Slot:o}")]
     public static partial void CallStarted(ILogger logger, string jobId, DateTimeOffset startedAt, DateTimeOffset slot);
 
     /// <summary>A reserved start time its caller could not use in time; each is a tenth of a second's budget lost at QPS 10.</summary>
@@ -55,7 +55,7 @@ internal static partial class Log
     public static partial void StartTimesDropped(ILogger logger, int count);
 
     /// <summary>A job taken but not started when the worker was told to stop, given back to the line at once.</summary>
-    [LoggerMessage(EventId = 3017, Level = LogLevel.Debug, Message = "Verification {JobId} given back: the worker is stopping")]
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Debug, Message = "Job {JobId} given back: the worker is stopping")]
     public static partial void GivenBackOnStop(ILogger logger, string jobId);
 
     [LoggerMessage(EventId = 3016, Level = LogLevel.Information, Message = "Drain paused until {Until:o}: {Reason}")]

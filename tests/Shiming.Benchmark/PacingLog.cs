@@ -78,7 +78,7 @@ internal sealed partial class PacingLog
 
     private static DateTimeOffset Parse(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"Baidu call for verification (\S+) started at (\S+) for the start time (\S+)$")]
+    [GeneratedRegex(@"Baidu call for job (\S+) started at (\S+) for the start time (\S+)$")]
     private static partial Regex StartedLine();
 
     [GeneratedRegex(@"Start time \S+ given up \((.+), (\S+) ms after it\)$")]

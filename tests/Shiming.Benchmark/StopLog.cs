@@ -37,9 +37,9 @@ internal sealed partial class StopLog
             .Where(job => finishedAt.TryGetValue(job.Id, out var at) && at > stoppedAt)
             .Select(job => (job.GivenBack, finishedAt[job.Id] - stoppedAt))];
 
-    [GeneratedRegex(@"Verification (\S+) given back: the worker is stopping$")]
+    [GeneratedRegex(@"Job (\S+) given back: the worker is stopping$")]
     private static partial Regex GivenBackLine();
 
-    [GeneratedRegex(@"Baidu call for verification (\S+) started at (\S+) for the start time \S+$")]
+    [GeneratedRegex(@"Baidu call for job (\S+) started at (\S+) for the start time \S+$")]
     private static partial Regex StartedLine();
 }

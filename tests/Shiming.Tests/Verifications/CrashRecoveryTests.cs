@@ -202,12 +202,12 @@ public sealed partial class CrashRecoveryTests
         }
     }
 
-    [GeneratedRegex("Verification (?<id>[0-9a-f]{32}) finished")]
+    [GeneratedRegex("Job (?<id>[0-9a-f]{32}) finished")]
     private static partial Regex FinishedLine();
 
-    [GeneratedRegex("^Verification (?<id>[0-9a-f]{32}) given back: the worker is stopping$")]
+    [GeneratedRegex("^Job (?<id>[0-9a-f]{32}) given back: the worker is stopping$")]
     private static partial Regex GivenBackLine();
 
-    [GeneratedRegex("^Baidu call for verification (?<id>[0-9a-f]{32}) started at (?<at>\\S+) for")]
+    [GeneratedRegex("^Baidu call for job (?<id>[0-9a-f]{32}) started at (?<at>\\S+) for")]
     private static partial Regex StartedLine();
 }
