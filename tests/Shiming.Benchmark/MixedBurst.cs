@@ -151,6 +151,6 @@ internal sealed class MixedBurst
         /// <summary>Over the kind's first to last arrival, as Program.cs measures the cards.</summary>
         public double CallsPerSecond => Arrivals.Count > 1 ? (Arrivals.Count - 1) / (Arrivals[^1] - Arrivals[0]).TotalSeconds : 0;
 
-        public double Percentile(double p) => _latencies.Length == 0 ? double.NaN : _latencies[Math.Clamp((int)Math.Ceiling(p * _latencies.Length) - 1, 0, _latencies.Length - 1)];
+        public double Percentile(double p) => Percentiles.At(_latencies, p);
     }
 }

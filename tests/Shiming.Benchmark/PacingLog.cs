@@ -72,7 +72,7 @@ internal sealed partial class PacingLog
             return "n/a";
         }
 
-        double At(double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+        double At(double p) => Percentiles.At(sorted, p);
         return string.Create(CultureInfo.InvariantCulture, $"{At(0.50):0.0} / {At(0.99):0.0} / {sorted[^1]:0.0} ms");
     }
 

@@ -255,7 +255,7 @@ var injected = calls.Count(c => c.Fault is not null);
 // What the clients saw.
 var finished = results.OfType<JobResult>().ToList();
 var latencies = finished.Select(r => r.SubmitToResult.TotalSeconds).Order().ToArray();
-double Percentile(double p) => latencies.Length == 0 ? double.NaN : latencies[Math.Clamp((int)Math.Ceiling(p * latencies.Length) - 1, 0, latencies.Length - 1)];
+double Percentile(double p) => Percentiles.At(latencies, p);
 var lost = results.Length - finished.Count;
 
 Console.WriteLine(string.Create(invariant, $"Conditions: {options.Describe()}; {options.Accounts} accounts; {Environment.ProcessorCount} cores; app, Azurite, emulator (nice {emulator.Niceness()?.ToString(invariant) ?? "n/a"}) and clients on one machine; load average {loadAtStart} at the start, {LoadAverage()} at the end."));
@@ -282,7 +282,7 @@ if (stop is { } stopped)
 {
     var interrupted = stopLog.Interrupted(stopped.At, finished.ToDictionary(r => r.Id, r => r.FinishedAt, StringComparer.Ordinal));
     var afterStop = interrupted.Select(j => j.FinishedAfterStop.TotalSeconds).Order().ToArray();
-    double AfterStop(double p) => afterStop.Length == 0 ? double.NaN : afterStop[Math.Clamp((int)Math.Ceiling(p * afterStop.Length) - 1, 0, afterStop.Length - 1)];
+    double AfterStop(double p) => Percentiles.At(afterStop, p);
     Console.WriteLine(string.Create(invariant, $"| graceful stop: the first instance away (SIGTERM to the new one's first answer) | {stopped.Away.TotalSeconds:0.0} s |"));
     Console.WriteLine(string.Create(invariant, $"| jobs taken before the stop and finished after it: given back / in flight | {interrupted.Count(j => j.GivenBack)} / {interrupted.Count(j => !j.GivenBack)} |"));
     Console.WriteLine(string.Create(invariant, $"| those jobs, stop to finished p50 / p95 / max (the lease: {appSettings.GetValueOrDefault("Verifications:ProcessingLease", "00:02:00")}) | {AfterStop(0.50):0.0} s / {AfterStop(0.95):0.0} s / {(afterStop.Length == 0 ? double.NaN : afterStop[^1]):0.0} s |"));
@@ -318,7 +318,7 @@ static (int Paired, double P50, double P99, double Max) Spread(IReadOnlyList<Dat
 {
     var paired = Math.Min(departures.Count, arrivals.Count);
     var spread = Enumerable.Range(0, paired).Select(i => (arrivals[i] - departures[i]).TotalMilliseconds).Order().ToArray();
-    double At(double p) => spread.Length == 0 ? double.NaN : spread[Math.Clamp((int)Math.Ceiling(p * spread.Length) - 1, 0, spread.Length - 1)];
+    double At(double p) => Percentiles.At(spread, p);
     return (paired, At(0.50), At(0.99), spread.Length == 0 ? double.NaN : spread[^1]);
 }
 

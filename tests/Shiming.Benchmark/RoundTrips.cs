@@ -29,7 +29,7 @@ internal sealed class RoundTrips
             return "n/a";
         }
 
-        double At(double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+        double At(double p) => Percentiles.At(sorted, p);
         return string.Create(CultureInfo.InvariantCulture, $"{At(0.50):0} ms / {At(0.99):0} ms ({sorted.Length:N0} requests)");
     }
 }
