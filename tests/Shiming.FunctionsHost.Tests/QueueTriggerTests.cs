@@ -3,10 +3,13 @@ using Shiming.Tests.Infrastructure;
 
 namespace Shiming.FunctionsHost.Tests;
 
+/// <summary>A host of its own on queues no other host polls: every host started from the test worker listens to the
+/// queue its settings name, and one running beside this class would take these messages for its own worker.</summary>
 [TestClass]
 public sealed class QueueTriggerTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+    private static readonly string WorkQueue = $"work-{Guid.NewGuid():N}";
     private static FunctionsHost _host = null!;
     private static QueueClient _queue = null!;
     private static QueueClient _poison = null!;
@@ -16,10 +19,18 @@ public sealed class QueueTriggerTests
     {
         var azurite = await Azurite.GetSharedAsync();
         var options = new QueueClientOptions(TestHosts.AzuriteQueueVersion) { MessageEncoding = QueueMessageEncoding.Base64 };
-        _queue = new QueueClient(azurite.ConnectionString, "work-items", options);
-        _poison = new QueueClient(azurite.ConnectionString, "work-items-poison", options);
+        _queue = new QueueClient(azurite.ConnectionString, WorkQueue, options);
+        _poison = new QueueClient(azurite.ConnectionString, $"{WorkQueue}-poison", options);
         await _queue.CreateIfNotExistsAsync();
-        _host = await TestHosts.GetSharedAsync();
+        _host = await TestHosts.StartAsync(settings: new Dictionary<string, string> { ["TestWorker__WorkQueue"] = WorkQueue });
+    }
+
+    [ClassCleanup]
+    public static async Task StopAsync()
+    {
+        await _host.DisposeAsync();
+        await _queue.DeleteIfExistsAsync();
+        await _poison.DeleteIfExistsAsync();
     }
 
     [TestMethod]
