@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Shiming.Benchmark;
 
 /// <summary>
-/// The app instances under test: each the Release worker (functions/bin/Release) under its own Functions host
-/// emulator process on a free port, all with the same settings (and so the same storage account and budget). The
+/// The app instances under test: each the published worker (artifacts/package, what `azd deploy` sends to Azure:
+/// Release, ReadyToRun for linux-x64) under its own Functions host emulator process on a free port, all with the same settings (and so the same storage account and budget). The
 /// timers run on their schedule, the drain every second, as in Azure. The one place that knows how the app is started.
 /// </summary>
 internal sealed class AppInstances : IAsyncDisposable
@@ -14,8 +14,11 @@ internal sealed class AppInstances : IAsyncDisposable
     /// <summary>The host emulator's build output, beside this program's.</summary>
     public static readonly string HostEmulator = Path.Combine(Tests, "Shiming.FunctionsHost", "bin", "Release", "net10.0", "Shiming.FunctionsHost.dll");
 
-    /// <summary>The worker's Release build output, its script root.</summary>
-    public static readonly string ScriptRoot = Path.Combine(Tests, "..", "functions", "bin", "Release", "net10.0");
+    /// <summary>
+    /// The published worker, its script root: `npm run benchmark` publishes it first
+    /// (<c>dotnet publish functions -c Release -o artifacts/package</c>, the README's packaging command).
+    /// </summary>
+    public static readonly string ScriptRoot = Path.GetFullPath(Path.Combine(Tests, "..", "artifacts", "package"));
 
     private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly Func<int, Action<string>> _onLine;
@@ -38,6 +41,12 @@ internal sealed class AppInstances : IAsyncDisposable
     /// <param name="onLine">Given an instance's index, what sees each line that instance's host writes.</param>
     public static async Task<AppInstances> StartAsync(int count, IReadOnlyDictionary<string, string> settings, Func<int, Action<string>> onLine)
     {
+        if (!File.Exists(Path.Combine(ScriptRoot, "functions.metadata")))
+        {
+            throw new InvalidOperationException(
+                $"No published worker in {ScriptRoot}: run the benchmark with `npm run benchmark`, which publishes it first.");
+        }
+
         var apps = new AppInstances(count, settings, onLine);
         for (var i = 0; i < count; i++)
         {

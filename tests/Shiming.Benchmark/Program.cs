@@ -258,7 +258,7 @@ var latencies = finished.Select(r => r.SubmitToResult.TotalSeconds).Order().ToAr
 double Percentile(double p) => Percentiles.At(latencies, p);
 var lost = results.Length - finished.Count;
 
-Console.WriteLine(string.Create(invariant, $"Conditions: {options.Describe()}; {options.Accounts} accounts; {Environment.ProcessorCount} cores; app, Azurite, emulator (nice {emulator.Niceness()?.ToString(invariant) ?? "n/a"}) and clients on one machine; load average {loadAtStart} at the start, {LoadAverage()} at the end."));
+Console.WriteLine(string.Create(invariant, $"Conditions: {options.Describe()}; {options.Accounts} accounts; {Environment.ProcessorCount} cores; app (published, ReadyToRun), Azurite, emulator (nice {emulator.Niceness()?.ToString(invariant) ?? "n/a"}) and clients on one machine; load average {loadAtStart} at the start, {LoadAverage()} at the end."));
 Console.WriteLine();
 Console.WriteLine("| | |");
 Console.WriteLine("| --- | ---: |");
