@@ -36,6 +36,8 @@ public static class BaiduServiceCollectionExtensions
                 PooledConnectionIdleTimeout = BaiduConnections.IdleTimeout,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(30),
                 ConnectTimeout = TimeSpan.FromSeconds(10),
+                // Each call's first write is the moment it leaves (see BaiduDepartures): the drain counts from there.
+                ConnectCallback = BaiduDepartures.ConnectAsync,
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers()

@@ -92,6 +92,12 @@ public sealed class CallSlots(IStartTimeSource ledger, TimeProvider time, ILogge
         }
     }
 
+    /// <summary>
+    /// The call started for <paramref name="slot"/> wrote its first byte at <paramref name="at"/> (see
+    /// <see cref="Shiming.Baidu.BaiduDepartures"/>): the calls after it keep their distance from then.
+    /// </summary>
+    public void Departed(DateTimeOffset slot, DateTimeOffset at) => _recentStarts.Departed(slot, at);
+
     /// <summary>After error 18: forgets the times reserved so far, and starts nothing here for <paramref name="duration"/>.</summary>
     public Task SlowDownAsync(TimeSpan duration, CancellationToken cancellationToken) =>
         DiscardAsync(ref _notBeforeTicks, time.GetUtcNow() + duration, cancellationToken);
@@ -162,7 +168,7 @@ public sealed class CallSlots(IStartTimeSource ledger, TimeProvider time, ILogge
                 }
             }
 
-            _recentStarts.Record(time.GetUtcNow(), limit);
+            _recentStarts.Record(time.GetUtcNow(), limit, slot);
             return true;
         }
         finally

@@ -41,10 +41,11 @@ internal static partial class Log
 
     /// <summary>
     /// When the drain let a call go, logged once it is over so that nothing stands between the start and the send; with
-    /// Baidu's arrival times (the emulator's call log) it measures the spread on the way.
+    /// Baidu's arrival times (the emulator's call log) it measures the spread on the way. The first byte's time is NaN
+    /// when nothing was written (the connection failed first).
     /// </summary>
-    [LoggerMessage(EventId = 3012, Level = LogLevel.Debug, Message = "Baidu call for job {JobId} started at {StartedAt:o} for the start time {Slot:o}")]
-    public static partial void CallStarted(ILogger logger, string jobId, DateTimeOffset startedAt, DateTimeOffset slot);
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Debug, Message = "Baidu call for job {JobId} started at {StartedAt:o} for the start time {Slot:o}, its first byte written {WrittenMilliseconds:0.00} ms after the start")]
+    public static partial void CallStarted(ILogger logger, string jobId, DateTimeOffset startedAt, DateTimeOffset slot, double writtenMilliseconds);
 
     /// <summary>A reserved start time its caller could not use in time; each is a tenth of a second's budget lost at QPS 10.</summary>
     [LoggerMessage(EventId = 3014, Level = LogLevel.Debug, Message = "Start time {Slot:o} given up ({Reason}, {LateMilliseconds:0.0} ms after it)")]

@@ -6,7 +6,8 @@ namespace Shiming.Verifications;
 /// half of it), so the budget holds however late callers wake; each at least half an interval after the one before,
 /// so late callers catch up with their start times gradually instead of in a burst; and none before
 /// <c>notBefore</c> (a slow-down). Only arithmetic on times, so it is tested with made-up ones;
-/// <see cref="CallSlots"/> does the waiting, one caller at a time.
+/// <see cref="CallSlots"/> does the waiting, one caller at a time. A start is counted from when its call's first byte
+/// was written, once that is known (<see cref="Departed"/>): a call held up on its way out holds the calls after it.
 /// </summary>
 /// <remarks>
 /// The window is shortened by <c>lateAllowed</c> because a start may come that late after its reserved time: measured
@@ -17,36 +18,67 @@ namespace Shiming.Verifications;
 /// </remarks>
 internal sealed class RecentStarts
 {
-    private readonly Queue<DateTimeOffset> _starts = new();
+    // Departures are told from the sending threads; the rest is called one caller at a time.
+    private readonly Lock _gate = new();
+    private readonly Queue<Start> _starts = new();
 
     public DateTimeOffset EarliestNext(DateTimeOffset notBefore, TimeSpan interval, TimeSpan lateAllowed, int limit)
     {
-        while (_starts.Count > limit)
+        lock (_gate)
         {
-            _starts.Dequeue(); // the limit was lowered since
-        }
+            while (_starts.Count > limit)
+            {
+                _starts.Dequeue(); // the limit was lowered since
+            }
 
-        var earliest = notBefore;
-        if (_starts.Count > 0 && _starts.Last() + (interval / 2) > earliest)
-        {
-            earliest = _starts.Last() + (interval / 2);
-        }
+            var earliest = notBefore;
+            if (_starts.Count > 0 && _starts.Last().At + (interval / 2) > earliest)
+            {
+                earliest = _starts.Last().At + (interval / 2);
+            }
 
-        var window = (interval * limit) - lateAllowed;
-        if (_starts.Count == limit && _starts.Peek() + window > earliest)
-        {
-            earliest = _starts.Peek() + window;
-        }
+            var window = (interval * limit) - lateAllowed;
+            if (_starts.Count == limit && _starts.Peek().At + window > earliest)
+            {
+                earliest = _starts.Peek().At + window;
+            }
 
-        return earliest;
+            return earliest;
+        }
     }
 
-    public void Record(DateTimeOffset start, int limit)
+    /// <summary>A call started at <paramref name="start"/>, for the reserved time <paramref name="slot"/> (which names it to <see cref="Departed"/>).</summary>
+    public void Record(DateTimeOffset start, int limit, DateTimeOffset? slot = null)
     {
-        _starts.Enqueue(start);
-        while (_starts.Count > limit)
+        lock (_gate)
         {
-            _starts.Dequeue();
+            _starts.Enqueue(new Start(slot ?? start) { At = start });
+            while (_starts.Count > limit)
+            {
+                _starts.Dequeue();
+            }
         }
+    }
+
+    /// <summary>The call started for <paramref name="slot"/> wrote its first byte at <paramref name="at"/>; it counts from then if that is later.</summary>
+    public void Departed(DateTimeOffset slot, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            foreach (var start in _starts)
+            {
+                if (start.Slot == slot && at > start.At)
+                {
+                    start.At = at;
+                }
+            }
+        }
+    }
+
+    private sealed class Start(DateTimeOffset slot)
+    {
+        public DateTimeOffset Slot { get; } = slot;
+
+        public DateTimeOffset At { get; set; }
     }
 }

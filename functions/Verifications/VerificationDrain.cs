@@ -187,14 +187,22 @@ public sealed class VerificationDrain(
 
             started();
             var startedAt = time.GetUtcNow();
+            DateTimeOffset? departedAt = null;
             RecognitionOutcome outcome;
             try
             {
-                outcome = await metrics.MeasureBaiduCallAsync(running.Kind.BudgetRow(), running.Id, pointer.TraceParent, () => call.SendAsync(cancellationToken), running.Kind.ToWireName());
+                using (BaiduDepartures.Watch(time, at =>
+                {
+                    departedAt = at;
+                    slots.Departed(slot, at);
+                }))
+                {
+                    outcome = await metrics.MeasureBaiduCallAsync(running.Kind.BudgetRow(), running.Id, pointer.TraceParent, () => call.SendAsync(cancellationToken), running.Kind.ToWireName());
+                }
             }
             finally
             {
-                Log.CallStarted(logger, running.Id, startedAt, slot);
+                Log.CallStarted(logger, running.Id, startedAt, slot, departedAt is { } at ? (at - startedAt).TotalMilliseconds : double.NaN);
             }
 
             refusals.Answered();

@@ -10,7 +10,7 @@ namespace Shiming.Benchmark;
 /// </summary>
 internal sealed partial class PacingLog
 {
-    private readonly ConcurrentBag<(string JobId, DateTimeOffset Started, DateTimeOffset Slot)> _starts = [];
+    private readonly ConcurrentBag<(string JobId, DateTimeOffset Started, DateTimeOffset Slot, double Written)> _starts = [];
     private IReadOnlySet<string>? _kept;
     private readonly ConcurrentDictionary<string, int> _givenUp = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<double> _givenUpLateness = [];
@@ -23,7 +23,7 @@ internal sealed partial class PacingLog
     {
         if (StartedLine().Match(line) is { Success: true } started)
         {
-            _starts.Add((started.Groups[1].Value, Parse(started.Groups[2].Value), Parse(started.Groups[3].Value)));
+            _starts.Add((started.Groups[1].Value, Parse(started.Groups[2].Value), Parse(started.Groups[3].Value), double.Parse(started.Groups[4].Value, CultureInfo.InvariantCulture)));
         }
         else if (GivenUpLine().Match(line) is { Success: true } givenUp)
         {
@@ -42,7 +42,7 @@ internal sealed partial class PacingLog
     /// </summary>
     public void KeepOnly(IReadOnlySet<string> jobIds) => _kept = jobIds;
 
-    private IEnumerable<(string JobId, DateTimeOffset Started, DateTimeOffset Slot)> Starts =>
+    private IEnumerable<(string JobId, DateTimeOffset Started, DateTimeOffset Slot, double Written)> Starts =>
         _kept is { } kept ? _starts.Where(s => kept.Contains(s.JobId)) : _starts;
 
     public IReadOnlyList<DateTimeOffset> Departures => [.. Starts.Select(s => s.Started).Order()];
@@ -56,6 +56,9 @@ internal sealed partial class PacingLog
 
     /// <summary>How long after its reserved start time each call started, in milliseconds: the pacing's own wake-up lateness.</summary>
     public string DescribeStartLateness() => Describe(Starts.Select(s => (s.Started - s.Slot).TotalMilliseconds));
+
+    /// <summary>How long after its start each call's first byte was handed to its connection, in milliseconds: the app's own part of the way to Baidu.</summary>
+    public string DescribeStartToWrite() => Describe(Starts.Select(s => s.Written).Where(w => !double.IsNaN(w)));
 
     public string DescribeGivenUp()
     {
@@ -78,7 +81,7 @@ internal sealed partial class PacingLog
 
     private static DateTimeOffset Parse(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"Baidu call for job (\S+) started at (\S+) for the start time (\S+)$")]
+    [GeneratedRegex(@"Baidu call for job (\S+) started at (\S+) for the start time (\S+), its first byte written (\S+) ms after the start$")]
     private static partial Regex StartedLine();
 
     [GeneratedRegex(@"Start time \S+ given up \((.+), (\S+) ms after it\)$")]

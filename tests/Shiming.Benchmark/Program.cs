@@ -272,6 +272,7 @@ Console.WriteLine(string.Create(invariant, $"| error 18 from going over the limi
 Console.WriteLine(string.Create(invariant, $"| most call starts in any sliding second, by the apps' clocks | {Budget.MaxStartsInAnySecond(departures)} |"));
 Console.WriteLine(string.Create(invariant, $"| start to arrival p50 / p99 / max ({spread.Paired} calls paired) | {spread.P50:0.0} / {spread.P99:0.0} / {spread.Max:0.0} ms |"));
 Console.WriteLine($"| call start after its start time p50 / p99 / max | {pacing.DescribeStartLateness()} |");
+Console.WriteLine($"| call start to its first byte written p50 / p99 / max | {pacing.DescribeStartToWrite()} |");
 Console.WriteLine($"| start times given up by their callers, and passed unused | {pacing.DescribeGivenUp()} |");
 Console.WriteLine(string.Create(invariant, $"| submit to result p50 / p95 / p99 | {Percentile(0.50):0.0} s / {Percentile(0.95):0.0} s / {Percentile(0.99):0.0} s |"));
 Console.WriteLine($"| submit round trip p50 / p99 | {submits.Describe()} |");

@@ -40,6 +40,6 @@ internal sealed partial class StopLog
     [GeneratedRegex(@"Job (\S+) given back: the worker is stopping$")]
     private static partial Regex GivenBackLine();
 
-    [GeneratedRegex(@"Baidu call for job (\S+) started at (\S+) for the start time \S+$")]
+    [GeneratedRegex(@"Baidu call for job (\S+) started at (\S+) for the start time \S+, its first byte written \S+ ms after the start$")]
     private static partial Regex StartedLine();
 }

@@ -95,6 +95,24 @@ public sealed class RecentStartsTests
         Assert.AreEqual(T0 + (Interval * (Qps - 2)) + TimeSpan.FromSeconds(1.02) - LateAllowed, next);
     }
 
+    [TestMethod]
+    public void A_call_that_left_late_holds_the_call_a_limit_behind_it_from_when_it_left()
+    {
+        var recent = new RecentStarts();
+        for (var k = 0; k < Qps; k++)
+        {
+            recent.Record(T0 + (Interval * k), Qps, slot: T0 + (Interval * k));
+        }
+
+        var onTime = recent.EarliestNext(DateTimeOffset.MinValue, Interval, LateAllowed, Qps);
+        recent.Departed(T0, T0 + TimeSpan.FromMilliseconds(21));
+        recent.Departed(T0 + Interval, T0 + Interval - TimeSpan.FromMilliseconds(5)); // never earlier than its start
+        var afterLateWrite = recent.EarliestNext(DateTimeOffset.MinValue, Interval, LateAllowed, Qps);
+
+        Assert.AreEqual(T0 + (Interval * Qps) - LateAllowed, onTime);
+        Assert.AreEqual(T0 + TimeSpan.FromMilliseconds(21) + (Interval * Qps) - LateAllowed, afterLateWrite);
+    }
+
     private static List<DateTimeOffset> Simulate(IEnumerable<DateTimeOffset> wakes, DateTimeOffset notBefore)
     {
         var recent = new RecentStarts();
