@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Shiming.BaiduEmulator;
@@ -35,6 +36,7 @@ internal static class CardRecognizer
     {
         ArgumentNullException.ThrowIfNull(options);
         var ocr = PaddleOcr.For(PaddleOcr.ResolveFolder(options.OcrModels));
+        var began = Stopwatch.GetTimestamp();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.RecognitionTimeout);
         try
@@ -52,7 +54,13 @@ internal static class CardRecognizer
 
             // A run that is under way stops at the deadline too, not only the steps between runs.
             using var stop = deadline.Token.Register(() => run.Terminate = true);
-            return await Task.Run(() => interpret(Read(ocr, image, run, deadline.Token)), CancellationToken.None);
+            var read = await Task.Run(() => interpret(Read(ocr, image, run, deadline.Token)), CancellationToken.None);
+
+            // The deadline's timer fires on the thread pool, which a busy machine may run late: a reading that ended
+            // past its timeout is one that took too long all the same.
+            return Stopwatch.GetElapsedTime(began) > options.RecognitionTimeout
+                ? throw new TimeoutException("Recognition took longer than its timeout.")
+                : read;
         }
         catch (Exception exception) when (exception is OperationCanceledException or OnnxRuntimeException && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
