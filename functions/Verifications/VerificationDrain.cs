@@ -78,7 +78,16 @@ public sealed class VerificationDrain(
             var messages = await transitions.TakeAsync(BatchSize - Volatile.Read(ref _waiting), options.Value.ProcessingLease, CancellationToken.None);
             if (messages.Count == 0)
             {
-                break;
+                // The line looks empty. While calls are still out the run keeps looking: a job that arrives now, or
+                // one of those calls given back (error 18, a retry), starts on the budget's next start time instead
+                // of waiting for the next run, which begins only once this one has ended.
+                if (running.TrueForAll(task => task.IsCompleted))
+                {
+                    break;
+                }
+
+                await Task.WhenAny(Task.WhenAll(running), Task.Delay(ledger.Interval, time, stopping.Token));
+                continue;
             }
 
             foreach (var message in messages)

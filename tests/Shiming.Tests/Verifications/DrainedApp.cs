@@ -28,7 +28,8 @@ internal sealed class DrainedApp : IAsyncDisposable
             {
                 settings["Verifications:MaxAttempts"] = maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-                // A drain run ends as soon as nothing is visible in the queue; this bounds one that keeps finding work.
+                // A drain run ends once nothing is visible in the queue and its calls are answered; this bounds one that
+                // keeps finding work.
                 settings["Verifications:DrainDuration"] = "00:00:01";
                 configure?.Invoke(settings);
             },
