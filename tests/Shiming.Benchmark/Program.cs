@@ -247,6 +247,8 @@ var maxInAnySecond = Budget.MaxStartsInAnySecond(arrivals);
 var waitingUntil = pacing.LastFirstStart;
 var whileWaiting = waitingUntil is { } until ? arrivals.Where(a => a <= until + TimeSpan.FromMilliseconds(100)).ToList() : [];
 var callsPerSecondWhileWaiting = whileWaiting.Count > 1 ? (whileWaiting.Count - 1) / (whileWaiting[^1] - whileWaiting[0]).TotalSeconds : 0;
+// Where the budget went unused: the longest time between two calls while untried jobs waited.
+var longestGap = whileWaiting.Zip(whileWaiting.Skip(1), (earlier, later) => later - earlier).DefaultIfEmpty().Max();
 var departures = pacing.Departures;
 var spread = Spread(departures, arrivals);
 var refusedAsOverLimit = calls.Count(c => c.ErrorCode == 18 && c.Fault is null);
@@ -267,6 +269,7 @@ Console.WriteLine(string.Create(invariant, $"| burst accepted in | {burstTime.To
 Console.WriteLine(string.Create(invariant, $"| calls to Baidu | {calls.Count} ({injected} answered with an injected fault) |"));
 Console.WriteLine(string.Create(invariant, $"| calls per second (budget {options.Qps}) | {callsPerSecond:0.00} ({callsPerSecond / options.Qps:P1} of the budget) |"));
 Console.WriteLine(string.Create(invariant, $"| calls per second while untried jobs waited (to the last first call) | {callsPerSecondWhileWaiting:0.00} ({callsPerSecondWhileWaiting / options.Qps:P1} of the budget, {whileWaiting.Count} calls) |"));
+Console.WriteLine(string.Create(invariant, $"| longest time between two calls while untried jobs waited | {longestGap.TotalMilliseconds:0} ms |"));
 Console.WriteLine(string.Create(invariant, $"| most calls in any sliding second, at arrival by the emulator's clock | {maxInAnySecond} |"));
 Console.WriteLine(string.Create(invariant, $"| error 18 from going over the limit | {refusedAsOverLimit} |"));
 Console.WriteLine(string.Create(invariant, $"| most call starts in any sliding second, by the apps' clocks | {Budget.MaxStartsInAnySecond(departures)} |"));
@@ -274,7 +277,7 @@ Console.WriteLine(string.Create(invariant, $"| start to arrival p50 / p99 / max 
 Console.WriteLine($"| call start after its start time p50 / p99 / max | {pacing.DescribeStartLateness()} |");
 Console.WriteLine($"| call start to its first byte written p50 / p99 / max | {pacing.DescribeStartToWrite()} |");
 Console.WriteLine($"| start times given up by their callers, and passed unused | {pacing.DescribeGivenUp()} |");
-Console.WriteLine(string.Create(invariant, $"| submit to result p50 / p95 / p99 | {Percentile(0.50):0.0} s / {Percentile(0.95):0.0} s / {Percentile(0.99):0.0} s |"));
+Console.WriteLine(string.Create(invariant, $"| submit to result p50 / p95 / p99 / max | {Percentile(0.50):0.0} s / {Percentile(0.95):0.0} s / {Percentile(0.99):0.0} s / {Percentile(1):0.0} s |"));
 Console.WriteLine($"| submit round trip p50 / p99 | {submits.Describe()} |");
 Console.WriteLine($"| status poll round trip p50 / p99 | {polls.Describe()} |");
 Console.WriteLine(string.Create(invariant, $"| completed / failed / terminated | {finished.Count(r => r.Status == "Completed")} / {finished.Count(r => r.Status == "Failed")} / {finished.Count(r => r.Status == "Terminated")} |"));
