@@ -25,4 +25,35 @@ public sealed class ConsoleLogTests
         Assert.IsTrue(records.Any(r => r.Category == "Host.Worker.Console" && r.Message.EndsWith($"Report wrote {marker} to stderr", StringComparison.Ordinal)));
         Assert.IsTrue(records.Any(r => r.Category == "Host.Triggers" && r.Message.StartsWith("Executed 'Functions.Report' (Succeeded", StringComparison.Ordinal)));
     }
+
+    [TestMethod]
+    public async Task A_failed_invocation_is_logged_at_error_with_the_workers_exception_as_the_Functions_host_does()
+    {
+        var collector = new FakeLogCollector();
+        using var loggers = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Information).AddProvider(new FakeLoggerProvider(collector)));
+        await using var host = await TestHosts.StartAsync(loggerFactory: loggers);
+        var marker = $"fail-{Guid.NewGuid():N}";
+
+        var run = await host.RunFunctionAsync("Report", marker);
+        using (var http = new HttpClient { BaseAddress = host.BaseAddress })
+        using (var thrown = await http.GetAsync("test-api/throws"))
+        {
+            Assert.AreEqual(System.Net.HttpStatusCode.InternalServerError, thrown.StatusCode);
+        }
+
+        await host.StopAsync();
+
+        Assert.IsFalse(run.Succeeded);
+        var records = collector.GetSnapshot();
+        var timer = records.Single(r => r.Category == "Host.Triggers" && r.Message.StartsWith("Executed 'Functions.Report' (", StringComparison.Ordinal));
+        Assert.AreEqual(LogLevel.Error, timer.Level);
+        Assert.AreEqual(3, timer.Id.Id);
+        StringAssert.StartsWith(timer.Message, $"Executed 'Functions.Report' (Failed, Id={run.InvocationId})");
+        StringAssert.Contains(timer.Message, $"System.InvalidOperationException: asked to fail by {marker}");
+        var forwarded = records.Single(r => r.Message.StartsWith("Executed 'Functions.Throws' (", StringComparison.Ordinal));
+        Assert.AreEqual(LogLevel.Error, forwarded.Level);
+        StringAssert.StartsWith(forwarded.Message, "Executed 'Functions.Throws' (Failed, Id=");
+        StringAssert.Contains(forwarded.Message, "System.InvalidOperationException: secret failure detail");
+        Assert.IsFalse(records.Any(r => r.Level < LogLevel.Error && r.Message.Contains("(Failed, Id=", StringComparison.Ordinal)));
+    }
 }

@@ -21,10 +21,6 @@ public sealed record FunctionRunResult(
 
     internal static FunctionRunResult From(Invocation invocation, IReadOnlyList<WorkerLogEntry> logs)
     {
-        var failure = invocation.Response?.Result is { Status: not Microsoft.Azure.Functions.Worker.Grpc.Messages.StatusResult.Types.Status.Success } result
-            && result.Exception is { } e
-            ? WorkerLogException.From(e)
-            : null;
-        return new FunctionRunResult(invocation.FunctionName, invocation.InvocationId, invocation.Succeeded, invocation.Response is null, failure, logs);
+        return new FunctionRunResult(invocation.FunctionName, invocation.InvocationId, invocation.Succeeded, invocation.Response is null, WorkerLogException.FailureOf(invocation.Response), logs);
     }
 }

@@ -102,12 +102,21 @@ internal sealed class HttpForwarder(
         }
 
         var succeeded = answer?.Result.Status == StatusResult.Types.Status.Success;
-        logger.LogInformation(
-            "Executed 'Functions.{Function}' ({Outcome}, Id={InvocationId}, Duration={Duration}ms)",
-            function.Name,
-            succeeded ? "Succeeded" : "Failed",
-            invocationId,
-            (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        var duration = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        if (succeeded)
+        {
+            logger.LogInformation(Invocation.Executed, "Executed 'Functions.{Function}' (Succeeded, Id={InvocationId}, Duration={Duration}ms)", function.Name, invocationId, duration);
+        }
+        else
+        {
+            logger.LogError(
+                Invocation.ExecutedWithFailure,
+                "Executed 'Functions.{Function}' (Failed, Id={InvocationId}, Duration={Duration}ms){Failure}",
+                function.Name,
+                invocationId,
+                duration,
+                Invocation.FailureText(answer));
+        }
         if (!succeeded)
         {
             // The host answers a failed function with a bare 500: the exception stays in the logs.

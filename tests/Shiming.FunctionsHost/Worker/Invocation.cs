@@ -7,7 +7,15 @@ namespace Shiming.FunctionsHost.Worker;
 /// away before it gave one.</summary>
 internal sealed record Invocation(string FunctionName, string InvocationId, InvocationResponse? Response)
 {
+    // The Functions host's event ids for an invocation that ended: 2 succeeded, 3 failed (at Error).
+    internal static readonly EventId Executed = new(2, "FunctionCompleted");
+    internal static readonly EventId ExecutedWithFailure = new(3, "FunctionCompleted");
+
     public bool Succeeded => Response?.Result.Status == StatusResult.Types.Status.Success;
+
+    /// <summary>The worker's exception on the lines after a failed invocation's line; nothing when it sent none.</summary>
+    internal static string FailureText(InvocationResponse? response) =>
+        WorkerLogException.FailureOf(response) is { } failure ? Environment.NewLine + failure : "";
 
     /// <summary>Sends the request and waits for its answer, with the host's Executing / Executed lines around it.</summary>
     public static async Task<Invocation> RunAsync(
@@ -34,11 +42,21 @@ internal sealed record Invocation(string FunctionName, string InvocationId, Invo
         }
 
         var invocation = new Invocation(functionName, request.InvocationId, response);
-        logger.LogInformation(
-            "Executed 'Functions.{Function}' ({Outcome}, Id={InvocationId})",
-            functionName,
-            invocation.Succeeded ? "Succeeded" : "Failed",
-            request.InvocationId);
+        if (invocation.Succeeded)
+        {
+            logger.LogInformation(Executed, "Executed 'Functions.{Function}' (Succeeded, Id={InvocationId})", functionName, request.InvocationId);
+        }
+        else
+        {
+            // As the Functions host does: a failed invocation is an error, logged with the exception the worker reported.
+            logger.LogError(
+                ExecutedWithFailure,
+                "Executed 'Functions.{Function}' (Failed, Id={InvocationId}){Failure}",
+                functionName,
+                request.InvocationId,
+                FailureText(response));
+        }
+
         return invocation;
     }
 }

@@ -57,6 +57,14 @@ public sealed record WorkerLogException(string? Type, string Message, string? So
 
         return new WorkerLogException(type, message, exception.Source.Length == 0 ? null : exception.Source, stack);
     }
+
+    /// <summary>The exception of a failed invocation's answer; null when it succeeded or there is no answer.</summary>
+    internal static WorkerLogException? FailureOf(Microsoft.Azure.Functions.Worker.Grpc.Messages.InvocationResponse? response) =>
+        response?.Result is { Status: not Microsoft.Azure.Functions.Worker.Grpc.Messages.StatusResult.Types.Status.Success, Exception: { } e } ? From(e) : null;
+
+    /// <summary>As a console logger shows an exception: its type, its message, and its stack on the lines below.</summary>
+    public override string ToString() =>
+        StackTrace is null ? $"{Type ?? Source}: {Message}" : $"{Type ?? Source}: {Message}{Environment.NewLine}{StackTrace}";
 }
 
 /// <summary>One line the worker process wrote to its standard output or error (its console logger, or Console itself).</summary>
