@@ -10,7 +10,7 @@ public sealed class ConsoleLogTests
     public async Task The_workers_log_items_and_console_lines_go_to_the_hosts_logger_under_the_functions_name()
     {
         var collector = new FakeLogCollector();
-        using var loggers = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Information).AddProvider(new FakeLoggerProvider(collector)));
+        using var loggers = Collecting(collector);
         await using var host = await TestHosts.StartAsync(loggerFactory: loggers);
         var marker = $"console-{Guid.NewGuid():N}";
 
@@ -30,7 +30,7 @@ public sealed class ConsoleLogTests
     public async Task A_failed_invocation_is_logged_at_error_with_the_workers_exception_as_the_Functions_host_does()
     {
         var collector = new FakeLogCollector();
-        using var loggers = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Information).AddProvider(new FakeLoggerProvider(collector)));
+        using var loggers = Collecting(collector);
         await using var host = await TestHosts.StartAsync(loggerFactory: loggers);
         var marker = $"fail-{Guid.NewGuid():N}";
 
@@ -56,4 +56,7 @@ public sealed class ConsoleLogTests
         StringAssert.Contains(forwarded.Message, "System.InvalidOperationException: secret failure detail");
         Assert.IsFalse(records.Any(r => r.Level < LogLevel.Error && r.Message.Contains("(Failed, Id=", StringComparison.Ordinal)));
     }
+
+    private static ILoggerFactory Collecting(FakeLogCollector collector) =>
+        LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Information).AddProvider(new FakeLoggerProvider(collector)));
 }
