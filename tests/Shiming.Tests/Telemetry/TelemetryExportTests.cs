@@ -63,8 +63,10 @@ public sealed class TelemetryExportTests
         await receiver.WaitForAsync(
             r => Instruments.All(name => r.MetricPoints().Any(p => p.Name == name))
                 && r.MetricPoints().Any(p => p.Name == "shiming.jobs.finished" && p.Attributes.GetValueOrDefault("outcome") == "completed" && p.Value >= 5)
+                && r.MetricPoints().Any(p => p.Name == "shiming.jobs.finished" && p.Attributes.GetValueOrDefault("error_code") == "not_an_id_card" && p.Value >= 1)
+                && r.MetricPoints().Any(p => p.Name == "shiming.jobs.finished" && p.Attributes.GetValueOrDefault("outcome") == "terminated" && p.Value >= 1)
                 && r.Spans().Count(s => s.Name == "baidu idcard" && s.Attributes.GetValueOrDefault("shiming.baidu.outcome") == "success") >= 5,
-            "every instrument, the finished jobs and their calls");
+            "every instrument, every finished job (completed, failed, terminated) and their calls");
         var points = receiver.MetricPoints();
 
         // Counters are cumulative: the last point of each attribute set holds the total.
