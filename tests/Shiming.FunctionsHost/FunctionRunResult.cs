@@ -19,8 +19,6 @@ public sealed record FunctionRunResult(
 
     public string? ExceptionMessage => Exception?.Message;
 
-    internal static FunctionRunResult From(Invocation invocation, IReadOnlyList<WorkerLogEntry> logs)
-    {
-        return new FunctionRunResult(invocation.FunctionName, invocation.InvocationId, invocation.Succeeded, invocation.Response is null, WorkerLogException.FailureOf(invocation.Response), logs);
-    }
+    internal static FunctionRunResult From(Invocation invocation, IReadOnlyList<WorkerLogEntry> logs) =>
+        new(invocation.FunctionName, invocation.InvocationId, invocation.Succeeded, invocation.Response is null, WorkerLogException.FailureOf(invocation.Response), logs);
 }

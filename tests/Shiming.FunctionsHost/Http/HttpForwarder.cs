@@ -103,11 +103,7 @@ internal sealed class HttpForwarder(
 
         var succeeded = answer?.Result.Status == StatusResult.Types.Status.Success;
         var duration = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        if (succeeded)
-        {
-            logger.LogInformation(Invocation.Executed, "Executed 'Functions.{Function}' (Succeeded, Id={InvocationId}, Duration={Duration}ms)", function.Name, invocationId, duration);
-        }
-        else
+        if (!succeeded)
         {
             logger.LogError(
                 Invocation.ExecutedWithFailure,
@@ -116,9 +112,7 @@ internal sealed class HttpForwarder(
                 invocationId,
                 duration,
                 Invocation.FailureText(answer));
-        }
-        if (!succeeded)
-        {
+
             // The host answers a failed function with a bare 500: the exception stays in the logs.
             await forwarding.CancelAsync().ConfigureAwait(false);
             await ObserveAsync(forward).ConfigureAwait(false);
@@ -130,6 +124,7 @@ internal sealed class HttpForwarder(
             return;
         }
 
+        logger.LogInformation(Invocation.Executed, "Executed 'Functions.{Function}' (Succeeded, Id={InvocationId}, Duration={Duration}ms)", function.Name, invocationId, duration);
         HttpResponseMessage response;
         try
         {

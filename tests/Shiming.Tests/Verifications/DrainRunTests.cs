@@ -10,8 +10,9 @@ public sealed class DrainRunTests
     [TestMethod]
     public async Task A_job_submitted_while_the_runs_calls_are_out_is_called_in_that_run_not_the_next()
     {
-        // Answers take long enough for the second job to be submitted while the first one's call is out.
-        var emulator = new EmulatorOptions { LatencyMedian = TimeSpan.FromSeconds(2) };
+        // Answers take long enough for the second job to be submitted while the first one's call is out, even when a
+        // busy machine takes seconds to accept it.
+        var emulator = new EmulatorOptions { LatencyMedian = TimeSpan.FromSeconds(5) };
         await using var app = await DrainedApp.StartAsync(emulator, configure: settings => settings["Verifications:DrainDuration"] = "00:00:30");
         var first = await app.SubmitAsync(BaiduOutcomeTests.Front(3101));
 
