@@ -18,6 +18,8 @@ public sealed class HostJsonTests
         Assert.AreEqual(TimeSpan.Zero, settings.Queues.VisibilityTimeout);
         Assert.AreEqual(5, settings.Queues.MaxDequeueCount);
         Assert.AreEqual(QueueMessageEncoding.Base64, settings.Queues.MessageEncoding);
+        Assert.AreEqual(TimeSpan.FromSeconds(60), settings.Singleton.ListenerLockPeriod);
+        Assert.AreEqual(TimeSpan.FromMinutes(1), settings.Singleton.ListenerLockRecoveryPollingInterval);
     }
 
     [TestMethod]
@@ -29,6 +31,26 @@ public sealed class HostJsonTests
         Assert.AreEqual(4, settings.Queues.BatchSize);
         Assert.AreEqual(2, settings.Queues.NewBatchThreshold);
         Assert.AreEqual(TimeSpan.FromSeconds(1), settings.Queues.MaxPollingInterval);
+        Assert.AreEqual(TimeSpan.FromSeconds(15), settings.Singleton.ListenerLockPeriod);
+        Assert.AreEqual(TimeSpan.FromSeconds(1), settings.Singleton.ListenerLockRecoveryPollingInterval);
+    }
+
+    [TestMethod]
+    public void A_listener_lock_period_that_a_blob_lease_cannot_have_is_refused()
+    {
+        var root = Directory.CreateTempSubdirectory("host-json-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(root, "host.json"), """{ "version": "2.0", "singleton": { "listenerLockPeriod": "00:02:00" } }""");
+
+            var error = Assert.ThrowsExactly<InvalidDataException>(() => HostJson.Load(root));
+
+            StringAssert.Contains(error.Message, "singleton.listenerLockPeriod");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 
     [TestMethod]

@@ -35,7 +35,12 @@ public static class TestHosts
         ILoggerFactory? loggerFactory = null)
     {
         var azurite = await Azurite.GetSharedAsync();
-        var all = new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString };
+        var all = new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            // A host ID of its own, as a separate app's: hosts sharing one would share each timer's lock.
+            ["AzureFunctionsWebHost__hostid"] = $"test-{Guid.NewGuid():N}"[..32],
+        };
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
         {
             all[name] = value;

@@ -41,6 +41,40 @@ public sealed class TimerTriggerTests
     }
 
     [TestMethod]
+    public async Task Two_hosts_of_one_app_run_its_timer_on_one_of_them_and_the_other_takes_it_over_when_that_one_stops()
+    {
+        // One host ID on one storage account: two instances of one app. Their Tick runs every second.
+        var app = new Dictionary<string, string> { ["AzureFunctionsWebHost__hostid"] = $"scaled-{Guid.NewGuid():N}"[..32] };
+        var first = await TestHosts.StartAsync(settings: app);
+        await using var second = await TestHosts.StartAsync(settings: app);
+        try
+        {
+            var ran = await Task.WhenAny(TickAsync(first), TickAsync(second));
+            var (holder, other) = await ran == first ? (first, second) : (second, first);
+            await Task.Delay(TimeSpan.FromSeconds(4)); // four occurrences more
+
+            Assert.IsTrue(holder.WorkerLog.Entries.Count(IsTick) >= 2);
+            Assert.AreEqual(0, other.WorkerLog.Entries.Count(IsTick), "Both instances ran the timer.");
+
+            // A graceful stop gives up the lock; the other instance takes it at its next try (every second here).
+            await holder.DisposeAsync();
+            await other.WorkerLog.WaitForAsync(IsTick, TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+
+        static async Task<FunctionsHost> TickAsync(FunctionsHost host)
+        {
+            await host.WorkerLog.WaitForAsync(IsTick, TimeSpan.FromSeconds(60));
+            return host;
+        }
+    }
+
+    private static bool IsTick(Worker.WorkerLogEntry entry) => entry.Message.StartsWith("Tick started", StringComparison.Ordinal);
+
+    [TestMethod]
     public void A_six_field_schedule_has_seconds()
     {
         var plan = new TimerPlan("*/10 * * * * *");

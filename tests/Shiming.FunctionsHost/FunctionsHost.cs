@@ -224,6 +224,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         var listening = new CancellationTokenSource();
         var listeners = new List<Task>();
         var timers = new Dictionary<string, TimerScheduler>(StringComparer.OrdinalIgnoreCase);
+        var hostId = HostId(scriptRoot, environment);
         var queues = new Dictionary<string, QueueTriggerListener>(StringComparer.OrdinalIgnoreCase);
         foreach (var function in first.Functions)
         {
@@ -241,6 +242,7 @@ public sealed class FunctionsHost : IAsyncDisposable
                         function.Name,
                         new TimerPlan(Resolve(function.TriggerProperty("schedule") ?? "", environment)),
                         bool.TryParse(function.TriggerProperty("runOnStartup"), out var runOnStartup) && runOnStartup,
+                        TimerListenerLock.Create(environment.GetValueOrDefault("AzureWebJobsStorage"), hostId, function.Name, hostJson.Singleton, TimeProvider.System, hostLogger),
                         TimeProvider.System,
                         hostLogger);
                     timers[function.Name] = scheduler;
@@ -371,6 +373,23 @@ public sealed class FunctionsHost : IAsyncDisposable
         app.MapGrpcService<FunctionRpcService>();
         await app.StartAsync(ct).ConfigureAwait(false);
         return app;
+    }
+
+    /// <summary>
+    /// The host ID, which names the app's locks in storage: <c>AzureFunctionsWebHost__hostid</c> when set, else, as the
+    /// host derives it off Azure, the machine's name and a stable hash of the script root (lower case, at most 32
+    /// characters). Hosts of one app folder on one machine share it, and so share each timer.
+    /// </summary>
+    internal static string HostId(string scriptRoot, IReadOnlyDictionary<string, string> environment)
+    {
+        if (environment.GetValueOrDefault("AzureFunctionsWebHost__hostid") is { Length: > 0 } configured)
+        {
+            return configured.ToLowerInvariant();
+        }
+
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(scriptRoot)))[..8];
+        var id = $"{Environment.MachineName}-{hash}".ToLowerInvariant();
+        return (id.Length > 32 ? id[..32] : id).TrimEnd('-');
     }
 
     private static Dictionary<string, string> WorkerEnvironment(string scriptRoot, AppSettings settings)

@@ -10,6 +10,8 @@ public sealed record HostJson
 
     public QueueSettings Queues { get; init; } = new();
 
+    public SingletonSettings Singleton { get; init; } = new();
+
     public static HostJson Load(string scriptRoot)
     {
         var path = Path.Combine(scriptRoot, "host.json");
@@ -24,6 +26,15 @@ public sealed record HostJson
         var http = Child(extensions, "http");
         var queues = Child(extensions, "queues");
         var defaults = new QueueSettings();
+        var singleton = Child(root, "singleton");
+        var singletonDefaults = new SingletonSettings();
+        var listenerLockPeriod = Time(singleton, "listenerLockPeriod") ?? singletonDefaults.ListenerLockPeriod;
+        if (listenerLockPeriod < TimeSpan.FromSeconds(15) || listenerLockPeriod > TimeSpan.FromSeconds(60))
+        {
+            // The host refuses to start on it too: a blob lease lasts 15 to 60 seconds.
+            throw new InvalidDataException($"{path}: singleton.listenerLockPeriod must be between 00:00:15 and 00:01:00.");
+        }
+
         var batchSize = Int(queues, "batchSize") ?? defaults.BatchSize;
         return new HostJson
         {
@@ -39,6 +50,11 @@ public sealed record HostJson
                     && encoding.Equals("none", StringComparison.OrdinalIgnoreCase)
                     ? QueueMessageEncoding.None
                     : QueueMessageEncoding.Base64,
+            },
+            Singleton = new SingletonSettings
+            {
+                ListenerLockPeriod = listenerLockPeriod,
+                ListenerLockRecoveryPollingInterval = Time(singleton, "listenerLockRecoveryPollingInterval") ?? singletonDefaults.ListenerLockRecoveryPollingInterval,
             },
         };
     }
@@ -83,4 +99,14 @@ public enum QueueMessageEncoding
 {
     Base64,
     None,
+}
+
+/// <summary>host.json <c>singleton</c>, the parts the timer's listener lock uses; the defaults are the WebJobs SDK's <c>SingletonOptions</c>.</summary>
+public sealed record SingletonSettings
+{
+    /// <summary>How long the listener lock's blob lease lasts (15–60 s, as Azure Storage allows); renewed at half of it.</summary>
+    public TimeSpan ListenerLockPeriod { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often a host without the lock asks for it again.</summary>
+    public TimeSpan ListenerLockRecoveryPollingInterval { get; init; } = TimeSpan.FromMinutes(1);
 }

@@ -6,12 +6,16 @@ using Shiming.FunctionsHost.Worker;
 
 namespace Shiming.FunctionsHost.Timers;
 
-/// <summary>Runs one timer-triggered function on its NCRONTAB schedule, and on demand, one run at a time.</summary>
+/// <summary>
+/// Runs one timer-triggered function on its NCRONTAB schedule while this host holds its listener lock
+/// (<see cref="TimerListenerLock"/>: one host of an app at a time), and on demand, one run at a time.
+/// </summary>
 internal sealed class TimerScheduler(
     WorkerSupervisor supervisor,
     string functionName,
     TimerPlan plan,
     bool runOnStartup,
+    TimerListenerLock listenerLock,
     TimeProvider time,
     ILogger logger)
 {
@@ -20,8 +24,24 @@ internal sealed class TimerScheduler(
 
     public string FunctionName => functionName;
 
-    /// <summary>Runs the schedule until <paramref name="ct"/> is cancelled.</summary>
+    /// <summary>Runs the schedule whenever this host holds the listener lock, until <paramref name="ct"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var held = await listenerLock.AcquireAsync(ct).ConfigureAwait(false);
+                await RunScheduleAsync(held.Lost).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task RunScheduleAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var run = runOnStartup ? new TimerRun(now, IsPastDue: false) : new TimerRun(plan.NextAfter(now), IsPastDue: false);

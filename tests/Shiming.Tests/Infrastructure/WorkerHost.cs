@@ -45,6 +45,8 @@ internal static class WorkerHost
             ["Api__PublicBaseUrl"] = $"http://127.0.0.1:{port}/",
             ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
             ["AZURE_FUNCTIONS_ENVIRONMENT"] = environment,
+            // Each test's app is an app of its own: on the shared Azurite, one host ID would give all their timers one lock.
+            ["AzureFunctionsWebHost__hostid"] = $"test-{Guid.NewGuid():N}"[..32],
         };
         foreach (var (key, value) in settings)
         {
