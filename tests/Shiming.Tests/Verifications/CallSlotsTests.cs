@@ -57,6 +57,22 @@ public sealed class CallSlotsTests
     }
 
     [TestMethod]
+    public async Task A_time_already_past_when_its_reservation_is_answered_is_given_up_as_such_and_the_caller_takes_the_next()
+    {
+        var (clock, times, logger, slots) = Create();
+        times.WriteTakes = TimeSpan.FromMilliseconds(50); // an idle budget: the first time is now, gone once written
+
+        var waiting = slots.WaitForSlotAsync(1, CancellationToken.None);
+        await UntilAsync(() => times.Reserved >= 2, "the caller holding a second start time");
+        clock.SetUtcNow(T0 + Interval);
+        var started = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.AreEqual(T0 + Interval, started);
+        var givenUp = logger.Collector.GetSnapshot().Single(r => r.Id.Id == GivenUpEvent);
+        StringAssert.Contains(givenUp.Message, "past when reserved");
+    }
+
+    [TestMethod]
     public async Task After_a_slow_down_no_call_starts_for_its_duration_and_the_times_inside_it_are_given_up()
     {
         var (clock, times, _, slots) = Create();
@@ -117,6 +133,9 @@ public sealed class CallSlotsTests
 
         public int Reserved => Volatile.Read(ref _reserved);
 
+        /// <summary>How long a reservation takes to be answered: the clock moves on by as much before it returns.</summary>
+        public TimeSpan WriteTakes { get; set; }
+
         public void Skip(TimeSpan ahead)
         {
             lock (_gate)
@@ -133,6 +152,11 @@ public sealed class CallSlotsTests
                 var first = _next > now ? _next : now;
                 _next = first + (Interval * count);
                 Interlocked.Add(ref _reserved, count);
+                if (WriteTakes > TimeSpan.Zero)
+                {
+                    ((FakeTimeProvider)clock).Advance(WriteTakes);
+                }
+
                 return Task.FromResult<IReadOnlyList<DateTimeOffset>>([.. Enumerable.Range(0, count).Select(i => first + (Interval * i))]);
             }
         }
