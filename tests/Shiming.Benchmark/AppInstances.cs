@@ -5,7 +5,8 @@ namespace Shiming.Benchmark;
 /// <summary>
 /// The app instances under test: each the published worker (artifacts/package, what `azd deploy` sends to Azure:
 /// Release, ReadyToRun for linux-x64) under its own Functions host emulator process on a free port, all with the same settings (and so the same storage account and budget). The
-/// timers run on their schedule, the drain every second, as in Azure. The one place that knows how the app is started.
+/// timers run on their schedule, the drain every second, as in Azure: each on one instance at a time, the one holding its
+/// listener lock (the instances are one app: one host ID, the default for one folder on one machine). The one place that knows how the app is started.
 /// </summary>
 internal sealed class AppInstances : IAsyncDisposable
 {

@@ -19,10 +19,14 @@ internal sealed partial class PacingLog
     /// <summary>The log categories to set to Debug in each app for these lines.</summary>
     public static readonly IReadOnlyList<string> Categories = ["Shiming.Verifications.VerificationDrain", "Shiming.Verifications.CallSlots"];
 
-    public void Read(string line)
+    private readonly ConcurrentDictionary<int, int> _startsByInstance = new();
+
+    /// <summary>A line that app instance <paramref name="instance"/> logged.</summary>
+    public void Read(int instance, string line)
     {
         if (StartedLine().Match(line) is { Success: true } started)
         {
+            _startsByInstance.AddOrUpdate(instance, 1, (_, n) => n + 1);
             _starts.Add((started.Groups[1].Value, Parse(started.Groups[2].Value), Parse(started.Groups[3].Value), double.Parse(started.Groups[4].Value, CultureInfo.InvariantCulture)));
         }
         else if (GivenUpLine().Match(line) is { Success: true } givenUp)
@@ -59,6 +63,10 @@ internal sealed partial class PacingLog
 
     /// <summary>How long after its start each call's first byte was handed to its connection, in milliseconds: the app's own part of the way to Baidu.</summary>
     public string DescribeStartToWrite() => Describe(Starts.Select(s => s.Written).Where(w => !double.IsNaN(w)));
+
+    /// <summary>How many calls each instance's drains started (each timer runs on one instance at a time, the host's listener lock).</summary>
+    public string DescribeStartsByInstance(int instances) =>
+        string.Join(" / ", Enumerable.Range(0, instances).Select(i => _startsByInstance.GetValueOrDefault(i).ToString(CultureInfo.InvariantCulture)));
 
     public string DescribeGivenUp()
     {

@@ -93,7 +93,7 @@ foreach (var category in PacingLog.Categories)
 await using var apps = await AppInstances.StartAsync(
     options.Instances,
     appSettings,
-    index => index == 0 ? line => { pacing.Read(line); stopLog.Read(line); } : pacing.Read);
+    index => index == 0 ? line => { pacing.Read(index, line); stopLog.Read(line); } : line => pacing.Read(index, line));
 
 // The clients stand for phones elsewhere: on this machine they yield to the app and the emulator.
 using (var self = Process.GetCurrentProcess())
@@ -277,6 +277,10 @@ Console.WriteLine(string.Create(invariant, $"| start to arrival p50 / p99 / max 
 Console.WriteLine($"| call start after its start time p50 / p99 / max | {pacing.DescribeStartLateness()} |");
 Console.WriteLine($"| call start to its first byte written p50 / p99 / max | {pacing.DescribeStartToWrite()} |");
 Console.WriteLine($"| start times given up by their callers, and passed unused | {pacing.DescribeGivenUp()} |");
+if (options.Instances > 1)
+{
+    Console.WriteLine($"| calls started by each instance (one holds each drain's timer at a time) | {pacing.DescribeStartsByInstance(options.Instances)} |");
+}
 Console.WriteLine(string.Create(invariant, $"| submit to result p50 / p95 / p99 / max | {Percentile(0.50):0.0} s / {Percentile(0.95):0.0} s / {Percentile(0.99):0.0} s / {Percentile(1):0.0} s |"));
 Console.WriteLine($"| submit round trip p50 / p99 | {submits.Describe()} |");
 Console.WriteLine($"| status poll round trip p50 / p99 | {polls.Describe()} |");
