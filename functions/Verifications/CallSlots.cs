@@ -2,8 +2,10 @@ namespace Shiming.Verifications;
 
 /// <summary>
 /// Hands the start times reserved from the <see cref="BudgetLedger"/> to calls that are ready to go, one
-/// each, in order; a caller waits for its time and starts its call at once. Reservations are as large as
-/// the number of callers waiting, so calls that come one by one do not each reserve (and waste) a block. A
+/// each, in order; a caller waits for its time and starts its call at once. A reservation is as large as the
+/// number of calls its drain still has to start (the jobs it has taken, this one included): under a backlog one
+/// write reserves the times of the jobs still being prepared, which then find theirs here without a storage round
+/// trip on their way, and calls that come one by one do not each reserve (and waste) a block. A
 /// reserved time nobody took while it was current is dropped, never used late. And because a busy machine
 /// can wake several waiting callers at once, the starts themselves are checked last (see
 /// <see cref="TryStartAsync"/>).
@@ -14,21 +16,21 @@ public sealed class CallSlots(IStartTimeSource ledger, TimeProvider time, ILogge
     private readonly Queue<DateTimeOffset> _reserved = new();
     private readonly SemaphoreSlim _startGate = new(1, 1);
     private readonly RecentStarts _recentStarts = new();
-    private int _callers;
     private long _notBeforeTicks;
     private long _pausedUntilTicks;
 
     /// <summary>
     /// Waits for this caller's start time and returns it; null when the budget is paused (quota) and no call may start.
-    /// At most <paramref name="maxReserve"/> times are reserved at once. A caller that cannot start within
+    /// When the times reserved here have run out, <paramref name="wanted"/> are reserved at once: the calls the caller's
+    /// drain still has to start, this one included. A caller that cannot start within
     /// <see cref="IStartTimeSource.LateStartAllowed"/> of its time (woken late, or held by a slow-down) lets that time go
     /// and takes another: started late, its call could arrive in one second with calls reserved after it.
     /// </summary>
-    public async Task<DateTimeOffset?> WaitForSlotAsync(int maxReserve, CancellationToken cancellationToken)
+    public async Task<DateTimeOffset?> WaitForSlotAsync(int wanted, CancellationToken cancellationToken)
     {
         while (true)
         {
-            if (await TakeSlotAsync(maxReserve, cancellationToken) is not { } slot)
+            if (await TakeSlotAsync(wanted, cancellationToken) is not { } slot)
             {
                 return null;
             }
@@ -58,46 +60,37 @@ public sealed class CallSlots(IStartTimeSource ledger, TimeProvider time, ILogge
         }
     }
 
-    private async Task<DateTimeOffset?> TakeSlotAsync(int maxReserve, CancellationToken cancellationToken)
+    private async Task<DateTimeOffset?> TakeSlotAsync(int wanted, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _callers);
+        await _lock.WaitAsync(cancellationToken);
         try
         {
-            await _lock.WaitAsync(cancellationToken);
-            try
+            var staleBefore = time.GetUtcNow() - ledger.LateStartAllowed;
+            var dropped = 0;
+            while (_reserved.TryPeek(out var old) && old < staleBefore)
             {
-                var staleBefore = time.GetUtcNow() - ledger.LateStartAllowed;
-                var dropped = 0;
-                while (_reserved.TryPeek(out var old) && old < staleBefore)
-                {
-                    _reserved.Dequeue();
-                    dropped++;
-                }
-
-                if (dropped > 0)
-                {
-                    Log.StartTimesDropped(logger, dropped);
-                }
-
-                if (_reserved.Count == 0)
-                {
-                    var wanted = Math.Clamp(Volatile.Read(ref _callers), 1, Math.Max(1, maxReserve));
-                    foreach (var reserved in await ledger.ReserveAsync(wanted, cancellationToken))
-                    {
-                        _reserved.Enqueue(reserved);
-                    }
-                }
-
-                return _reserved.TryDequeue(out var slot) ? slot : null;
+                _reserved.Dequeue();
+                dropped++;
             }
-            finally
+
+            if (dropped > 0)
             {
-                _lock.Release();
+                Log.StartTimesDropped(logger, dropped);
             }
+
+            if (_reserved.Count == 0)
+            {
+                foreach (var reserved in await ledger.ReserveAsync(Math.Max(1, wanted), cancellationToken))
+                {
+                    _reserved.Enqueue(reserved);
+                }
+            }
+
+            return _reserved.TryDequeue(out var slot) ? slot : null;
         }
         finally
         {
-            Interlocked.Decrement(ref _callers);
+            _lock.Release();
         }
     }
 

@@ -184,7 +184,8 @@ public sealed class VerificationDrain(
             DateTimeOffset? reserved;
             try
             {
-                reserved = await slots.WaitForSlotAsync(BatchSize, stopping);
+                // As many times as this run has jobs still to start: those being prepared find theirs waiting.
+                reserved = await slots.WaitForSlotAsync(Math.Clamp(Volatile.Read(ref _waiting), 1, BatchSize), stopping);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {

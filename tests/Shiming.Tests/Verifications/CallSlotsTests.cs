@@ -57,6 +57,30 @@ public sealed class CallSlotsTests
     }
 
     [TestMethod]
+    public async Task The_first_caller_reserves_the_times_of_the_calls_its_drain_still_has_to_start_and_they_take_theirs_without_asking_again()
+    {
+        var (clock, times, _, slots) = Create();
+        const int jobs = 3; // taken by the drain; the others still being prepared when the first wants its time
+
+        var first = slots.WaitForSlotAsync(jobs, CancellationToken.None);
+        await UntilAsync(() => times.Reservations == 1, "the first caller's reservation");
+        Assert.AreEqual(jobs, times.Reserved);
+        Assert.AreEqual(T0, await first.WaitAsync(TimeSpan.FromSeconds(30)));
+
+        var later = Enumerable.Range(1, jobs - 1).Select(_ => slots.WaitForSlotAsync(jobs - 1, CancellationToken.None)).ToList();
+        for (var k = 1; k < jobs; k++)
+        {
+            clock.SetUtcNow(T0 + (Interval * k));
+            await UntilAsync(() => later.Count(t => t.IsCompleted) >= k, $"call {k} started");
+        }
+
+        CollectionAssert.AreEqual(
+            Enumerable.Range(1, jobs - 1).Select(k => (DateTimeOffset?)(T0 + (Interval * k))).ToList(),
+            (await Task.WhenAll(later)).Order().ToList());
+        Assert.AreEqual(1, times.Reservations, "a later caller asked the ledger again");
+    }
+
+    [TestMethod]
     public async Task A_time_already_past_when_its_reservation_is_answered_is_given_up_as_such_and_the_caller_takes_the_next()
     {
         var (clock, times, logger, slots) = Create();
@@ -124,6 +148,7 @@ public sealed class CallSlotsTests
         private readonly Lock _gate = new();
         private DateTimeOffset _next = DateTimeOffset.MinValue;
         private int _reserved;
+        private int _reservations;
 
         public int QpsLimit => Qps;
 
@@ -132,6 +157,8 @@ public sealed class CallSlotsTests
         public TimeSpan LateStartAllowed => LateAllowed;
 
         public int Reserved => Volatile.Read(ref _reserved);
+
+        public int Reservations => Volatile.Read(ref _reservations);
 
         /// <summary>How long a reservation takes to be answered: the clock moves on by as much before it returns.</summary>
         public TimeSpan WriteTakes { get; set; }
@@ -152,6 +179,7 @@ public sealed class CallSlotsTests
                 var first = _next > now ? _next : now;
                 _next = first + (Interval * count);
                 Interlocked.Add(ref _reserved, count);
+                Interlocked.Increment(ref _reservations);
                 if (WriteTakes > TimeSpan.Zero)
                 {
                     ((FakeTimeProvider)clock).Advance(WriteTakes);
