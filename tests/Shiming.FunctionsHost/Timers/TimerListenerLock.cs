@@ -49,18 +49,18 @@ internal sealed class TimerListenerLock
     /// </summary>
     public async Task<Held> AcquireAsync(CancellationToken ct)
     {
-        if (_blob is null)
+        if (_blob is not { } blob)
         {
             return new Held(null, null, ct);
         }
 
-        var lease = _blob.GetBlobLeaseClient(Guid.NewGuid().ToString());
+        var lease = blob.GetBlobLeaseClient(Guid.NewGuid().ToString());
         var logged = false;
         while (true)
         {
-            if (await TryAcquireAsync(lease, ct).ConfigureAwait(false))
+            if (await TryAcquireAsync(blob, lease, ct).ConfigureAwait(false))
             {
-                _logger.LogInformation("Host lock lease acquired for '{Function}': its timer runs on this host", _functionName);
+                _logger.LogDebug("Listener lock acquired for '{Function}': its timer runs on this host", _functionName);
                 return new Held(lease, this, ct);
             }
 
@@ -77,27 +77,12 @@ internal sealed class TimerListenerLock
         }
     }
 
-    private async Task<bool> TryAcquireAsync(BlobLeaseClient lease, CancellationToken ct)
+    private async Task<bool> TryAcquireAsync(BlobClient blob, BlobLeaseClient lease, CancellationToken ct)
     {
         try
         {
-            await lease.AcquireAsync(_settings.ListenerLockPeriod, cancellationToken: ct).ConfigureAwait(false);
+            await AcquireOrCreateAsync(blob, lease, ct).ConfigureAwait(false);
             return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            // The first host to ask creates the lock's blob (and its container), then asks again.
-            await _blob!.GetParentBlobContainerClient().CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
-            try
-            {
-                await _blob!.UploadAsync(BinaryData.Empty, overwrite: false, ct).ConfigureAwait(false);
-            }
-            catch (RequestFailedException created) when (created.Status is 409 or 412)
-            {
-                // Another host created it first.
-            }
-
-            return await TryAcquireAsync(lease, ct).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
@@ -105,8 +90,32 @@ internal sealed class TimerListenerLock
         }
         catch (RequestFailedException e)
         {
+            // Storage away for now: the timer waits, as the host's does, and this host asks again at its next try.
             _logger.LogWarning("Could not ask for the listener lock for '{Function}' ({Status} {Code})", _functionName, e.Status, e.ErrorCode);
             return false;
+        }
+    }
+
+    private async Task AcquireOrCreateAsync(BlobClient blob, BlobLeaseClient lease, CancellationToken ct)
+    {
+        try
+        {
+            await lease.AcquireAsync(_settings.ListenerLockPeriod, cancellationToken: ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // The first host to ask creates the lock's blob (and its container), then asks again.
+            await blob.GetParentBlobContainerClient().CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
+            try
+            {
+                await blob.UploadAsync(BinaryData.Empty, overwrite: false, ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException created) when (created.Status is 409 or 412)
+            {
+                // Another host created it first.
+            }
+
+            await lease.AcquireAsync(_settings.ListenerLockPeriod, cancellationToken: ct).ConfigureAwait(false);
         }
     }
 
