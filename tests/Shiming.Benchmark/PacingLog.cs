@@ -10,7 +10,7 @@ namespace Shiming.Benchmark;
 /// </summary>
 internal sealed partial class PacingLog
 {
-    private readonly ConcurrentBag<(string JobId, DateTimeOffset Started, DateTimeOffset Slot, double Written)> _starts = [];
+    private readonly ConcurrentBag<(string JobId, int Instance, DateTimeOffset Started, DateTimeOffset Slot, double Written)> _starts = [];
     private IReadOnlySet<string>? _kept;
     private readonly ConcurrentDictionary<string, int> _givenUp = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<double> _givenUpLateness = [];
@@ -19,15 +19,12 @@ internal sealed partial class PacingLog
     /// <summary>The log categories to set to Debug in each app for these lines.</summary>
     public static readonly IReadOnlyList<string> Categories = ["Shiming.Verifications.VerificationDrain", "Shiming.Verifications.CallSlots"];
 
-    private readonly ConcurrentDictionary<int, int> _startsByInstance = new();
-
     /// <summary>A line that app instance <paramref name="instance"/> logged.</summary>
     public void Read(int instance, string line)
     {
         if (StartedLine().Match(line) is { Success: true } started)
         {
-            _startsByInstance.AddOrUpdate(instance, 1, (_, n) => n + 1);
-            _starts.Add((started.Groups[1].Value, Parse(started.Groups[2].Value), Parse(started.Groups[3].Value), double.Parse(started.Groups[4].Value, CultureInfo.InvariantCulture)));
+            _starts.Add((started.Groups[1].Value, instance, Parse(started.Groups[2].Value), Parse(started.Groups[3].Value), double.Parse(started.Groups[4].Value, CultureInfo.InvariantCulture)));
         }
         else if (GivenUpLine().Match(line) is { Success: true } givenUp)
         {
@@ -46,7 +43,7 @@ internal sealed partial class PacingLog
     /// </summary>
     public void KeepOnly(IReadOnlySet<string> jobIds) => _kept = jobIds;
 
-    private IEnumerable<(string JobId, DateTimeOffset Started, DateTimeOffset Slot, double Written)> Starts =>
+    private IEnumerable<(string JobId, int Instance, DateTimeOffset Started, DateTimeOffset Slot, double Written)> Starts =>
         _kept is { } kept ? _starts.Where(s => kept.Contains(s.JobId)) : _starts;
 
     public IReadOnlyList<DateTimeOffset> Departures => [.. Starts.Select(s => s.Started).Order()];
@@ -66,7 +63,7 @@ internal sealed partial class PacingLog
 
     /// <summary>How many calls each instance's drains started (each timer runs on one instance at a time, the host's listener lock).</summary>
     public string DescribeStartsByInstance(int instances) =>
-        string.Join(" / ", Enumerable.Range(0, instances).Select(i => _startsByInstance.GetValueOrDefault(i).ToString(CultureInfo.InvariantCulture)));
+        string.Join(" / ", Enumerable.Range(0, instances).Select(i => Starts.Count(s => s.Instance == i).ToString(CultureInfo.InvariantCulture)));
 
     public string DescribeGivenUp()
     {

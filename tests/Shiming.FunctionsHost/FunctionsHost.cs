@@ -380,7 +380,7 @@ public sealed class FunctionsHost : IAsyncDisposable
     /// host derives it off Azure, the machine's name and a stable hash of the script root (lower case, at most 32
     /// characters). Hosts of one app folder on one machine share it, and so share each timer.
     /// </summary>
-    internal static string HostId(string scriptRoot, IReadOnlyDictionary<string, string> environment)
+    private static string HostId(string scriptRoot, IReadOnlyDictionary<string, string> environment)
     {
         if (environment.GetValueOrDefault("AzureFunctionsWebHost__hostid") is { Length: > 0 } configured)
         {

@@ -15,6 +15,8 @@ namespace Shiming.FunctionsHost.Timers;
 /// <c>singleton.listenerLockRecoveryPollingInterval</c> (1 min); a host that stops gives it up. Without a storage
 /// connection the lock is held in memory, as the WebJobs SDK's <c>InMemorySingletonManager</c> does.
 /// </summary>
+/// <remarks>Written on <see cref="BlobLeaseClient"/>: no blob-lease lock package is served here (DistributedLock.Azure is
+/// not), and the lock must be the WebJobs SDK's own (its blob, its periods) for a real host to share it.</remarks>
 internal sealed class TimerListenerLock
 {
     private const string Container = "azure-webjobs-hosts";

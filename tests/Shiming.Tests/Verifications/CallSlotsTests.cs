@@ -143,7 +143,7 @@ public sealed class CallSlotsTests
     }
 
     /// <summary>Start times on the shared ledger's grid, without its table.</summary>
-    private sealed class StartTimes(TimeProvider clock) : IStartTimeSource
+    private sealed class StartTimes(FakeTimeProvider clock) : IStartTimeSource
     {
         private readonly Lock _gate = new();
         private DateTimeOffset _next = DateTimeOffset.MinValue;
@@ -182,7 +182,7 @@ public sealed class CallSlotsTests
                 Interlocked.Increment(ref _reservations);
                 if (WriteTakes > TimeSpan.Zero)
                 {
-                    ((FakeTimeProvider)clock).Advance(WriteTakes);
+                    clock.Advance(WriteTakes);
                 }
 
                 return Task.FromResult<IReadOnlyList<DateTimeOffset>>([.. Enumerable.Range(0, count).Select(i => first + (Interval * i))]);
