@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
@@ -153,24 +154,37 @@ public static class UploadReader
                 $"The image is {header.Width}×{header.Height} pixels; each side must be between {ImageHeader.MinSide} and {ImageHeader.MaxSide}. Take the photo again at a normal resolution.");
     }
 
-    /// <summary>Reads at most <paramref name="limit"/> bytes; null when the stream holds more.</summary>
+    /// <summary>
+    /// Reads at most <paramref name="limit"/> bytes; null when the stream holds more. The bytes gather in the pipe's
+    /// pooled segments and are copied out once, at their own size: a buffer allocated for each upload would be a
+    /// large object that a burst of uploads turns into full collections, and those stop every thread of the worker,
+    /// the drain's pacing too.
+    /// </summary>
     private static async Task<byte[]?> ReadBoundedAsync(Stream source, int limit, CancellationToken cancellationToken)
     {
-        var buffer = new ArrayBufferWriter<byte>(Math.Min(limit + 1, 256 * 1024));
-        while (true)
+        var reader = PipeReader.Create(source, new StreamPipeReaderOptions(leaveOpen: true));
+        try
         {
-            var span = buffer.GetMemory(81920);
-            var read = await source.ReadAsync(span, cancellationToken);
-            if (read == 0)
+            while (true)
             {
-                return buffer.WrittenSpan.ToArray();
-            }
+                var result = await reader.ReadAsync(cancellationToken);
+                var buffer = result.Buffer;
+                if (buffer.Length > limit)
+                {
+                    return null;
+                }
 
-            buffer.Advance(read);
-            if (buffer.WrittenCount > limit)
-            {
-                return null;
+                if (result.IsCompleted)
+                {
+                    return buffer.ToArray();
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
             }
+        }
+        finally
+        {
+            await reader.CompleteAsync();
         }
     }
 
