@@ -18,8 +18,14 @@ public interface IStartTimeSource
     /// <summary>The least time between two start times.</summary>
     TimeSpan Interval { get; }
 
-    /// <summary>How late a call may start after its reserved time.</summary>
+    /// <summary>How late a call may start after its reserved time, woken late or held by the calls before it.</summary>
     TimeSpan LateStartAllowed { get; }
+
+    /// <summary>
+    /// How much less than <see cref="QpsLimit"/> intervals may part a call's start from the start <see cref="QpsLimit"/>
+    /// calls after it: the share of the margin that lets calls held behind a late one catch up with their times.
+    /// </summary>
+    TimeSpan WindowSlack { get; }
 
     /// <summary>Reserves <paramref name="count"/> consecutive start times, the first no earlier than now; none while paused.</summary>
     Task<IReadOnlyList<DateTimeOffset>> ReserveAsync(int count, CancellationToken cancellationToken);
@@ -29,7 +35,10 @@ public interface IStartTimeSource
 /// The QPS budget as one table row shared by every drain, wherever it runs: the earliest time the next
 /// call may start, and any pause. A drain reserves a block of start times under the row's ETag, so two
 /// drains (a restart, or the timer moving to another instance) never hand out the same second twice.
-/// Reserved times that go unused are simply lost: the budget can be underspent, never overspent.
+/// Each block keeps <see cref="LateStartAllowed"/> free after its last time, so that its calls may start that late
+/// and still keep their distance from the next drain's; the ledger that wrote the block takes that time up again with
+/// its next reservation while nobody else has written the row since. Reserved times that go unused are simply lost:
+/// the budget can be underspent, never overspent.
 /// </summary>
 public sealed class BudgetLedger : IStartTimeSource
 {
@@ -40,6 +49,7 @@ public sealed class BudgetLedger : IStartTimeSource
     private readonly PacingMargin _margin;
     private readonly TimeProvider _time;
     private (DateTimeOffset ReadAt, BudgetPause? Pause)? _cachedPause;
+    private OwnTail? _ownTail;
 
     public BudgetLedger(VerificationStorage storage, IOptionsMonitor<BaiduOptions> baidu, PacingMargin margin, TimeProvider time)
     {
@@ -62,11 +72,17 @@ public sealed class BudgetLedger : IStartTimeSource
     public TimeSpan Interval => TimeSpan.FromSeconds((1.0 + _margin.Current) / QpsLimit);
 
     /// <summary>
-    /// How late a call may start after its reserved time: half the slack the margin leaves in a second (the other half
-    /// is for the way to Baidu). Later, and the next calls, reserved by this drain or another, could arrive with it in
-    /// one second beyond the limit.
+    /// How late a call may start after its reserved time: one interval, which each block keeps free after its last
+    /// time. A call woken that late (a collection, a busy core) still starts, and holds the calls after it
+    /// (<see cref="RecentStarts"/>) until they have caught up with their times; later, it is the next call's time.
     /// </summary>
-    public TimeSpan LateStartAllowed => TimeSpan.FromSeconds(_margin.Current / 2);
+    public TimeSpan LateStartAllowed => Interval;
+
+    /// <summary>
+    /// Half the slack the margin leaves in a second: the calls after a late one catch up by as much each second. The
+    /// other half is for the way to Baidu.
+    /// </summary>
+    public TimeSpan WindowSlack => TimeSpan.FromSeconds(_margin.Current / 2);
 
     /// <summary>Reserves <paramref name="count"/> consecutive start times, the first no earlier than now.</summary>
     public async Task<IReadOnlyList<DateTimeOffset>> ReserveAsync(int count, CancellationToken cancellationToken)
@@ -76,7 +92,10 @@ public sealed class BudgetLedger : IStartTimeSource
         {
             var (nextStart, pause, etag) = await ReadAsync(cancellationToken);
             var now = _time.GetUtcNow();
-            var first = nextStart > now ? nextStart : now;
+
+            // The time kept free after this ledger's last block is still its own while the row is as it wrote it.
+            var from = _ownTail is { } tail && tail.ETag == etag ? tail.FreeFrom : nextStart;
+            var first = from > now ? from : now;
             if (pause is not null && pause.Until > first)
             {
                 return [];
@@ -84,8 +103,10 @@ public sealed class BudgetLedger : IStartTimeSource
 
             var interval = Interval;
             var slots = Enumerable.Range(0, count).Select(i => first + (interval * i)).ToArray();
-            if (await TryWriteAsync(first + (interval * count), pause, etag, cancellationToken))
+            var end = first + (interval * count);
+            if (await TryWriteAsync(end + LateStartAllowed, pause, etag, cancellationToken) is { } written)
             {
+                _ownTail = written.Headers.ETag is { } writtenETag ? new OwnTail(writtenETag, end) : null;
                 return slots;
             }
         }
@@ -121,7 +142,7 @@ public sealed class BudgetLedger : IStartTimeSource
         {
             var (nextStart, pause, etag) = await ReadAsync(cancellationToken);
             var (newNext, newPause) = change(nextStart, pause, _time.GetUtcNow());
-            if (await TryWriteAsync(newNext, newPause, etag, cancellationToken))
+            if (await TryWriteAsync(newNext, newPause, etag, cancellationToken) is not null)
             {
                 _cachedPause = null;
                 return;
@@ -144,7 +165,7 @@ public sealed class BudgetLedger : IStartTimeSource
         return (entity.GetDateTimeOffset("NextStart") ?? DateTimeOffset.MinValue, pause, entity.ETag);
     }
 
-    private async Task<bool> TryWriteAsync(DateTimeOffset nextStart, BudgetPause? pause, ETag? etag, CancellationToken cancellationToken)
+    private async Task<Response?> TryWriteAsync(DateTimeOffset nextStart, BudgetPause? pause, ETag? etag, CancellationToken cancellationToken)
     {
         var entity = new TableEntity(PartitionKey, RowKey) { ["NextStart"] = nextStart };
         if (pause is not null && pause.Until > _time.GetUtcNow())
@@ -153,6 +174,9 @@ public sealed class BudgetLedger : IStartTimeSource
             entity["PauseReason"] = pause.Reason;
         }
 
-        return await ConditionalWrite.TryAsync(_storage.State, entity, etag, cancellationToken); // false: another drain wrote meanwhile, read again
+        return await ConditionalWrite.TryWriteAsync(_storage.State, entity, etag, cancellationToken); // null: another drain wrote meanwhile, read again
     }
+
+    /// <summary>The row as this ledger last wrote it with a reservation, and where that block's own times end.</summary>
+    private sealed record OwnTail(ETag ETag, DateTimeOffset FreeFrom);
 }

@@ -6,7 +6,7 @@ namespace Shiming.Verifications;
 /// number of calls its drain still has to start (the jobs it has taken, this one included): under a backlog one
 /// write reserves the times of the jobs still being prepared, which then find theirs here without a storage round
 /// trip on their way, and calls that come one by one do not each reserve (and waste) a block. A
-/// reserved time nobody took while it was current is dropped, never used late. And because a busy machine
+/// reserved time nobody took within its allowed lateness is dropped. And because a busy machine
 /// can wake several waiting callers at once, the starts themselves are checked last (see
 /// <see cref="TryStartAsync"/>).
 /// </summary>
@@ -22,9 +22,10 @@ public sealed class CallSlots(IStartTimeSource ledger, TimeProvider time, ILogge
     /// <summary>
     /// Waits for this caller's start time and returns it; null when the budget is paused (quota) and no call may start.
     /// When the times reserved here have run out, <paramref name="wanted"/> are reserved at once: the calls the caller's
-    /// drain still has to start, this one included. A caller that cannot start within
-    /// <see cref="IStartTimeSource.LateStartAllowed"/> of its time (woken late, or held by a slow-down) lets that time go
-    /// and takes another: started late, its call could arrive in one second with calls reserved after it.
+    /// drain still has to start, this one included. A caller woken late, or held by the calls before it, still starts
+    /// within <see cref="IStartTimeSource.LateStartAllowed"/> (one interval) of its time, and the calls after it are held
+    /// as long as the budget needs; one that cannot (held by a slow-down, or woken later still) lets that time go and
+    /// takes another.
     /// </summary>
     public async Task<DateTimeOffset?> WaitForSlotAsync(int wanted, CancellationToken cancellationToken)
     {
@@ -143,7 +144,7 @@ public sealed class CallSlots(IStartTimeSource ledger, TimeProvider time, ILogge
         try
         {
             var limit = ledger.QpsLimit;
-            var earliest = _recentStarts.EarliestNext(new DateTimeOffset(Interlocked.Read(ref _notBeforeTicks), TimeSpan.Zero), ledger.Interval, ledger.LateStartAllowed, limit);
+            var earliest = _recentStarts.EarliestNext(new DateTimeOffset(Interlocked.Read(ref _notBeforeTicks), TimeSpan.Zero), ledger.Interval, ledger.WindowSlack, limit);
             var latest = slot + ledger.LateStartAllowed;
             var now = time.GetUtcNow();
             if (now > latest)

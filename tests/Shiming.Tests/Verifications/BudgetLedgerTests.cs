@@ -51,6 +51,22 @@ public sealed class BudgetLedgerTests
     }
 
     [TestMethod]
+    public async Task Each_block_keeps_time_free_after_it_that_its_own_ledger_takes_up_again_and_no_other_does()
+    {
+        var (_, first, second) = await TwoLedgersAsync();
+        var kept = first.LateStartAllowed;
+
+        var block = await first.ReserveAsync(3, CancellationToken.None);
+        var again = await first.ReserveAsync(2, CancellationToken.None);
+        var other = await second.ReserveAsync(1, CancellationToken.None);
+        var afterOther = await first.ReserveAsync(1, CancellationToken.None);
+
+        Assert.AreEqual(block[^1] + first.Interval, again[0], "the ledger did not take up the time it kept after its block");
+        Assert.AreEqual(again[^1] + first.Interval + kept, other[0], "another ledger's block began in the time kept free");
+        Assert.AreEqual(other[0] + first.Interval + kept, afterOther[0], "once another ledger wrote the row, the first began in that one's kept time");
+    }
+
+    [TestMethod]
     public async Task After_an_idle_time_reservations_start_now_without_catching_up_on_the_past()
     {
         var (clock, ledger, _) = await TwoLedgersAsync();

@@ -14,7 +14,7 @@ public sealed class CallSlotsTests
     private const int Qps = 10;
     private const int GivenUpEvent = 3014;
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(102);
-    private static readonly TimeSpan LateAllowed = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(10);
     private static readonly DateTimeOffset T0 = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     [TestMethod]
@@ -46,14 +46,58 @@ public sealed class CallSlotsTests
         var waiting = slots.WaitForSlotAsync(1, CancellationToken.None);
         await UntilAsync(() => times.Reserved >= 1, "the caller holding a start time");
 
-        clock.SetUtcNow(T0 + TimeSpan.FromSeconds(1) + LateAllowed + TimeSpan.FromMilliseconds(1));
-        await UntilAsync(() => times.Reserved >= 2, "the caller holding a new start time");
-        clock.SetUtcNow(T0 + TimeSpan.FromSeconds(1) + Interval);
+        // Later than an interval after its time: that is the next call's time.
+        var woken = T0 + TimeSpan.FromSeconds(1) + Interval + TimeSpan.FromMilliseconds(1);
+        clock.SetUtcNow(woken);
         var started = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.AreEqual(T0 + TimeSpan.FromSeconds(1) + Interval, started, "the caller started at the time reserved after the one it missed");
+        Assert.AreEqual(2, times.Reserved, "the caller did not take a new time");
+        Assert.AreEqual(woken, started, "the caller did not start at the next free time (on this idle budget, now)");
         var givenUp = logger.Collector.GetSnapshot().Single(r => r.Id.Id == GivenUpEvent);
         StringAssert.Contains(givenUp.Message, "woke late");
+    }
+
+    [TestMethod]
+    public async Task A_caller_woken_late_by_less_than_an_interval_still_starts_and_the_calls_after_it_catch_up_without_giving_a_time_up()
+    {
+        var (clock, times, logger, slots) = Create();
+        const int callers = 30;
+        var late = TimeSpan.FromMilliseconds(80); // a collection of the heap, or a core busy elsewhere
+        var first = T0 + TimeSpan.FromSeconds(1);
+        times.Skip(first - T0);
+        var starts = Enumerable.Range(0, callers).Select(_ => StartAsync()).ToList();
+        await UntilAsync(() => times.Reserved >= callers, "every caller holding a start time");
+
+        clock.SetUtcNow(first + late);
+        for (var step = 0; step < 2000 && !starts.All(t => t.IsCompleted); step++)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(2));
+            await Task.Delay(1);
+        }
+
+        var started = await Task.WhenAll(starts).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.IsFalse(logger.Collector.GetSnapshot().Any(r => r.Id.Id == GivenUpEvent), "a start time was given up");
+        CollectionAssert.AreEqual(
+            Enumerable.Range(0, callers).Select(k => first + (Interval * k)).ToList(),
+            started.Select(s => s.Slot).Order().ToList(),
+            "each caller did not take its own time");
+
+        var inOrder = started.OrderBy(s => s.Slot).ToList();
+        var lateness = inOrder.Select(s => s.At - s.Slot).ToList();
+        Assert.IsGreaterThanOrEqualTo(late, lateness[0]);
+        Assert.IsLessThan(lateness[0], lateness[Qps], "the call a second after the late one did not catch up");
+        Assert.IsLessThan(lateness[Qps], lateness[2 * Qps], "the call two seconds after the late one did not catch up");
+        for (var k = 0; k + Qps < callers; k++)
+        {
+            // Read at the clock's steps, so up to a step late: the starts themselves are a second and 10 ms apart.
+            Assert.IsGreaterThan(TimeSpan.FromSeconds(1), inOrder[k + Qps].At - inOrder[k].At, $"calls {k} to {k + Qps} started within a second");
+        }
+
+        async Task<(DateTimeOffset Slot, DateTimeOffset At)> StartAsync()
+        {
+            var slot = await slots.WaitForSlotAsync(callers, CancellationToken.None);
+            return (slot!.Value, clock.GetUtcNow());
+        }
     }
 
     [TestMethod]
@@ -83,13 +127,11 @@ public sealed class CallSlotsTests
     [TestMethod]
     public async Task A_time_already_past_when_its_reservation_is_answered_is_given_up_as_such_and_the_caller_takes_the_next()
     {
-        var (clock, times, logger, slots) = Create();
-        times.WriteTakes = TimeSpan.FromMilliseconds(50); // an idle budget: the first time is now, gone once written
+        var (_, times, logger, slots) = Create();
+        // An idle budget: the first time is now, and more than an interval gone once written.
+        times.WriteTakes = Interval + TimeSpan.FromMilliseconds(5);
 
-        var waiting = slots.WaitForSlotAsync(1, CancellationToken.None);
-        await UntilAsync(() => times.Reserved >= 2, "the caller holding a second start time");
-        clock.SetUtcNow(T0 + Interval);
-        var started = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        var started = await slots.WaitForSlotAsync(2, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.AreEqual(T0 + Interval, started);
         var givenUp = logger.Collector.GetSnapshot().Single(r => r.Id.Id == GivenUpEvent);
@@ -154,7 +196,9 @@ public sealed class CallSlotsTests
 
         public TimeSpan Interval => CallSlotsTests.Interval;
 
-        public TimeSpan LateStartAllowed => LateAllowed;
+        public TimeSpan LateStartAllowed => Interval;
+
+        public TimeSpan WindowSlack => Slack;
 
         public int Reserved => Volatile.Read(ref _reserved);
 

@@ -13,7 +13,7 @@ public sealed class RecentStartsTests
 {
     private const int Qps = 10;
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1.02 / Qps);
-    private static readonly TimeSpan LateAllowed = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(10);
     private static readonly DateTimeOffset T0 = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     [TestMethod]
@@ -73,7 +73,7 @@ public sealed class RecentStartsTests
         // Lateness that varies from call to call within the allowance: a check over the full second from a start that
         // came late would hold the caller a second later by that much, and its own wake-up would add to it.
         var random = new Random(seed);
-        var wakes = Enumerable.Range(0, 2000).Select(k => T0 + (Interval * k) + (LateAllowed * random.NextDouble())).ToList();
+        var wakes = Enumerable.Range(0, 2000).Select(k => T0 + (Interval * k) + (Slack * random.NextDouble())).ToList();
 
         var starts = Simulate(wakes, notBefore: DateTimeOffset.MinValue);
 
@@ -90,9 +90,9 @@ public sealed class RecentStartsTests
             recent.Record(T0 + (Interval * k), Qps);
         }
 
-        var next = recent.EarliestNext(DateTimeOffset.MinValue, TimeSpan.FromSeconds(1.02 / 2), LateAllowed, limit: 2);
+        var next = recent.EarliestNext(DateTimeOffset.MinValue, TimeSpan.FromSeconds(1.02 / 2), Slack, limit: 2);
 
-        Assert.AreEqual(T0 + (Interval * (Qps - 2)) + TimeSpan.FromSeconds(1.02) - LateAllowed, next);
+        Assert.AreEqual(T0 + (Interval * (Qps - 2)) + TimeSpan.FromSeconds(1.02) - Slack, next);
     }
 
     [TestMethod]
@@ -104,13 +104,13 @@ public sealed class RecentStartsTests
             recent.Record(T0 + (Interval * k), Qps, slot: T0 + (Interval * k));
         }
 
-        var onTime = recent.EarliestNext(DateTimeOffset.MinValue, Interval, LateAllowed, Qps);
+        var onTime = recent.EarliestNext(DateTimeOffset.MinValue, Interval, Slack, Qps);
         recent.Departed(T0, T0 + TimeSpan.FromMilliseconds(21));
         recent.Departed(T0 + Interval, T0 + Interval - TimeSpan.FromMilliseconds(5)); // never earlier than its start
-        var afterLateWrite = recent.EarliestNext(DateTimeOffset.MinValue, Interval, LateAllowed, Qps);
+        var afterLateWrite = recent.EarliestNext(DateTimeOffset.MinValue, Interval, Slack, Qps);
 
-        Assert.AreEqual(T0 + (Interval * Qps) - LateAllowed, onTime);
-        Assert.AreEqual(T0 + TimeSpan.FromMilliseconds(21) + (Interval * Qps) - LateAllowed, afterLateWrite);
+        Assert.AreEqual(T0 + (Interval * Qps) - Slack, onTime);
+        Assert.AreEqual(T0 + TimeSpan.FromMilliseconds(21) + (Interval * Qps) - Slack, afterLateWrite);
     }
 
     private static List<DateTimeOffset> Simulate(IEnumerable<DateTimeOffset> wakes, DateTimeOffset notBefore)
@@ -119,7 +119,7 @@ public sealed class RecentStartsTests
         var starts = new List<DateTimeOffset>();
         foreach (var wake in wakes)
         {
-            var earliest = recent.EarliestNext(notBefore, Interval, LateAllowed, Qps);
+            var earliest = recent.EarliestNext(notBefore, Interval, Slack, Qps);
             var start = wake > earliest ? wake : earliest;
             recent.Record(start, Qps);
             starts.Add(start);
