@@ -21,12 +21,6 @@ public interface IStartTimeSource
     /// <summary>How late a call may start after its reserved time, woken late or held by the calls before it.</summary>
     TimeSpan LateStartAllowed { get; }
 
-    /// <summary>
-    /// How much less than <see cref="QpsLimit"/> intervals may part a call's start from the start <see cref="QpsLimit"/>
-    /// calls after it: the share of the margin that lets calls held behind a late one catch up with their times.
-    /// </summary>
-    TimeSpan WindowSlack { get; }
-
     /// <summary>Reserves <paramref name="count"/> consecutive start times, the first no earlier than now; none while paused.</summary>
     Task<IReadOnlyList<DateTimeOffset>> ReserveAsync(int count, CancellationToken cancellationToken);
 }
@@ -73,16 +67,10 @@ public sealed class BudgetLedger : IStartTimeSource
 
     /// <summary>
     /// How late a call may start after its reserved time: one interval, which each block keeps free after its last
-    /// time. A call woken that late (a collection, a busy core) still starts, and holds the calls after it
-    /// (<see cref="RecentStarts"/>) until they have caught up with their times; later, it is the next call's time.
+    /// time. A call woken that late (a collection, a busy core) still starts, and holds the calls a second after it by
+    /// as much (<see cref="RecentStarts"/>); later, it is the next call's time.
     /// </summary>
     public TimeSpan LateStartAllowed => Interval;
-
-    /// <summary>
-    /// Half the slack the margin leaves in a second: the calls after a late one catch up by as much each second. The
-    /// other half is for the way to Baidu.
-    /// </summary>
-    public TimeSpan WindowSlack => TimeSpan.FromSeconds(_margin.Current / 2);
 
     /// <summary>Reserves <paramref name="count"/> consecutive start times, the first no earlier than now.</summary>
     public async Task<IReadOnlyList<DateTimeOffset>> ReserveAsync(int count, CancellationToken cancellationToken)

@@ -144,7 +144,7 @@ public sealed class CallSlots(IStartTimeSource ledger, TimeProvider time, ILogge
         try
         {
             var limit = ledger.QpsLimit;
-            var earliest = _recentStarts.EarliestNext(new DateTimeOffset(Interlocked.Read(ref _notBeforeTicks), TimeSpan.Zero), ledger.Interval, ledger.WindowSlack, limit);
+            var earliest = _recentStarts.EarliestNext(new DateTimeOffset(Interlocked.Read(ref _notBeforeTicks), TimeSpan.Zero), ledger.Interval, limit);
             var latest = slot + ledger.LateStartAllowed;
             var now = time.GetUtcNow();
             if (now > latest)

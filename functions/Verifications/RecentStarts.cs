@@ -2,19 +2,19 @@ namespace Shiming.Verifications;
 
 /// <summary>
 /// The calls this process started lately, and the earliest the next one may start: at most <c>limit</c> starts
-/// within any <c>limit</c> intervals less <c>slack</c> (one second plus the pacing margin, less half of it), so the
-/// budget holds however late callers wake; each at least half an interval after the one before,
-/// so late callers catch up with their start times gradually instead of in a burst; and none before
-/// <c>notBefore</c> (a slow-down). Only arithmetic on times, so it is tested with made-up ones;
-/// <see cref="CallSlots"/> does the waiting, one caller at a time. A start is counted from when its call's first byte
-/// was written, once that is known (<see cref="Departed"/>): a call held up on its way out holds the calls after it.
+/// within any <c>limit</c> intervals (one second plus the pacing margin), so the budget holds however late callers
+/// wake; each at least half an interval after the one before, so the callers after a late one catch up with their
+/// start times gradually instead of in a burst; and none before <c>notBefore</c> (a slow-down). Only arithmetic on
+/// times, so it is tested with made-up ones; <see cref="CallSlots"/> does the waiting, one caller at a time. A start is
+/// counted from when its call's first byte was written, once that is known (<see cref="Departed"/>): a call held up on
+/// its way out holds the calls after it.
 /// </summary>
 /// <remarks>
-/// The window is shortened by <c>slack</c> so that calls held behind a late start catch up: measured over the full
-/// <c>limit</c> intervals from a start that came late, it would hold the caller <c>limit</c> places behind for all of
-/// that lateness, and that one's wake-up would add its own, until a caller was held past its allowance and lost its
-/// time. Shortened, the hold shrinks by <c>slack</c> every <c>limit</c> calls, a start late by less than <c>slack</c>
-/// holds no one, and <c>limit + 1</c> starts are still more than a second apart.
+/// A start that came late holds the caller <c>limit</c> places behind it by as much, and that one the next, so a
+/// lateness stays with the calls after it (each held by the latest lateness before it, never by a sum) until one of
+/// them would start more than its allowance after its time and lets that time go. The window is the whole of the
+/// margin's second: shortened, the holds would wear off, but the calls held at its edge would leave less than the
+/// margin for the way to Baidu, and eleven of them arrived within one second.
 /// </remarks>
 internal sealed class RecentStarts
 {
@@ -22,7 +22,7 @@ internal sealed class RecentStarts
     private readonly Lock _gate = new();
     private readonly Queue<Start> _starts = new();
 
-    public DateTimeOffset EarliestNext(DateTimeOffset notBefore, TimeSpan interval, TimeSpan slack, int limit)
+    public DateTimeOffset EarliestNext(DateTimeOffset notBefore, TimeSpan interval, int limit)
     {
         lock (_gate)
         {
@@ -37,7 +37,7 @@ internal sealed class RecentStarts
                 earliest = _starts.Last().At + (interval / 2);
             }
 
-            var window = (interval * limit) - slack;
+            var window = interval * limit;
             if (_starts.Count == limit && _starts.Peek().At + window > earliest)
             {
                 earliest = _starts.Peek().At + window;

@@ -14,29 +14,7 @@ public sealed class CallSlotsTests
     private const int Qps = 10;
     private const int GivenUpEvent = 3014;
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(102);
-    private static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(10);
     private static readonly DateTimeOffset T0 = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    [TestMethod]
-    public async Task Callers_woken_within_the_allowed_lateness_each_start_at_their_own_time_however_late_the_calls_a_second_before()
-    {
-        var (clock, times, logger, slots) = Create();
-        const int callers = 40;
-        var waiting = Enumerable.Range(0, callers).Select(_ => slots.WaitForSlotAsync(callers, CancellationToken.None)).ToList();
-        await UntilAsync(() => times.Reserved >= callers, "every caller holding a start time");
-
-        // Ten calls in a row wake 9 ms late and the ten after them on time, so each on-time caller starts a second after
-        // a late one.
-        for (var k = 0; k < callers; k++)
-        {
-            clock.SetUtcNow(T0 + (Interval * k) + (k % 20 < 10 ? TimeSpan.FromMilliseconds(9) : TimeSpan.Zero));
-            await UntilAsync(() => waiting.Count(t => t.IsCompleted) > k, $"call {k} started");
-        }
-
-        var started = await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromSeconds(30));
-        CollectionAssert.AreEqual(Enumerable.Range(0, callers).Select(k => (DateTimeOffset?)(T0 + (Interval * k))).ToList(), started.Order().ToList());
-        Assert.IsFalse(logger.Collector.GetSnapshot().Any(r => r.Id.Id == GivenUpEvent), "a start time was given up");
-    }
 
     [TestMethod]
     public async Task A_caller_woken_past_the_allowed_lateness_gives_its_time_up_and_starts_at_the_next_free_one()
@@ -58,7 +36,7 @@ public sealed class CallSlotsTests
     }
 
     [TestMethod]
-    public async Task A_caller_woken_late_by_less_than_an_interval_still_starts_and_the_calls_after_it_catch_up_without_giving_a_time_up()
+    public async Task A_caller_woken_late_by_less_than_an_interval_still_starts_and_holds_the_calls_after_it_without_a_time_given_up()
     {
         var (clock, times, logger, slots) = Create();
         const int callers = 30;
@@ -68,10 +46,12 @@ public sealed class CallSlotsTests
         var starts = Enumerable.Range(0, callers).Select(_ => StartAsync()).ToList();
         await UntilAsync(() => times.Reserved >= callers, "every caller holding a start time");
 
+        // Starts are read at the clock's steps, so up to a step late.
+        var step = TimeSpan.FromMilliseconds(2);
         clock.SetUtcNow(first + late);
-        for (var step = 0; step < 2000 && !starts.All(t => t.IsCompleted); step++)
+        for (var steps = 0; steps < 2000 && !starts.All(t => t.IsCompleted); steps++)
         {
-            clock.Advance(TimeSpan.FromMilliseconds(2));
+            clock.Advance(step);
             await Task.Delay(1);
         }
 
@@ -85,12 +65,12 @@ public sealed class CallSlotsTests
         var inOrder = started.OrderBy(s => s.Slot).ToList();
         var lateness = inOrder.Select(s => s.At - s.Slot).ToList();
         Assert.IsGreaterThanOrEqualTo(late, lateness[0]);
-        Assert.IsLessThan(lateness[0], lateness[Qps], "the call a second after the late one did not catch up");
-        Assert.IsLessThan(lateness[Qps], lateness[2 * Qps], "the call two seconds after the late one did not catch up");
+        Assert.IsLessThanOrEqualTo(step, lateness[2], "the calls right after the late one did not catch up with their times");
+        Assert.IsGreaterThanOrEqualTo(late, lateness[Qps], "the call a second after the late one was not held by as much");
+        Assert.IsLessThanOrEqualTo(late + step, lateness[Qps], "the call a second after the late one was held by more");
         for (var k = 0; k + Qps < callers; k++)
         {
-            // Read at the clock's steps, so up to a step late: the starts themselves are a second and 10 ms apart.
-            Assert.IsGreaterThan(TimeSpan.FromSeconds(1), inOrder[k + Qps].At - inOrder[k].At, $"calls {k} to {k + Qps} started within a second");
+            Assert.IsGreaterThanOrEqualTo(Interval * Qps - step, inOrder[k + Qps].At - inOrder[k].At, $"calls {k} to {k + Qps} started within the margin's second");
         }
 
         async Task<(DateTimeOffset Slot, DateTimeOffset At)> StartAsync()
@@ -197,8 +177,6 @@ public sealed class CallSlotsTests
         public TimeSpan Interval => CallSlotsTests.Interval;
 
         public TimeSpan LateStartAllowed => Interval;
-
-        public TimeSpan WindowSlack => Slack;
 
         public int Reserved => Volatile.Read(ref _reserved);
 

@@ -123,13 +123,12 @@ public sealed class PacingMarginTests
             margin,
             clock);
         Assert.AreEqual(TimeSpan.FromMilliseconds(102), ledger.Interval);
-        Assert.AreEqual(TimeSpan.FromMilliseconds(10), ledger.WindowSlack);
         Assert.AreEqual(ledger.Interval, ledger.LateStartAllowed);
 
         margin.Refused();
 
         Assert.AreEqual(TimeSpan.FromMilliseconds(104), ledger.Interval);
-        Assert.AreEqual(TimeSpan.FromMilliseconds(20), ledger.WindowSlack);
+        Assert.AreEqual(ledger.Interval, ledger.LateStartAllowed);
     }
 
     [TestMethod]
