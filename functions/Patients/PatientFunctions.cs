@@ -107,20 +107,9 @@ public sealed class PatientFunctions(PatientServices services)
 
         try
         {
-            using var bounded = new MemoryStream();
-            var buffer = new byte[1024];
-            int read;
-            while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                if (bounded.Length + read > MaxBodyBytes)
-                {
-                    return null;
-                }
-
-                bounded.Write(buffer, 0, read);
-            }
-
-            return JsonSerializer.Deserialize<AddPatientRequest>(bounded.ToArray(), Json);
+            return await BoundedBody.ReadAsync(request.BodyReader, MaxBodyBytes, cancellationToken) is { } body
+                ? JsonSerializer.Deserialize<AddPatientRequest>(body, Json)
+                : null;
         }
         catch (JsonException)
         {

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
@@ -72,7 +70,7 @@ public static class UploadReader
             return UnknownSide();
         }
 
-        var bytes = await ReadBoundedAsync(request.Body, limit, cancellationToken);
+        var bytes = await BoundedBody.ReadAsync(request.BodyReader, limit, cancellationToken);
         return bytes is null ? Problems.ImageTooLarge(limit) : Inspect(bytes, side);
     }
 
@@ -100,7 +98,7 @@ public static class UploadReader
             var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
             if (string.Equals(name, "image", StringComparison.Ordinal) && image is null)
             {
-                image = await ReadBoundedAsync(section.Body, limit, cancellationToken);
+                image = await BoundedBody.ReadAsync(section.Body, limit, cancellationToken);
                 if (image is null)
                 {
                     return Problems.ImageTooLarge(limit);
@@ -108,7 +106,7 @@ public static class UploadReader
             }
             else if (withSide && string.Equals(name, "side", StringComparison.Ordinal))
             {
-                var value = await ReadBoundedAsync(section.Body, MaxFieldBytes, cancellationToken);
+                var value = await BoundedBody.ReadAsync(section.Body, MaxFieldBytes, cancellationToken);
                 sideField = value is null ? "\u0000" : System.Text.Encoding.UTF8.GetString(value);
             }
             else
@@ -152,40 +150,6 @@ public static class UploadReader
             ? TypedResults.Ok(new Upload(BinaryData.FromBytes(bytes), header, side))
             : Problems.ImageUnusable(
                 $"The image is {header.Width}×{header.Height} pixels; each side must be between {ImageHeader.MinSide} and {ImageHeader.MaxSide}. Take the photo again at a normal resolution.");
-    }
-
-    /// <summary>
-    /// Reads at most <paramref name="limit"/> bytes; null when the stream holds more. The bytes gather in the pipe's
-    /// pooled segments and are copied out once, at their own size: a buffer allocated for each upload would be a
-    /// large object that a burst of uploads turns into full collections, and those stop every thread of the worker,
-    /// the drain's pacing too.
-    /// </summary>
-    private static async Task<byte[]?> ReadBoundedAsync(Stream source, int limit, CancellationToken cancellationToken)
-    {
-        var reader = PipeReader.Create(source, new StreamPipeReaderOptions(leaveOpen: true));
-        try
-        {
-            while (true)
-            {
-                var result = await reader.ReadAsync(cancellationToken);
-                var buffer = result.Buffer;
-                if (buffer.Length > limit)
-                {
-                    return null;
-                }
-
-                if (result.IsCompleted)
-                {
-                    return buffer.ToArray();
-                }
-
-                reader.AdvanceTo(buffer.Start, buffer.End);
-            }
-        }
-        finally
-        {
-            await reader.CompleteAsync();
-        }
     }
 
     private static ProblemHttpResult EmptyBody() =>
