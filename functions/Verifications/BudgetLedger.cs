@@ -92,7 +92,7 @@ public sealed class BudgetLedger : IStartTimeSource
             var interval = Interval;
             var slots = Enumerable.Range(0, count).Select(i => first + (interval * i)).ToArray();
             var end = first + (interval * count);
-            if (await TryWriteAsync(end + LateStartAllowed, pause, etag, cancellationToken) is { } written)
+            if (await TryWriteAsync(end + interval, pause, etag, cancellationToken) is { } written) // an interval kept free: LateStartAllowed
             {
                 _ownTail = written.Headers.ETag is { } writtenETag ? new OwnTail(writtenETag, end) : null;
                 return slots;

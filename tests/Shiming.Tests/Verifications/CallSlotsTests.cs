@@ -49,11 +49,7 @@ public sealed class CallSlotsTests
         // Starts are read at the clock's steps, so up to a step late.
         var step = TimeSpan.FromMilliseconds(2);
         clock.SetUtcNow(first + late);
-        for (var steps = 0; steps < 2000 && !starts.All(t => t.IsCompleted); steps++)
-        {
-            clock.Advance(step);
-            await Task.Delay(1);
-        }
+        await StepUntilDoneAsync(clock, step, starts);
 
         var started = await Task.WhenAll(starts).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.IsFalse(logger.Collector.GetSnapshot().Any(r => r.Id.Id == GivenUpEvent), "a start time was given up");
@@ -130,11 +126,7 @@ public sealed class CallSlotsTests
         await slots.SlowDownAsync(TimeSpan.FromSeconds(1), CancellationToken.None);
         // The clock moves on in small steps (each caller's continuation may run a little after a step; where it does, it
         // only wakes later) until every caller has started.
-        for (var step = 0; step < 400 && !waiting.All(t => t.IsCompleted); step++)
-        {
-            clock.Advance(Interval / 4);
-            await Task.Delay(1);
-        }
+        await StepUntilDoneAsync(clock, Interval / 4, waiting);
 
         var started = await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.IsTrue(started.All(s => s >= T0 + TimeSpan.FromSeconds(1)), string.Join(", ", started));
@@ -147,6 +139,17 @@ public sealed class CallSlotsTests
         var times = new StartTimes(clock);
         var logger = new FakeLogger<CallSlots>();
         return (clock, times, logger, new CallSlots(times, clock, logger));
+    }
+
+    /// <summary>Moves the clock on by <paramref name="step"/> at a time, for at most ten seconds of it, until every caller has started.</summary>
+    private static async Task StepUntilDoneAsync(FakeTimeProvider clock, TimeSpan step, IReadOnlyCollection<Task> callers)
+    {
+        var until = clock.GetUtcNow() + TimeSpan.FromSeconds(10);
+        while (!callers.All(t => t.IsCompleted) && clock.GetUtcNow() < until)
+        {
+            clock.Advance(step);
+            await Task.Delay(1);
+        }
     }
 
     /// <summary>Waits, by the real clock, for the callers' continuations to catch up with the fake one.</summary>
