@@ -1,11 +1,14 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Shiming.Api;
 using Shiming.Baidu;
+using Shiming.IdCards;
+using Shiming.ImageModerations;
+using Shiming.Jobs;
 using Shiming.Patients;
 using Shiming.Privacy;
 using Shiming.Storage;
 using Shiming.Telemetry;
-using Shiming.Verifications;
+using Shiming.TextRecognitions;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
@@ -15,7 +18,10 @@ builder.Services.AddShimingApi();
 builder.Services.AddShimingStorage();
 builder.Services.AddPrivacy();
 builder.Services.AddBaiduOcr();
-builder.Services.AddVerifications();
+builder.Services.AddJobs();
+builder.Services.AddIdCards();
+builder.Services.AddTextRecognitions();
+builder.Services.AddImageModerations();
 builder.Services.AddPatients();
 builder.Services.AddShimingTelemetry(builder.Configuration);
 

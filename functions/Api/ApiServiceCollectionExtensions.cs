@@ -6,7 +6,7 @@ namespace Shiming.Api;
 
 public static class ApiServiceCollectionExtensions
 {
-    /// <summary>What every HTTP function relies on: clock, identity, URLs, JSON, problem details and the OpenAPI document.</summary>
+    /// <summary>What every HTTP function relies on: clock, identity, URLs, JSON, problem details, the job endpoints and the OpenAPI document.</summary>
     public static IServiceCollection AddShimingApi(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
@@ -15,6 +15,7 @@ public static class ApiServiceCollectionExtensions
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new UtcTimestampConverter()));
         services.AddShimingOpenApi();
+        services.AddSingleton<JobEndpoints>(); // the Durable-style API every kind of job has
 
         // The host keeps the worker's logs (they reach it over the worker channel); a console copy would log each line twice.
         // ASP.NET Core's own lines ("Setting HTTP status code", "Writing value of type") add nothing the host's do not say.

@@ -88,6 +88,10 @@ internal sealed class HttpFunctionDescriptions(Assembly assembly, IServiceProvid
             foreach (var attribute in method.GetCustomAttributes())
             {
                 builder.Metadata.Add(attribute);
+                foreach (var problem in (attribute as ProducesImageSubmissionProblemsAttribute)?.Expand() ?? [])
+                {
+                    builder.Metadata.Add(problem);
+                }
             }
 
             builder.Metadata.Add(new HttpMethodMetadata([.. (trigger.Methods ?? []).Select(m => m.ToUpperInvariant())]));

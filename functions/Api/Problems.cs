@@ -20,10 +20,6 @@ public static class Problems
         StatusCodes.Status401Unauthorized, "unauthenticated", "Sign in first.",
         "This API needs a signed-in account; sign in through the app and try again.");
 
-    public static ProblemHttpResult VerificationNotFound() => Create(
-        StatusCodes.Status404NotFound, "verification_not_found", "No such verification.",
-        "There is no verification with this id for your account. It may have been purged; submit the card again.");
-
     public static ProblemHttpResult BadRequest(string code, string title, string detail) =>
         Create(StatusCodes.Status400BadRequest, code, title, detail);
 
@@ -59,3 +55,24 @@ public static class Problems
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
 public sealed class ProducesProblemAttribute(int statusCode)
     : Microsoft.AspNetCore.Mvc.ProducesResponseTypeAttribute(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), statusCode, "application/problem+json");
+
+/// <summary>
+/// The problems every image submission may answer (400, 409, 413, 415, 422, 429, 503): one attribute for the
+/// submit functions of every kind, expanded into a <see cref="ProducesProblemAttribute"/> each in the OpenAPI document.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ProducesImageSubmissionProblemsAttribute : Attribute
+{
+    public static IReadOnlyList<int> StatusCodes { get; } =
+    [
+        Microsoft.AspNetCore.Http.StatusCodes.Status400BadRequest,
+        Microsoft.AspNetCore.Http.StatusCodes.Status409Conflict,
+        Microsoft.AspNetCore.Http.StatusCodes.Status413PayloadTooLarge,
+        Microsoft.AspNetCore.Http.StatusCodes.Status415UnsupportedMediaType,
+        Microsoft.AspNetCore.Http.StatusCodes.Status422UnprocessableEntity,
+        Microsoft.AspNetCore.Http.StatusCodes.Status429TooManyRequests,
+        Microsoft.AspNetCore.Http.StatusCodes.Status503ServiceUnavailable,
+    ];
+
+    public IEnumerable<ProducesProblemAttribute> Expand() => StatusCodes.Select(code => new ProducesProblemAttribute(code));
+}

@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
-using Shiming.IdCards;
 
 namespace Shiming.Baidu;
 
@@ -28,14 +27,14 @@ public sealed class BaiduClient(HttpClient http, BaiduAccessTokenProvider tokens
     /// <summary>The text OCR API's path: <c>rest/2.0/ocr/v1/{api}</c>, with <paramref name="api"/> one of the four.</summary>
     public static string TextPath(string api) => $"rest/2.0/ocr/v1/{api}";
 
-    /// <summary><c>id_card_side=…&amp;detect_risk=true&amp;image=…</c> (see <see cref="BaiduForms"/>).</summary>
-    public static byte[] BuildIdCardForm(ReadOnlySpan<byte> image, IdCardSide side) => BaiduForms.WithImage(
-        side == IdCardSide.Back ? "id_card_side=back&detect_risk=true&image="u8 : "id_card_side=front&detect_risk=true&image="u8,
+    /// <summary><c>id_card_side=…&amp;detect_risk=true&amp;image=…</c> (see <see cref="BaiduForms"/>); the back is the national-emblem side.</summary>
+    public static byte[] BuildIdCardForm(ReadOnlySpan<byte> image, bool back) => BaiduForms.WithImage(
+        back ? "id_card_side=back&detect_risk=true&image="u8 : "id_card_side=front&detect_risk=true&image="u8,
         image);
 
     /// <summary>An ID-card call for one side.</summary>
-    public Task<PreparedBaiduCall> PrepareIdCardAsync(ReadOnlyMemory<byte> image, IdCardSide side, CancellationToken cancellationToken) =>
-        PrepareAsync(IdCardPath, BuildIdCardForm(image.Span, side), cancellationToken);
+    public Task<PreparedBaiduCall> PrepareIdCardAsync(ReadOnlyMemory<byte> image, bool back, CancellationToken cancellationToken) =>
+        PrepareAsync(IdCardPath, BuildIdCardForm(image.Span, back), cancellationToken);
 
     /// <summary>A text OCR call: <c>image=…</c> (Baidu's defaults for the rest: <c>CHN_ENG</c>, no probabilities).</summary>
     public Task<PreparedBaiduCall> PrepareTextAsync(string api, ReadOnlyMemory<byte> image, CancellationToken cancellationToken) =>
@@ -61,7 +60,7 @@ public sealed class BaiduClient(HttpClient http, BaiduAccessTokenProvider tokens
         where TResponse : BaiduAnswer
     {
         var response = await SendOnceAsync<TResponse>(call.TakeRequest() ?? BuildRequest(call.Path, call.Form, call.Token), cancellationToken);
-        if (response.ErrorCode is 100 or 110 or 111)
+        if (response.ErrorCode is { } code && BaiduErrors.Classify(code) == BaiduErrorClass.Token)
         {
             tokens.Invalidate(call.Token);
             var token = await tokens.GetTokenAsync(cancellationToken);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace Shiming.Baidu;
 
-/// <summary>Settings <c>Baidu__*</c>: where Baidu's OCR is, the application keys and the QPS budget.</summary>
+/// <summary>Settings <c>Baidu__*</c>: where Baidu is, the application keys, each API's QPS and the call timeout.</summary>
 public sealed class BaiduOptions
 {
     public const string Section = "Baidu";
@@ -22,20 +22,8 @@ public sealed class BaiduOptions
     public int QpsLimit { get; set; } = 10;
 
     /// <summary>
-    /// Least extra spacing between call starts, as a share of <c>1 / QpsLimit</c> (0.02 = 2%): the margin the pacing
-    /// narrows back to while Baidu refuses nothing, against the jitter on the way to Baidu.
-    /// </summary>
-    [Range(0.0, 0.5)]
-    public double PacingMarginMin { get; set; } = 0.02;
-
-    /// <summary>Most extra spacing the pacing widens to after refusals (error 18).</summary>
-    [Range(0.0, 1.0)]
-    public double PacingMarginMax { get; set; } = 0.25;
-
-    /// <summary>
     /// Each kind of job's own budget, <c>Baidu__Budgets__{kind}__QpsLimit</c>: Baidu counts every API on its own, so
-    /// each kind is paced on its own. The kinds, and the budget when one is not set, are the job pipeline's
-    /// (<c>Shiming.Verifications.JobBudgets</c>).
+    /// each kind is paced on its own. The kinds, and the budget when one is not set, are the job engine's.
     /// </summary>
     public Dictionary<string, BaiduBudgetOptions> Budgets { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -64,11 +52,6 @@ public sealed class BaiduOptionsRangesValidator : IValidateOptions<BaiduOptions>
 {
     public ValidateOptionsResult Validate(string? name, BaiduOptions options)
     {
-        if (options.PacingMarginMin > options.PacingMarginMax)
-        {
-            return ValidateOptionsResult.Fail($"Baidu__PacingMarginMin ({options.PacingMarginMin}) must not be more than Baidu__PacingMarginMax ({options.PacingMarginMax}).");
-        }
-
         foreach (var (kind, budget) in options.Budgets)
         {
             if (budget.QpsLimit is < 1 or > 100)

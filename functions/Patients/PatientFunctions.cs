@@ -2,12 +2,17 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shiming.Api;
 using Microsoft.Azure.Functions.Worker;
-using Shiming.Verifications;
+using Shiming.IdCards;
+using Shiming.Jobs;
 
 namespace Shiming.Patients;
 
 /// <summary>What the patient functions need.</summary>
-public sealed record PatientServices(PatientRoster Roster, JobRecords Verifications, PublicUrls Urls, ILogger<PatientRoster> Logger);
+public sealed record PatientServices(PatientRoster Roster, JobLines Jobs, PublicUrls Urls, ILogger<PatientRoster> Logger)
+{
+    /// <summary>The card verifications a patient is registered from.</summary>
+    public JobRecords Verifications => Jobs[IdCardKind.Definition].Records;
+}
 
 /// <summary>The account's roster of up to five patients, each registered from a completed verification.</summary>
 [Tags("Patients")]

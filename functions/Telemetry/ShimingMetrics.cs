@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.Options;
-using Shiming.Baidu;
-using Shiming.Verifications;
 
 namespace Shiming.Telemetry;
 
@@ -18,20 +15,15 @@ public sealed class ShimingMetrics : IDisposable
     private readonly Counter<long> _finished;
     private readonly Counter<long> _baiduCalls;
     private readonly Histogram<double> _baiduCallDuration;
-    private readonly Dictionary<string, RecentStartCount> _starts;
+    private readonly ConcurrentDictionary<string, ObservedKind> _kinds = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, IBacklogReader> _backlogs = new(StringComparer.Ordinal);
+    private Func<long> _tokenRenewals = () => 0;
 
-    public ShimingMetrics(
-        IMeterFactory meters,
-        TimeProvider time,
-        IOptionsMonitor<BaiduOptions> baidu,
-        BaiduAccessTokenProvider tokens)
+    public ShimingMetrics(IMeterFactory meters, TimeProvider time)
     {
         _time = time;
-        _starts = JobKinds.All.ToDictionary(JobKinds.ToWireName, _ => new RecentStartCount(time), StringComparer.Ordinal);
         _meter = meters.Create(ShimingTelemetry.Name);
-        _accepted = _meter.CreateCounter<long>("shiming.jobs.accepted", "{job}", "Jobs accepted, by side.");
+        _accepted = _meter.CreateCounter<long>("shiming.jobs.accepted", "{job}", "Jobs accepted, by kind and variant (a card's side).");
         _finished = _meter.CreateCounter<long>(
             "shiming.jobs.finished", "{job}", "Jobs that reached an end: completed, failed (with its error code) or terminated.");
         _baiduCalls = _meter.CreateCounter<long>(
@@ -41,9 +33,9 @@ public sealed class ShimingMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10] });
         _meter.CreateObservableGauge(
             "shiming.budget.used",
-            () => JobKinds.All.Select(kind => new Measurement<double>(
-                _starts[kind.ToWireName()].InLastSecond() / (double)Math.Max(1, baidu.CurrentValue.QpsLimitFor(kind)),
-                new KeyValuePair<string, object?>("kind", kind.ToWireName()))),
+            () => _kinds.Select(kind => new Measurement<double>(
+                kind.Value.Starts.InLastSecond() / (double)Math.Max(1, kind.Value.QpsLimit()),
+                new KeyValuePair<string, object?>("kind", kind.Key))),
             "1",
             "Calls started in the last second as a share of the kind's budget (Baidu__QpsLimit for cards): 1 is the whole budget.");
         _meter.CreateObservableGauge(
@@ -57,27 +49,41 @@ public sealed class ShimingMetrics : IDisposable
                 r.Reading.OldestAcceptedAt is { } oldest ? Math.Max(0, (time.GetUtcNow() - oldest).TotalSeconds) : 0, r.Kind)),
             "s",
             "How long the oldest waiting job of a kind has waited since it was accepted (0 when none waits).");
-        _meter.CreateObservableCounter("shiming.token.renewals", () => tokens.Renewals, "{token}", "Baidu access tokens fetched.");
+        _meter.CreateObservableCounter("shiming.token.renewals", () => _tokenRenewals(), "{token}", "Baidu access tokens fetched.");
     }
 
     /// <summary>
-    /// Reports <paramref name="kind"/>'s line in the backlog gauges. The lines register when they are made: they
-    /// are built from the services that count into this meter, so the meter cannot be handed them.
+    /// Reports a kind of job: its budget (calls a second) for <c>shiming.budget.used</c> and its line for the backlog
+    /// gauges. The kinds register when their lines are made: those are built from the services that count into this
+    /// meter, so the meter cannot be handed them.
     /// </summary>
-    public void ObserveBacklog(string kind, IBacklogReader backlog) => _backlogs[kind] = backlog;
+    public void ObserveKind(string kind, Func<int> qpsLimit, IBacklogReader backlog) =>
+        _kinds[kind] = new ObservedKind(qpsLimit, backlog, _kinds.TryGetValue(kind, out var known) ? known.Starts : new RecentStartCount(_time));
+
+    /// <summary>Where <c>shiming.token.renewals</c> reads its count.</summary>
+    public void ObserveTokenRenewals(Func<long> renewals) => _tokenRenewals = renewals;
 
     private IEnumerable<(BacklogReading Reading, KeyValuePair<string, object?> Kind)> Readings() =>
-        _backlogs.Select(b => (Reading: b.Value.Read(), b.Key))
-            .Where(b => b.Reading is not null)
-            .Select(b => (b.Reading!, new KeyValuePair<string, object?>("kind", b.Key)));
+        _kinds.Select(k => (Reading: k.Value.Backlog.Read(), k.Key))
+            .Where(k => k.Reading is not null)
+            .Select(k => (k.Reading!, new KeyValuePair<string, object?>("kind", k.Key)));
 
-    public void JobAccepted(string side, string kind = ShimingTelemetry.VerificationKind) =>
-        _accepted.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("side", side));
+    /// <param name="variantName">What the kind calls its variant (<c>side</c> for cards), the attribute's name.</param>
+    public void JobAccepted(string kind, string variantName, string? variant)
+    {
+        var tags = new TagList { { "kind", kind } };
+        if (variant is not null)
+        {
+            tags.Add(variantName, variant);
+        }
+
+        _accepted.Add(1, tags);
+    }
 
     /// <param name="outcome"><c>completed</c>, <c>failed</c> or <c>terminated</c>.</param>
     /// <param name="errorCode">Shiming's own error code of a failed job.</param>
     /// <param name="poisoned">The job's message went to the poison queue.</param>
-    public void JobFinished(string outcome, string? errorCode = null, bool poisoned = false, string kind = ShimingTelemetry.VerificationKind)
+    public void JobFinished(string kind, string outcome, string? errorCode = null, bool poisoned = false)
     {
         var tags = new TagList { { "kind", kind }, { "outcome", outcome } };
         if (errorCode is not null)
@@ -95,12 +101,16 @@ public sealed class ShimingMetrics : IDisposable
 
     /// <summary>
     /// Makes one Baidu call through <paramref name="call"/>, which must start it at once: counts the start against the
-    /// budget, spans it (linked to the job's submit span), times it and counts it by outcome class. Exceptions pass
-    /// through unchanged.
+    /// budget, spans it (linked to the job's submit span), times it and counts it by outcome class, which
+    /// <paramref name="failure"/> names for an exception. Exceptions pass through unchanged.
     /// </summary>
-    public async Task<T> MeasureBaiduCallAsync<T>(string api, string jobId, string? traceParent, Func<Task<T>> call, string kind = ShimingTelemetry.VerificationKind)
+    public async Task<T> MeasureBaiduCallAsync<T>(string kind, string api, string jobId, string? traceParent, Func<Task<T>> call, Func<Exception, CallFailure> failure)
     {
-        _starts[kind].Add();
+        if (_kinds.TryGetValue(kind, out var observed))
+        {
+            observed.Starts.Add();
+        }
+
         using var activity = ShimingTelemetry.Source.StartActivity(
             $"baidu {api}",
             ActivityKind.Client,
@@ -108,16 +118,17 @@ public sealed class ShimingMetrics : IDisposable
             tags: [new("shiming.job.id", jobId), new("shiming.job.kind", kind), new("shiming.baidu.api", api)],
             links: ShimingTelemetry.LinksTo(traceParent));
         var started = _time.GetTimestamp();
-        var outcome = BaiduCallOutcomes.Success;
+        var outcome = CallFailure.Success;
         try
         {
             return await call();
         }
         catch (Exception ex)
         {
-            outcome = BaiduCallOutcomes.Of(ex);
+            var failed = failure(ex);
+            outcome = failed.Outcome;
             activity?.SetStatus(ActivityStatusCode.Error);
-            activity?.SetTag("error.type", ex is BaiduApiException baidu ? $"baidu_{baidu.ErrorCode}" : ex.GetType().Name);
+            activity?.SetTag("error.type", failed.ErrorType);
             throw;
         }
         finally
@@ -131,3 +142,13 @@ public sealed class ShimingMetrics : IDisposable
 
     public void Dispose() => _meter.Dispose();
 }
+
+/// <summary>How a failed call is counted: its outcome class, and the error type its span carries.</summary>
+public readonly record struct CallFailure(string Outcome, string ErrorType)
+{
+    public const string Success = "success";
+}
+
+/// <summary>A kind of job the gauges report: its budget, its line, and the call starts of its last second.</summary>
+internal sealed record ObservedKind(Func<int> QpsLimit, IBacklogReader Backlog, RecentStartCount Starts);
+

@@ -12,19 +12,15 @@ public static class ShimingTelemetry
     /// <summary>The name of the meter and of the activity source.</summary>
     public const string Name = "Shiming";
 
-    /// <summary>The kind of work a job is, on every job instrument and span; ID-card verification for now.</summary>
-    public const string VerificationKind = "verification";
-
     public static readonly ActivitySource Source = new(Name);
 
     /// <summary>The submit's span, current until disposed; null when no one listens (telemetry off).</summary>
-    public static Activity? StartSubmit(string jobId, string side, string kind = VerificationKind) =>
+    /// <param name="variantName">What the kind calls its variant (<c>side</c> for cards): the span carries <c>shiming.job.{variantName}</c>.</param>
+    public static Activity? StartSubmit(string jobId, string kind, string variantName, string? variant) =>
         Source.StartActivity($"submit {kind}", ActivityKind.Internal, parentContext: default, tags:
-        [
-            new("shiming.job.id", jobId),
-            new("shiming.job.kind", kind),
-            new("shiming.job.side", side),
-        ]);
+            variant is null
+                ? [new("shiming.job.id", jobId), new("shiming.job.kind", kind)]
+                : [new("shiming.job.id", jobId), new("shiming.job.kind", kind), new($"shiming.job.{variantName}", variant)]);
 
     /// <summary>The W3C <c>traceparent</c> of a recorded span, for the job message; null when there is none.</summary>
     public static string? TraceParentOf(Activity? activity) =>

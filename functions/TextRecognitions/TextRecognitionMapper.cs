@@ -1,5 +1,5 @@
 using Shiming.Baidu;
-using Shiming.Verifications;
+using Shiming.Jobs;
 
 namespace Shiming.TextRecognitions;
 
@@ -54,16 +54,18 @@ public static class TextRecognitionMapper
     /// <summary>The errors a text recognition can end with, in Shiming's own codes.</summary>
     public static class Errors
     {
-        public static readonly VerificationError ImageUnreadable = new("image_unreadable",
+        public static readonly JobError ImageUnreadable = new("image_unreadable",
             "The image could not be read. Send a JPEG, PNG or BMP picture of the document, between 15 and 4096 pixels on each side.");
 
-        public static readonly VerificationError ImageMissing = new("image_missing",
+        public static readonly JobError ImageMissing = new("image_missing",
             "The image of this text recognition is no longer stored. Submit the picture again.");
 
-        public static readonly VerificationError ProviderRejected = new("provider_rejected",
+        public static readonly JobError ProviderRejected = new("provider_rejected",
             "The recognition service refused this request. Submit the picture again; if it keeps failing, contact support.");
 
-        public static readonly VerificationError ProviderUnavailable = new("provider_unavailable",
+        public static readonly JobError ProviderUnavailable = new("provider_unavailable",
             "The recognition service did not answer after several attempts. Submit the picture again later.");
+
+        public static readonly JobErrors All = new(ImageMissing, ImageUnreadable, ProviderRejected, ProviderUnavailable);
     }
 }

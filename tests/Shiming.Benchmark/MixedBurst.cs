@@ -119,12 +119,12 @@ internal sealed class MixedBurst
         Console.WriteLine(Row("calls to Baidu (endpoint; with an injected fault)", f => string.Create(Invariant, $"{f.Calls.Count} (`{f.Kind.Endpoint}`; {f.Calls.Count(c => c.Fault is not null)})")));
         Console.WriteLine(Row("calls per second (share of the kind's budget)", f => string.Create(Invariant, $"{f.CallsPerSecond:0.00} ({f.CallsPerSecond / f.Kind.Qps:P1} of {f.Kind.Qps})")));
         Console.WriteLine(Row("first to last arrival, after the burst began", f => f.Arrivals.Count == 0 ? "n/a" : string.Create(Invariant, $"{(f.Arrivals[0] - burstStartedAt).TotalSeconds:0.0} s to {(f.Arrivals[^1] - burstStartedAt).TotalSeconds:0.0} s")));
-        Console.WriteLine(Row("most calls in any sliding second, at arrival (limit)", f => string.Create(Invariant, $"{Budget.MaxStartsInAnySecond(f.Arrivals)} ({f.Kind.Qps})")));
+        Console.WriteLine(Row("most calls in any sliding second, at arrival (limit)", f => string.Create(Invariant, $"{StartWindows.MaxStartsInAnySecond(f.Arrivals)} ({f.Kind.Qps})")));
         Console.WriteLine(Row("error 18 not injected", f => f.Calls.Count(c => c.ErrorCode == 18 && c.Fault is null).ToString(Invariant)));
         Console.WriteLine(Row("submit to result p50 / p95 / p99", f => string.Create(Invariant, $"{f.Percentile(0.50):0.0} / {f.Percentile(0.95):0.0} / {f.Percentile(0.99):0.0} s")));
         Console.WriteLine(Row("completed / failed / lost", f => string.Create(Invariant, $"{f.Finished.Count(r => r.Status == "Completed")} / {f.Finished.Count(r => r.Status == "Failed")} / {f.Lost}")));
         Console.WriteLine();
-        Console.WriteLine(string.Create(Invariant, $"All kinds together: {calls.Count} calls, at most {Budget.MaxStartsInAnySecond(calls.Select(c => c.ArrivedAt))} in any sliding second at arrival (the budgets add up to {kinds.Sum(k => k.Qps)})."));
+        Console.WriteLine(string.Create(Invariant, $"All kinds together: {calls.Count} calls, at most {StartWindows.MaxStartsInAnySecond(calls.Select(c => c.ArrivedAt))} in any sliding second at arrival (the budgets add up to {kinds.Sum(k => k.Qps)})."));
         return columns.All(f => f.Refused == 0 && f.Lost == 0);
     }
 

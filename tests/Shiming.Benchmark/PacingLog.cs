@@ -17,7 +17,7 @@ internal sealed partial class PacingLog
     private int _dropped;
 
     /// <summary>The log categories to set to Debug in each app for these lines.</summary>
-    public static readonly IReadOnlyList<string> Categories = ["Shiming.Verifications.VerificationDrain", "Shiming.Verifications.CallSlots"];
+    public static readonly IReadOnlyList<string> Categories = ["Shiming.Jobs.JobDrain", "Shiming.Budget.CallSlots"];
 
     /// <summary>A line that app instance <paramref name="instance"/> logged.</summary>
     public void Read(int instance, string line)

@@ -241,7 +241,7 @@ var calls = (await emulatorClient.GetFromJsonAsync<List<EmulatorCall>>("emulator
     .ToList();
 var arrivals = calls.Select(c => c.ArrivedAt).Order().ToList();
 var callsPerSecond = arrivals.Count > 1 ? (arrivals.Count - 1) / (arrivals[^1] - arrivals[0]).TotalSeconds : 0;
-var maxInAnySecond = Budget.MaxStartsInAnySecond(arrivals);
+var maxInAnySecond = StartWindows.MaxStartsInAnySecond(arrivals);
 // Retries wait out their backoff after the line of untried jobs is empty, and a budget left idle for want of a job is
 // not one the pacing lost: so the share is also taken while a job was still waiting for its first call.
 var waitingUntil = pacing.LastFirstStart;
@@ -272,7 +272,7 @@ Console.WriteLine(string.Create(invariant, $"| calls per second while untried jo
 Console.WriteLine(string.Create(invariant, $"| longest time between two calls while untried jobs waited | {longestGap.TotalMilliseconds:0} ms |"));
 Console.WriteLine(string.Create(invariant, $"| most calls in any sliding second, at arrival by the emulator's clock | {maxInAnySecond} |"));
 Console.WriteLine(string.Create(invariant, $"| error 18 from going over the limit | {refusedAsOverLimit} |"));
-Console.WriteLine(string.Create(invariant, $"| most call starts in any sliding second, by the apps' clocks | {Budget.MaxStartsInAnySecond(departures)} |"));
+Console.WriteLine(string.Create(invariant, $"| most call starts in any sliding second, by the apps' clocks | {StartWindows.MaxStartsInAnySecond(departures)} |"));
 Console.WriteLine(string.Create(invariant, $"| start to arrival p50 / p99 / max ({spread.Paired} calls paired) | {spread.P50:0.0} / {spread.P99:0.0} / {spread.Max:0.0} ms |"));
 Console.WriteLine($"| call start after its start time p50 / p99 / max | {pacing.DescribeStartLateness()} |");
 Console.WriteLine($"| call start to its first byte written p50 / p99 / max | {pacing.DescribeStartToWrite()} |");

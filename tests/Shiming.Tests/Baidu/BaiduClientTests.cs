@@ -15,7 +15,7 @@ public sealed class BaiduClientTests
         // Bytes chosen so that their Base64 holds '+', '/' and '=' padding.
         byte[] image = [0xFB, 0xFF, 0xBF, 0x00, 0x01];
 
-        var form = Encoding.ASCII.GetString(BaiduClient.BuildIdCardForm(image, IdCardSide.Back));
+        var form = Encoding.ASCII.GetString(BaiduClient.BuildIdCardForm(image, back: true));
 
         var fields = HttpUtility.ParseQueryString(form);
         Assert.AreEqual("back", fields["id_card_side"]);
@@ -31,7 +31,7 @@ public sealed class BaiduClientTests
         var image = new byte[3 * 1024 * 1024];
         new Random(1).NextBytes(image);
 
-        var form = BaiduClient.BuildIdCardForm(image, IdCardSide.Front);
+        var form = BaiduClient.BuildIdCardForm(image, back: false);
 
         var fields = HttpUtility.ParseQueryString(Encoding.ASCII.GetString(form));
         CollectionAssert.AreEqual(image, Convert.FromBase64String(fields["image"]!));

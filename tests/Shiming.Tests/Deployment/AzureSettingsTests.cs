@@ -3,7 +3,7 @@ using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 using Shiming.Storage;
 using Shiming.Tests.Hosting;
-using Shiming.Verifications;
+using Shiming.Jobs;
 
 namespace Shiming.Tests.Deployment;
 
@@ -24,7 +24,7 @@ public sealed class AzureSettingsTests
 
         // Guards the derivation itself: if it found nothing, every comparison below would pass.
         Assert.Contains("Baidu__ApiKey", names);
-        Assert.Contains($"{VerificationOptions.Section}__{nameof(VerificationOptions.ImageContainer)}", names);
+        Assert.Contains($"{JobOptions.Section}__{nameof(JobOptions.ImageContainer)}", names);
     }
 
     [TestMethod]
@@ -168,7 +168,7 @@ public sealed class AzureSettingsTests
     [TestMethod]
     public void The_storage_template_creates_the_container_queue_and_tables_the_app_uses_by_default()
     {
-        var defaults = new VerificationOptions();
+        var defaults = new JobOptions();
         var storage = Templates.Storage;
 
         Assert.AreEqual(defaults.ImageContainer, Templates.Literal(storage.Default("imageContainerName").GetString()));
@@ -183,6 +183,6 @@ public sealed class AzureSettingsTests
         }
 
         // With the defaults in place the template must not set the names again (one source of truth).
-        Assert.IsFalse(AppSettings.Keys.Any(k => k.StartsWith($"{VerificationOptions.Section}__", StringComparison.Ordinal)));
+        Assert.IsFalse(AppSettings.Keys.Any(k => k.StartsWith($"{JobOptions.Section}__", StringComparison.Ordinal)));
     }
 }

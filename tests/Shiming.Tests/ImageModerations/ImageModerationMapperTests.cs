@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Shiming.Baidu;
 using Shiming.ImageModerations;
-using Shiming.Verifications;
+using Shiming.Jobs;
 
 namespace Shiming.Tests.ImageModerations;
 

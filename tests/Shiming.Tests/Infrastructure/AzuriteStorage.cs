@@ -6,7 +6,8 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
-using Shiming.Verifications;
+using Shiming.IdCards;
+using Shiming.Jobs;
 
 namespace Shiming.Tests.Infrastructure;
 
@@ -32,12 +33,12 @@ internal static class AzuriteStorage
     }
 
     /// <summary>The verification stores named by <paramref name="options"/>, on Azurite.</summary>
-    public static VerificationStorage Verifications(AzuriteInstance azurite, VerificationOptions options) =>
-        new(Blobs(azurite), Queues(azurite), Tables(azurite), Options.Create(options));
+    public static JobStorage Verifications(AzuriteInstance azurite, JobOptions options) =>
+        new(IdCardKind.Definition, Blobs(azurite), Queues(azurite), Tables(azurite), Options.Create(options));
 
     /// <summary>The verification stores named by an app's settings (<c>Verifications:*</c>).</summary>
-    public static VerificationStorage Verifications(AzuriteInstance azurite, IReadOnlyDictionary<string, string?> settings) =>
-        Verifications(azurite, new VerificationOptions
+    public static JobStorage Verifications(AzuriteInstance azurite, IReadOnlyDictionary<string, string?> settings) =>
+        Verifications(azurite, new JobOptions
         {
             ImageContainer = settings["Verifications:ImageContainer"]!,
             JobQueue = settings["Verifications:JobQueue"]!,

@@ -41,7 +41,7 @@ internal sealed class ShimingTestApp : IAsyncDisposable
     public Shiming.FunctionsHost.FunctionsHost Host => _host;
 
     /// <summary>The app's own container, queues and tables, as its settings name them.</summary>
-    public Shiming.Verifications.VerificationStorage Storage { get; }
+    public Shiming.Jobs.JobStorage Storage { get; }
 
     /// <summary>The table a setting names (<c>Patients:Table</c>, <c>Verifications:JobTable</c>, …).</summary>
     public TableClient Table(string setting) => new TableServiceClient(Azurite.ConnectionString).GetTableClient(Settings[setting]);

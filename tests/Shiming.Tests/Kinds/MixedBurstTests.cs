@@ -63,10 +63,10 @@ public sealed class MixedBurstTests
         {
             var arrivals = calls.Where(c => c.Endpoint == api).Select(c => c.ArrivedAt).ToList();
             Assert.HasCount(jobsPerKind, arrivals, api);
-            Assert.IsLessThanOrEqualTo(limit, Budget.MaxStartsInAnySecond(arrivals), api);
+            Assert.IsLessThanOrEqualTo(limit, StartWindows.MaxStartsInAnySecond(arrivals), api);
         }
 
         // Each kind spends its own budget: together they went over any one kind's limit, which one shared budget never would.
-        Assert.IsGreaterThan(qps, Budget.MaxStartsInAnySecond(calls.Select(c => c.ArrivedAt)), "the kinds were paced as one budget");
+        Assert.IsGreaterThan(qps, StartWindows.MaxStartsInAnySecond(calls.Select(c => c.ArrivedAt)), "the kinds were paced as one budget");
     }
 }

@@ -140,7 +140,7 @@ public sealed class PersonalDataTests
 
         await app.RunFunctionAsync("PurgeExpiredVerifications");
 
-        Assert.IsTrue(app.LogLines.Any(l => l.Contains("Retention purged 1 verifications", StringComparison.Ordinal)), string.Join("\n", app.LogLines));
+        Assert.IsTrue(app.LogLines.Any(l => l.Contains("Retention purged 1 jobs", StringComparison.Ordinal)), string.Join("\n", app.LogLines));
         using var oldStatus = await SendAsync(app, "retention", HttpMethod.Get, $"/api/verifications/{old}");
         using var recentStatus = await SendAsync(app, "retention", HttpMethod.Get, $"/api/verifications/{recent}");
         Assert.AreEqual(HttpStatusCode.NotFound, oldStatus.StatusCode);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using Shiming.Baidu;
+using Shiming.Jobs;
 using Shiming.Telemetry;
 
 namespace Shiming.Tests.Telemetry;
@@ -21,7 +22,7 @@ public sealed class ShimingMetricsTests
         using var metrics = Create(qpsLimit: 4, out var provider, out var exported);
         for (var i = 0; i < 3; i++)
         {
-            await metrics.MeasureBaiduCallAsync("idcard", $"job{i}", null, () => Task.FromResult(0));
+            await metrics.MeasureBaiduCallAsync("verification", "idcard", $"job{i}", null, () => Task.FromResult(0), CallOutcomes.Describe);
             _time.Advance(TimeSpan.FromMilliseconds(100));
         }
 
@@ -36,13 +37,13 @@ public sealed class ShimingMetricsTests
     public async Task Budget_used_is_per_kind_against_each_kinds_own_budget()
     {
         using var metrics = Create(qpsLimit: 4, out var provider, out var exported, moderationQps: 20);
-        await metrics.MeasureBaiduCallAsync("idcard", "card", null, () => Task.FromResult(0));
+        await metrics.MeasureBaiduCallAsync("verification", "idcard", "card", null, () => Task.FromResult(0), CallOutcomes.Describe);
         for (var i = 0; i < 5; i++)
         {
-            await metrics.MeasureBaiduCallAsync("user_defined", $"moderation{i}", null, () => Task.FromResult(0), kind: "moderation");
+            await metrics.MeasureBaiduCallAsync("moderation", "user_defined", $"moderation{i}", null, () => Task.FromResult(0), CallOutcomes.Describe);
         }
 
-        await metrics.MeasureBaiduCallAsync("accurate_basic", "text", null, () => Task.FromResult(0), kind: "text");
+        await metrics.MeasureBaiduCallAsync("text", "accurate_basic", "text", null, () => Task.FromResult(0), CallOutcomes.Describe);
 
         CollectionAssert.AreEquivalent(
             new Dictionary<string, double> { ["verification"] = 0.25, ["moderation"] = 0.25, ["text"] = 0.1 },
@@ -54,11 +55,11 @@ public sealed class ShimingMetricsTests
     public async Task Each_call_is_counted_by_its_outcome_class_and_timed_on_the_apps_clock()
     {
         using var metrics = Create(qpsLimit: 10, out var provider, out var exported);
-        await metrics.MeasureBaiduCallAsync("idcard", "ok", null, () =>
+        await metrics.MeasureBaiduCallAsync("verification", "idcard", "ok", null, () =>
         {
             _time.Advance(TimeSpan.FromMilliseconds(300));
             return Task.FromResult(0);
-        });
+        }, CallOutcomes.Describe);
         foreach (var failure in new Exception[]
         {
             new BaiduApiException(18, "qps"), new BaiduApiException(17, "daily"), new BaiduApiException(19, "total"),
@@ -66,7 +67,7 @@ public sealed class ShimingMetricsTests
             new HttpRequestException("reset"), new TimeoutException("slow"),
         })
         {
-            var thrown = await Assert.ThrowsAsync<Exception>(() => metrics.MeasureBaiduCallAsync<int>("idcard", "job", null, () => throw failure));
+            var thrown = await Assert.ThrowsAsync<Exception>(() => metrics.MeasureBaiduCallAsync<int>("verification", "idcard", "job", null, () => throw failure, CallOutcomes.Describe));
             Assert.AreSame(failure, thrown, "the call's exception passes through unchanged");
         }
 
@@ -84,11 +85,11 @@ public sealed class ShimingMetricsTests
     public void Finished_jobs_carry_kind_outcome_and_for_failures_the_error_code()
     {
         using var metrics = Create(qpsLimit: 10, out var provider, out var exported);
-        metrics.JobFinished("completed");
-        metrics.JobFinished("failed", "not_an_id_card");
-        metrics.JobFinished("failed", "provider_unavailable", poisoned: true);
-        metrics.JobFinished("terminated");
-        metrics.JobAccepted("back");
+        metrics.JobFinished("verification", "completed");
+        metrics.JobFinished("verification", "failed", "not_an_id_card");
+        metrics.JobFinished("verification", "failed", "provider_unavailable", poisoned: true);
+        metrics.JobFinished("verification", "terminated");
+        metrics.JobAccepted("verification", "side", "back");
 
         provider.ForceFlush();
         var finished = exported.Last(m => m.Name == "shiming.jobs.finished").MetricPoints;
@@ -121,7 +122,7 @@ public sealed class ShimingMetricsTests
     {
         using var metrics = Create(qpsLimit: 10, out var provider, out var exported);
         var text = new FakeBacklog { Reading = new BacklogReading(7, _time.GetUtcNow().AddSeconds(-30)) };
-        metrics.ObserveBacklog("text", text);
+        metrics.ObserveKind("text", () => 10, text);
         _backlog.Reading = new BacklogReading(2, _time.GetUtcNow().AddSeconds(-5));
 
         CollectionAssert.AreEquivalent(new Dictionary<string, double> { ["verification"] = 2, ["text"] = 7 }, LongGauges(provider, exported, "shiming.backlog.waiting"));
@@ -132,23 +133,15 @@ public sealed class ShimingMetricsTests
     {
         exported = [];
         provider = Sdk.CreateMeterProviderBuilder().AddMeter(ShimingTelemetry.Name).AddInMemoryExporter(exported).Build();
-        var services = new ServiceCollection()
+        var metrics = new ServiceCollection()
             .AddMetrics()
-            .AddLogging()
             .AddSingleton<TimeProvider>(_time)
-            .AddSingleton<BaiduAccessTokenProvider>()
-            .AddSingleton<ShimingMetrics>();
-        services.AddHttpClient();
-        services.AddOptions<BaiduOptions>().Configure(o =>
-        {
-            o.QpsLimit = qpsLimit;
-            if (moderationQps is { } moderation)
-            {
-                o.Budgets["moderation"] = new() { QpsLimit = moderation };
-            }
-        });
-        var metrics = services.BuildServiceProvider().GetRequiredService<ShimingMetrics>();
-        metrics.ObserveBacklog("verification", _backlog);
+            .AddSingleton<ShimingMetrics>()
+            .BuildServiceProvider()
+            .GetRequiredService<ShimingMetrics>();
+        metrics.ObserveKind("verification", () => qpsLimit, _backlog);
+        metrics.ObserveKind("text", () => 10, new FakeBacklog());
+        metrics.ObserveKind("moderation", () => moderationQps ?? 50, new FakeBacklog());
         _disposables.Add(provider);
         return metrics;
     }

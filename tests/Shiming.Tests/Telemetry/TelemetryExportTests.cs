@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Shiming.BaiduEmulator;
 using Shiming.Tests.Infrastructure;
-using Shiming.Tests.Verifications;
+using Shiming.Tests.Jobs;
 
 namespace Shiming.Tests.Telemetry;
 

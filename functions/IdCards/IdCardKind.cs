@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Shiming.Api;
+using Shiming.Baidu;
+using Shiming.Jobs;
+
+namespace Shiming.IdCards;
+
+/// <summary>ID-card recognition as a kind of job: <c>/api/verifications</c>, Baidu's <c>idcard</c>, a side per card.</summary>
+public static class IdCardKind
+{
+    /// <summary>Cards were the first kind: their queue, line and records keep the names they had before there were kinds.</summary>
+    public static readonly JobKind Definition = new()
+    {
+        Name = "verification",
+        Route = "verifications",
+        OrchestrationName = "IdCardVerification",
+        Description = "ID-card recognition",
+        BaiduApi = "idcard",
+        DefaultQpsLimit = 10,
+        VariantName = "side",
+        NotFound = new JobNotFound(
+            "verification_not_found", "No such verification.",
+            "There is no verification with this id for your account. It may have been purged; submit the card again."),
+        HoldsUnmarkedRecords = true,
+    };
+
+    /// <summary>The card's side: a multipart field <c>side</c>, or <c>?side=</c> with a raw body; <c>front</c> when absent.</summary>
+    public static readonly UploadField SideField = new("side", value => IdCardSides.TryParse(value, out _), UnknownSide);
+
+    /// <summary>A card upload's variant is its side, by its wire name.</summary>
+    public static SubmissionCheck Check(Upload upload) =>
+        new(IdCardSides.TryParse(upload.Field, out var side) ? side.ToWireName() : IdCardSide.Front.ToWireName());
+
+    public static IServiceCollection AddIdCards(this IServiceCollection services) =>
+        services.AddJobKind<IdCardJobApi>(Definition);
+
+    private static ProblemHttpResult UnknownSide() => Problems.BadRequest("unknown_side", "Unknown card side.",
+        "Set side to \"front\" (the side with the portrait) or \"back\" (the side with the national emblem).");
+}

@@ -1,0 +1,50 @@
+using Shiming.Baidu;
+
+namespace Shiming.Jobs;
+
+/// <summary>
+/// A kind's Baidu API, as the drain sees it: a call made ready before its start time, and the kind's errors for what
+/// can go wrong. Everything else (QPS, quota, token and transient errors, retries) is the same for every API and is
+/// the engine's.
+/// </summary>
+public interface IJobApi
+{
+    /// <summary>Builds the request (form, token) so that sending is all that is left at the start time.</summary>
+    Task<IPreparedJobCall> PrepareAsync(Job job, ReadOnlyMemory<byte> image, CancellationToken cancellationToken);
+
+    /// <summary>The kind's errors, in its own words.</summary>
+    JobErrors Errors { get; }
+}
+
+/// <summary>One call, ready to send once. Sending throws <see cref="Shiming.Baidu.BaiduApiException"/> for an <c>error_code</c>.</summary>
+public interface IPreparedJobCall : IDisposable
+{
+    Task<RecognitionOutcome> SendAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>A finished call: either the contract's <c>output</c>, or an error of the kind's own.</summary>
+public abstract record RecognitionOutcome
+{
+    public sealed record Recognized(object Output) : RecognitionOutcome;
+
+    public sealed record Rejected(JobError Error) : RecognitionOutcome;
+}
+
+/// <summary>
+/// The errors a job of a kind can end with, each in the kind's words: the engine picks one by what happened (the
+/// image gone, Baidu's class of error, no answer after every attempt).
+/// </summary>
+/// <param name="ImageUnreadable">Baidu could not read the image (<see cref="Shiming.Baidu.BaiduErrorClass.ImageRejected"/>).</param>
+/// <param name="ProviderRejected">Baidu refused the request (<see cref="Shiming.Baidu.BaiduErrorClass.RequestRejected"/>).</param>
+/// <param name="WrongDocument">The image is not what the API reads; <paramref name="ImageUnreadable"/> when the kind has no such error.</param>
+public sealed record JobErrors(JobError ImageMissing, JobError ImageUnreadable, JobError ProviderRejected, JobError ProviderUnavailable, JobError? WrongDocument = null);
+
+/// <summary>A kind's call to Baidu, ready to send once: Baidu's answer of type <typeparamref name="TResponse"/>, turned into the kind's outcome by <paramref name="map"/>.</summary>
+public sealed class BaiduJobCall<TResponse>(PreparedBaiduCall call, BaiduClient baidu, Func<TResponse, RecognitionOutcome> map) : IPreparedJobCall
+    where TResponse : BaiduAnswer
+{
+    public async Task<RecognitionOutcome> SendAsync(CancellationToken cancellationToken) =>
+        map(await baidu.SendAsync<TResponse>(call, cancellationToken));
+
+    public void Dispose() => call.Dispose();
+}

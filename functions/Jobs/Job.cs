@@ -1,0 +1,125 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure;
+using Azure.Data.Tables;
+using Shiming.Privacy;
+
+namespace Shiming.Jobs;
+
+/// <summary>A job as stored: one table row per job, keyed by account and job id.</summary>
+public sealed record Job(
+    JobKind Kind,
+    string AccountKey,
+    string Id,
+    RuntimeStatus Status,
+    DateTimeOffset CreatedTime,
+    DateTimeOffset LastUpdatedTime,
+    string ImageContentType,
+    int Attempts,
+    string? OutputJson,
+    JobError? Error,
+    ETag ETag)
+{
+    /// <summary>Rows of the key table that point at this job (idempotency key, image hash), removed on purge.</summary>
+    public IReadOnlyList<string> KeyRows { get; init; } = [];
+
+    /// <summary>How the kind's API is to be called, for kinds that have a choice (a card's side, a text's accuracy).</summary>
+    public string? Variant { get; init; }
+
+    public JsonElement? Output => OutputJson is null ? null : JsonDocument.Parse(OutputJson).RootElement.Clone();
+
+    /// <summary>
+    /// The row; the output holds every recognised personal field, so it is stored encrypted. The unmarked kind's
+    /// rows are written as they were before there were kinds: no <c>Kind</c>, and the variant in <c>Side</c>.
+    /// </summary>
+    public TableEntity ToEntity(FieldProtector protector)
+    {
+        var entity = new TableEntity(AccountKey, Id)
+        {
+            ["Status"] = Status.ToString(),
+            ["CreatedTime"] = CreatedTime,
+            ["LastUpdatedTime"] = LastUpdatedTime,
+            ["ImageContentType"] = ImageContentType,
+            ["Attempts"] = Attempts,
+        };
+        if (!Kind.HoldsUnmarkedRecords)
+        {
+            entity["Kind"] = Kind.Name;
+        }
+
+        if (Variant is not null)
+        {
+            entity[Kind.HoldsUnmarkedRecords ? "Side" : "Variant"] = Variant;
+        }
+
+        if (KeyRows.Count > 0)
+        {
+            entity["KeyRows"] = string.Join(' ', KeyRows);
+        }
+
+        if (OutputJson is not null)
+        {
+            entity["Output"] = protector.Protect(OutputJson, OutputPurpose(AccountKey, Id));
+        }
+
+        if (Error is not null)
+        {
+            entity["ErrorCode"] = Error.Code;
+            entity["ErrorMessage"] = Error.Message;
+        }
+
+        entity.ETag = ETag;
+        return entity;
+    }
+
+    public static Job FromEntity(JobKind kind, TableEntity entity, FieldProtector protector)
+    {
+        var errorCode = entity.GetString("ErrorCode");
+        return new Job(
+            kind,
+            entity.PartitionKey,
+            entity.RowKey,
+            Enum.TryParse<RuntimeStatus>(entity.GetString("Status"), out var status) ? status : RuntimeStatus.Pending,
+            entity.GetDateTimeOffset("CreatedTime") ?? DateTimeOffset.MinValue,
+            entity.GetDateTimeOffset("LastUpdatedTime") ?? DateTimeOffset.MinValue,
+            entity.GetString("ImageContentType") ?? "application/octet-stream",
+            entity.GetInt32("Attempts") ?? 0,
+            entity.GetString("Output") is { } output ? protector.Unprotect(output, OutputPurpose(entity.PartitionKey, entity.RowKey)) : null,
+            errorCode is null ? null : new JobError(errorCode, entity.GetString("ErrorMessage") ?? ""),
+            entity.ETag)
+        {
+            KeyRows = entity.GetString("KeyRows")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [],
+            Variant = entity.GetString(kind.HoldsUnmarkedRecords ? "Side" : "Variant"),
+        };
+    }
+
+    /// <summary>The kind a row names (<c>Kind</c>), null for a row of the unmarked kind.</summary>
+    public static string? StoredKind(TableEntity entity) => entity.GetString("Kind");
+
+    private static string OutputPurpose(string accountKey, string id) => $"VerificationJobs/Output/{accountKey}/{id}";
+}
+
+/// <summary>The queue message for a job: where to find it, and nothing personal.</summary>
+public sealed record JobMessage(string Account, string Id)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The W3C <c>traceparent</c> of the submit's span, when telemetry is on; older messages have none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TraceParent { get; init; }
+
+    public string Serialize() => JsonSerializer.Serialize(this, Json);
+
+    public static JobMessage? TryParse(string text)
+    {
+        try
+        {
+            var message = JsonSerializer.Deserialize<JobMessage>(text, Json);
+            return message is { Account.Length: > 0, Id.Length: > 0 } ? message : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,209 @@
+using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.Options;
+using Shiming.Baidu;
+using Shiming.Telemetry;
+
+namespace Shiming.Jobs;
+
+/// <summary>
+/// One run of a kind's drain timer. While its line has jobs (and for at most <c>Verifications__DrainDuration</c>) it
+/// takes queued jobs a couple of seconds ahead of the budget, prepares each, waits for a start time from the kind's
+/// budget and calls Baidu; calls overlap, so throughput stays at the budget however long Baidu takes to answer. What
+/// each call's outcome means is <see cref="CallOutcomes"/>'s.
+/// </summary>
+public sealed class JobDrain(
+    JobLine line,
+    CallOutcomes outcomes,
+    JobResults results,
+    BaiduConnections connections,
+    ShimingMetrics metrics,
+    IOptions<JobOptions> options,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
+    ILogger<JobDrain> logger)
+{
+    // Taken this far ahead of their start times: enough to keep the budget busy, and each starts long before its lease ends.
+    private static readonly TimeSpan LookAhead = TimeSpan.FromSeconds(2);
+
+    // How often a run whose line looks empty looks again while its calls are out: a job arriving then waits a
+    // fraction of a second, and a 50-QPS kind does not read its queues 50 times a second.
+    private static readonly TimeSpan EmptyLinePoll = TimeSpan.FromMilliseconds(100);
+
+    private int _waiting;
+
+    private int BatchSize => Math.Clamp((int)Math.Ceiling(LookAhead.TotalSeconds * line.Budget.QpsLimit), 1, 32);
+
+    /// <summary>
+    /// One run. When the worker is asked to stop (<paramref name="cancellationToken"/>, or the host shutting the
+    /// worker down), the run takes no more jobs, gives back at once every job it took whose call has not started,
+    /// and lets the calls in flight finish and be recorded: no job waits out its lease after a graceful stop.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (await line.Budget.GetPauseAsync(cancellationToken) is { } pause)
+        {
+            Log.DrainPaused(logger, pause.Until, pause.Reason);
+            return;
+        }
+
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        var deadline = time.GetUtcNow() + options.Value.DrainDuration;
+        var running = new List<Task<JobOutcome>>();
+        var ended = new List<JobOutcome>();
+        while (time.GetUtcNow() < deadline && !stopping.IsCancellationRequested)
+        {
+            // Back-pressure: take more only when the jobs already taken have started their calls.
+            if (Volatile.Read(ref _waiting) >= BatchSize)
+            {
+                await Task.Delay(line.Budget.Interval, time, stopping.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
+
+            // Not cancelled half-way: whatever is taken is either processed or given back.
+            var messages = await line.Transitions.TakeAsync(BatchSize - Volatile.Read(ref _waiting), options.Value.ProcessingLease, CancellationToken.None);
+            if (messages.Count == 0)
+            {
+                // The line looks empty. While calls are still out the run keeps looking: a job that arrives now, or
+                // one of those calls given back (error 18, a retry), starts on the budget's next start time instead
+                // of waiting for the next run, which begins only once this one has ended.
+                if (running.TrueForAll(task => task.IsCompleted))
+                {
+                    break;
+                }
+
+                await Task.WhenAny(Task.WhenAll(running), Task.Delay(EmptyLinePoll, time, stopping.Token));
+                continue;
+            }
+
+            foreach (var message in messages)
+            {
+                Interlocked.Increment(ref _waiting);
+                running.Add(ProcessAsync(message, stopping.Token));
+            }
+
+            // Jobs done with leave the list, so a long run holds only the ones in flight.
+            var done = running.Where(task => task.IsCompletedSuccessfully).ToList();
+            ended.AddRange(done.Select(task => task.Result));
+            running.RemoveAll(done.Contains);
+        }
+
+        ended.AddRange(await Task.WhenAll(running));
+        var finished = ended.Count(o => o == JobOutcome.Finished);
+        var returned = ended.Count(o => o == JobOutcome.Returned);
+        Log.Drained(logger, ended.Count == 0 ? LogLevel.Debug : LogLevel.Information, ended.Count, finished, returned);
+    }
+
+    /// <param name="stopping">Signalled when the worker stops: a job whose call has not started goes back at once.</param>
+    private async Task<JobOutcome> ProcessAsync(QueueMessage message, CancellationToken stopping)
+    {
+        var waiting = true;
+        void StopWaiting()
+        {
+            if (waiting)
+            {
+                waiting = false;
+                Interlocked.Decrement(ref _waiting);
+            }
+        }
+
+        try
+        {
+            return await ProcessAsync(message, StopWaiting, stopping);
+        }
+        finally
+        {
+            StopWaiting();
+        }
+    }
+
+    private async Task<JobOutcome> ProcessAsync(QueueMessage message, Action started, CancellationToken stopping)
+    {
+        // Storage and Baidu calls are not cancelled by a stop (each has its own timeouts): a stop only keeps calls from starting.
+        var cancellationToken = CancellationToken.None;
+        // The connections this call will need are opened while the job is read, long before its start time.
+        var warming = connections.EnsureWarmAsync(cancellationToken);
+        if (JobMessage.TryParse(message.Body.ToString()) is not { } pointer)
+        {
+            Log.UnreadableMessage(logger, message.MessageId);
+            await line.Transitions.CompleteMessageAsync(message, cancellationToken);
+            return JobOutcome.Skipped;
+        }
+
+        var job = await line.Records.FindAsync(pointer.Account, pointer.Id, cancellationToken);
+        if (job is null || job.Status.IsTerminal())
+        {
+            // Purged, terminated, or finished by an earlier run that stopped before it could clean up.
+            await line.Transitions.DiscardAsync(pointer, job, message, cancellationToken);
+            return JobOutcome.Skipped;
+        }
+
+        var image = await line.Transitions.GetImageAsync(job.Id, cancellationToken);
+        if (image is null)
+        {
+            return await results.FinishAsync(line, job, message, new RecognitionOutcome.Rejected(line.Api.Errors.ImageMissing), cancellationToken);
+        }
+
+        // Everything is made ready first (the job marked running, the form, the token): once its start time
+        // comes, the call starts at once.
+        if (stopping.IsCancellationRequested)
+        {
+            Log.GivenBackOnStop(logger, job.Id);
+            await line.Transitions.ReleaseAsync(message, cancellationToken);
+            return JobOutcome.Returned;
+        }
+
+        var running = await line.Transitions.StartAsync(job, cancellationToken);
+        if (running is null)
+        {
+            return JobOutcome.Skipped; // terminated or purged meanwhile: the next take sees its new state
+        }
+
+        try
+        {
+            using var call = await line.Api.PrepareAsync(running, image.ToMemory(), cancellationToken);
+            await warming;
+            DateTimeOffset? reserved;
+            try
+            {
+                // As many times as this run has jobs still to start: those being prepared find theirs waiting.
+                reserved = await line.Budget.WaitForStartAsync(Math.Clamp(Volatile.Read(ref _waiting), 1, BatchSize), stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                Log.GivenBackOnStop(logger, running.Id);
+                return await outcomes.GiveBackAsync(line, running, message, cancellationToken);
+            }
+
+            if (reserved is not { } start)
+            {
+                return await outcomes.GiveBackAsync(line, running, message, cancellationToken, afterPause: true);
+            }
+
+            started();
+            var outcome = await SendAsync(running, pointer, call, start);
+            line.Budget.Answered();
+            return await results.FinishAsync(line, running, message, outcome, cancellationToken);
+        }
+        catch (Exception ex) when (ex is BaiduApiException || BaiduErrors.IsTransportFault(ex))
+        {
+            return await outcomes.FailedAsync(line, running, message, ex, cancellationToken);
+        }
+    }
+
+    /// <summary>Sends the call at its start time, timed from its first byte on the wire (see <see cref="BaiduDepartures"/>).</summary>
+    private async Task<RecognitionOutcome> SendAsync(Job job, JobMessage pointer, IPreparedJobCall call, DateTimeOffset start)
+    {
+        var startedAt = time.GetUtcNow();
+        DateTimeOffset? departedAt = null;
+        try
+        {
+            using var watch = BaiduDepartures.Watch(time, at => line.Budget.Departed(start, (departedAt = at).Value));
+            return await metrics.MeasureBaiduCallAsync(
+                job.Kind.Name, job.Kind.BaiduApi, job.Id, pointer.TraceParent, () => call.SendAsync(CancellationToken.None), CallOutcomes.Describe);
+        }
+        finally
+        {
+            Log.CallStarted(logger, job.Id, startedAt, start, departedAt is { } at ? (at - startedAt).TotalMilliseconds : double.NaN);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Shiming.Telemetry;
+
+namespace Shiming.Jobs;
+
+/// <summary>
+/// A job's way through the drain, each step a conditional write of its record followed by what goes with it: taken
+/// from the queue under a lease, started (<c>Running</c>, out of line), put back (<c>Pending</c>, at its old place,
+/// seen again after a delay, through the returned queue that drains take from first), finished once (record, then line, image and message), or discarded when its message
+/// comes back for a job already over. Terminating a waiting job is the one change a client asks for.
+/// </summary>
+public sealed class JobTransitions(JobStorage storage, JobRecords records, Backlog backlog, PoisonQueue poison, ShimingMetrics metrics)
+{
+    /// <summary>A message stays invisible for at most seven days.</summary>
+    private static readonly TimeSpan MaxVisibilityTimeout = TimeSpan.FromDays(7);
+
+    // Which queue each message now taken came from, for the calls that end or move it: message ids are unique across
+    // queues, and an entry goes when its message leaves its queue (one taken and left to its lease stays until next time).
+    private readonly ConcurrentDictionary<string, QueueClient> _takenFrom = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Takes up to <paramref name="maxJobs"/> messages, each hidden from other drains for <paramref name="lease"/>: jobs
+    /// given back first, which were in line before any job still in it, then the line.
+    /// </summary>
+    public async Task<IReadOnlyList<QueueMessage>> TakeAsync(int maxJobs, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var wanted = Math.Clamp(maxJobs, 1, 32);
+        var taken = new List<QueueMessage>(wanted);
+        foreach (var queue in new[] { storage.Returned, storage.Jobs })
+        {
+            foreach (var message in (await queue.ReceiveMessagesAsync(wanted - taken.Count, lease, cancellationToken)).Value)
+            {
+                _takenFrom[message.MessageId] = queue;
+                taken.Add(message);
+            }
+
+            if (taken.Count == wanted)
+            {
+                break;
+            }
+        }
+
+        return taken;
+    }
+
+    /// <summary>The queue a taken message is in.</summary>
+    private QueueClient QueueOf(QueueMessage message) => _takenFrom.GetValueOrDefault(message.MessageId, storage.Jobs);
+
+    /// <summary>Deletes a taken message from its queue.</summary>
+    private async Task DeleteMessageAsync(QueueMessage message, CancellationToken cancellationToken)
+    {
+        await QueueOf(message).DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+        _takenFrom.TryRemove(message.MessageId, out _);
+    }
+
+    /// <summary>
+    /// Moves a taken message to the returned queue, seen again after <paramref name="delay"/>: written there first, then
+    /// deleted here, so a crash between the two leaves the job twice in line (the second copy is discarded once the job
+    /// is over, or runs it again as a lease running out does), never nowhere.
+    /// </summary>
+    private async Task MoveToReturnedAsync(QueueMessage message, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var visibleIn = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxVisibilityTimeout ? MaxVisibilityTimeout : delay;
+        await storage.Returned.SendMessageAsync(message.Body.ToString(), visibleIn, JobStorage.MessageTimeToLive, cancellationToken);
+        await DeleteMessageAsync(message, cancellationToken);
+    }
+
+    public async Task<BinaryData?> GetImageAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await storage.Images.GetBlobClient(id).DownloadContentAsync(cancellationToken)).Value.Content;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Removes a message that points at nothing a drain can work on.</summary>
+    public Task CompleteMessageAsync(QueueMessage message, CancellationToken cancellationToken) => DeleteMessageAsync(message, cancellationToken);
+
+    /// <summary>The job's call is starting: it is <c>Running</c>, and out of the line. Null when it was terminated or purged meanwhile.</summary>
+    public async Task<Job?> StartAsync(Job job, CancellationToken cancellationToken)
+    {
+        // Both at once: the call to Baidu waits for these, and its start time is already reserved.
+        var running = records.TryUpdateAsync(job with { Status = RuntimeStatus.Running, Attempts = job.Attempts + 1 }, cancellationToken);
+        await Task.WhenAll(running, backlog.RemoveAsync(job, cancellationToken));
+        return await running;
+    }
+
+    /// <summary>Gives a taken message back, visible at once and ahead of the line (the job was not started).</summary>
+    public Task ReleaseAsync(QueueMessage message, CancellationToken cancellationToken) =>
+        MoveToReturnedAsync(message, TimeSpan.Zero, cancellationToken);
+
+    /// <summary>Puts a taken job back in line, <c>Pending</c> at its old place, seen again by a drain after <paramref name="delay"/>.</summary>
+    public async Task ReturnAsync(Job job, QueueMessage message, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        if (await records.TryUpdateAsync(job with { Status = RuntimeStatus.Pending }, cancellationToken) is not null)
+        {
+            await backlog.AddAsync(job, cancellationToken);
+        }
+
+        await MoveToReturnedAsync(message, delay, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes the job's final state once, guarded by its ETag; then its place in line, its image and its message go
+    /// (the message to the poison queue when <paramref name="toPoison"/>). False when the job changed meanwhile
+    /// (terminated, purged, or finished by another drain), and then nothing else is touched.
+    /// </summary>
+    public async Task<bool> FinishAsync(Job finished, QueueMessage message, bool toPoison, CancellationToken cancellationToken)
+    {
+        if (await records.TryUpdateAsync(finished, cancellationToken) is null)
+        {
+            return false;
+        }
+
+        await ForgetAsync(finished, message, toPoison, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Clears what is left of a job that is already over (terminated or purged, or finished by a run that stopped
+    /// before it could clean up) when its message comes back: its place in line, its image and the message.
+    /// </summary>
+    public async Task DiscardAsync(JobMessage pointer, Job? job, QueueMessage message, CancellationToken cancellationToken)
+    {
+        if (job is null)
+        {
+            await storage.Images.DeleteBlobIfExistsAsync(pointer.Id, cancellationToken: cancellationToken);
+            await CompleteMessageAsync(message, cancellationToken);
+            return;
+        }
+
+        await ForgetAsync(job, message, toPoison: false, cancellationToken);
+    }
+
+    /// <summary>Stops a job that has not finished: it is never sent to Baidu afterwards, and its image goes at once.</summary>
+    public async Task<TerminateOutcome> TerminateAsync(string accountKey, string id, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var job = await records.FindAsync(accountKey, id, cancellationToken);
+            if (job is null)
+            {
+                return TerminateOutcome.NotFound;
+            }
+
+            if (job.Status.IsTerminal())
+            {
+                return TerminateOutcome.AlreadyFinished;
+            }
+
+            if (await records.TryUpdateAsync(job with { Status = RuntimeStatus.Terminated }, cancellationToken) is not null)
+            {
+                await backlog.RemoveAsync(job, cancellationToken);
+                await storage.Images.DeleteBlobIfExistsAsync(id, cancellationToken: cancellationToken);
+                metrics.JobFinished(job.Kind.Name, "terminated");
+                return TerminateOutcome.Terminated;
+            }
+        }
+
+        throw new RequestFailedException(409, "The job kept changing while it was being terminated.");
+    }
+
+    private async Task ForgetAsync(Job job, QueueMessage message, bool toPoison, CancellationToken cancellationToken)
+    {
+        await backlog.RemoveAsync(job, cancellationToken);
+        await storage.Images.DeleteBlobIfExistsAsync(job.Id, cancellationToken: cancellationToken);
+        if (toPoison)
+        {
+            await poison.MoveAsync(message, QueueOf(message), cancellationToken);
+            _takenFrom.TryRemove(message.MessageId, out _);
+        }
+        else
+        {
+            await CompleteMessageAsync(message, cancellationToken);
+        }
+    }
+}
+
+public enum TerminateOutcome
+{
+    Terminated,
+    NotFound,
+    AlreadyFinished,
+}
