@@ -5,7 +5,7 @@
 //
 //   node tests/measure-startup.mjs [SCRIPT_ROOT] [--runs N]
 //
-// SCRIPT_ROOT is a publish folder (default: artifacts/package, where the README's packaging command
+// SCRIPT_ROOT is a publish folder (default: artifacts/package, where the packaging command of docs/deploying.md
 // puts it). Settings are those of an Azure deployment (Production, identity-based storage, Baidu keys,
 // timers off); nothing is called at start-up, so no storage or Baidu is needed. The host emulator must be
 // built in Release (`dotnet build tests/Shiming.FunctionsHost -c Release`). Prints each run, then median and p95.

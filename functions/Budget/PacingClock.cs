@@ -6,8 +6,8 @@ namespace Shiming.Budget;
 /// <para>
 /// A <see cref="Task.Delay(TimeSpan, TimeProvider, CancellationToken)"/> wakes its caller through the thread pool's
 /// queue, behind whatever work is queued there; while the app is also accepting a burst (images checked, encrypted,
-/// written), that queue is long, and callers were woken 12–200 ms late on two busy cores, each then giving up its
-/// start time. A thread that only sleeps until the next time due is woken by the kernel when it is due.
+/// written), that queue is long, and a caller woken late gives up its start time. A thread that only sleeps until
+/// the next time due is woken by the kernel when it is due.
 /// </para>
 /// </summary>
 internal static class PacingClock

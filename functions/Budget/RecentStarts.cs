@@ -14,7 +14,7 @@ namespace Shiming.Budget;
 /// lateness stays with the calls after it (each held by the latest lateness before it, never by a sum) until one of
 /// them would start more than its allowance after its time and lets that time go. The window is the whole of the
 /// margin's second: shortened, the holds would wear off, but the calls held at its edge would leave less than the
-/// margin for the way to Baidu, and eleven of them arrived within one second.
+/// margin for the way to Baidu.
 /// </remarks>
 internal sealed class RecentStarts
 {

@@ -5,7 +5,7 @@ using System.Diagnostics.Metrics;
 namespace Shiming.Telemetry;
 
 /// <summary>
-/// The <c>Shiming</c> meter and its instruments; their names and attributes are part of the contract (README). Job
+/// The <c>Shiming</c> meter and its instruments; their names and attributes are part of the contract (docs/operations.md). Job
 /// instruments carry <c>kind</c>; no instrument carries anything a person could be known by.
 /// </summary>
 public sealed class ShimingMetrics : IDisposable

@@ -42,7 +42,7 @@ public sealed record CardDegradation(
     private static readonly SKColor Surface = new(168, 166, 160);
 
     /// <summary>
-    /// A degradation drawn from the ranges the README's measurement uses: a turn of up to ±3°, tilt up to ±0.08
+    /// A degradation drawn from the ranges docs/baidu-emulator.md describes: a turn of up to ±3°, tilt up to ±0.08
     /// either way, shading 0.1–0.45, blur σ 0.5–1.2 px, 65–90 % of the size, noise σ 3–10, JPEG quality 55–90,
     /// on a textured surface.
     /// </summary>

@@ -51,7 +51,7 @@ public sealed class PackageLayoutTests
         s_workspace = Directory.CreateTempSubdirectory("shiming-package-").FullName;
         s_package = Path.Combine(s_workspace, "package");
 
-        // The README's packaging command, with its own build folders so that it never races the test build.
+        // The packaging command of docs/deploying.md, with its own build folders so that it never races the test build.
         var publish = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             ArgumentList =
