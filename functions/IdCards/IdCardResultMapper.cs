@@ -130,24 +130,14 @@ public static class IdCardResultMapper
 
     private static RecognitionOutcome.Rejected Reject(JobError error) => new(error);
 
-    /// <summary>The errors a job can end with, in Shiming's own codes.</summary>
+    /// <summary>The errors a card's job can end with, in Shiming's own codes.</summary>
     public static class Errors
     {
         public static readonly JobError NotAnIdCard = new("not_an_id_card",
             "No ID card was found in the photo. Photograph a resident identity card, flat and filling the frame.");
 
-        public static readonly JobError ImageUnreadable = new("image_unreadable",
-            "The image could not be read. Send a JPEG, PNG or BMP photo of the card, between 15 and 4096 pixels on each side.");
-
-        public static readonly JobError ImageMissing = new("image_missing",
-            "The image of this verification is no longer stored. Submit the card again.");
-
-        public static readonly JobError ProviderRejected = new("provider_rejected",
-            "The recognition service refused this request. Submit the card again; if it keeps failing, contact support.");
-
-        public static readonly JobError ProviderUnavailable = new("provider_unavailable",
-            "The recognition service did not answer after several attempts. Submit the card again later.");
-
-        public static readonly JobErrors All = new(ImageMissing, ImageUnreadable, ProviderRejected, ProviderUnavailable, WrongDocument: NotAnIdCard);
+        public static readonly JobErrors All = JobErrors.Phrased(
+            "verification", "Submit the card again", "recognition",
+            "a JPEG, PNG or BMP photo of the card, between 15 and 4096 pixels on each side", wrongDocument: NotAnIdCard);
     }
 }

@@ -63,20 +63,6 @@ public static class ImageModerationMapper
     };
 
     /// <summary>The errors an image moderation can end with, in Shiming's own codes.</summary>
-    public static class Errors
-    {
-        public static readonly JobError ImageUnreadable = new("image_unreadable",
-            "The image could not be read. Send a JPEG, PNG or BMP picture between 128 and 4096 pixels on each side.");
-
-        public static readonly JobError ImageMissing = new("image_missing",
-            "The image of this moderation is no longer stored. Submit the picture again.");
-
-        public static readonly JobError ProviderRejected = new("provider_rejected",
-            "The moderation service refused this request. Submit the picture again; if it keeps failing, contact support.");
-
-        public static readonly JobError ProviderUnavailable = new("provider_unavailable",
-            "The moderation service did not answer after several attempts. Submit the picture again later.");
-
-        public static readonly JobErrors All = new(ImageMissing, ImageUnreadable, ProviderRejected, ProviderUnavailable);
-    }
+    public static readonly JobErrors Errors = JobErrors.Phrased(
+        "moderation", "Submit the picture again", "moderation", "a JPEG, PNG or BMP picture between 128 and 4096 pixels on each side");
 }

@@ -37,7 +37,20 @@ public abstract record RecognitionOutcome
 /// <param name="ImageUnreadable">Baidu could not read the image (<see cref="Shiming.Baidu.BaiduErrorClass.ImageRejected"/>).</param>
 /// <param name="ProviderRejected">Baidu refused the request (<see cref="Shiming.Baidu.BaiduErrorClass.RequestRejected"/>).</param>
 /// <param name="WrongDocument">The image is not what the API reads; <paramref name="ImageUnreadable"/> when the kind has no such error.</param>
-public sealed record JobErrors(JobError ImageMissing, JobError ImageUnreadable, JobError ProviderRejected, JobError ProviderUnavailable, JobError? WrongDocument = null);
+public sealed record JobErrors(JobError ImageMissing, JobError ImageUnreadable, JobError ProviderRejected, JobError ProviderUnavailable, JobError? WrongDocument = null)
+{
+    /// <summary>
+    /// The errors in one set of words: <paramref name="job"/> names the job (<c>verification</c>), <paramref name="resend"/>
+    /// says what to send again (<c>Submit the card again</c>), <paramref name="service"/> names Baidu's service to the
+    /// person (<c>recognition</c>), <paramref name="readableImage"/> says what image Baidu reads.
+    /// </summary>
+    public static JobErrors Phrased(string job, string resend, string service, string readableImage, JobError? wrongDocument = null) => new(
+        new("image_missing", $"The image of this {job} is no longer stored. {resend}."),
+        new("image_unreadable", $"The image could not be read. Send {readableImage}."),
+        new("provider_rejected", $"The {service} service refused this request. {resend}; if it keeps failing, contact support."),
+        new("provider_unavailable", $"The {service} service did not answer after several attempts. {resend} later."),
+        wrongDocument);
+}
 
 /// <summary>A kind's call to Baidu, ready to send once: Baidu's answer of type <typeparamref name="TResponse"/>, turned into the kind's outcome by <paramref name="map"/>.</summary>
 public sealed class BaiduJobCall<TResponse>(PreparedBaiduCall call, BaiduClient baidu, Func<TResponse, RecognitionOutcome> map) : IPreparedJobCall

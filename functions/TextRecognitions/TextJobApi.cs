@@ -6,7 +6,7 @@ namespace Shiming.TextRecognitions;
 /// <summary>Baidu's general text OCR for text jobs: the edition the job's <see cref="TextRequest"/> names.</summary>
 public sealed class TextJobApi(BaiduClient baidu) : IJobApi
 {
-    public JobErrors Errors => TextRecognitionMapper.Errors.All;
+    public JobErrors Errors => TextRecognitionMapper.Errors;
 
     public async Task<IPreparedJobCall> PrepareAsync(Job job, ReadOnlyMemory<byte> image, CancellationToken cancellationToken)
     {

@@ -52,20 +52,7 @@ public static class TextRecognitionMapper
     }
 
     /// <summary>The errors a text recognition can end with, in Shiming's own codes.</summary>
-    public static class Errors
-    {
-        public static readonly JobError ImageUnreadable = new("image_unreadable",
-            "The image could not be read. Send a JPEG, PNG or BMP picture of the document, between 15 and 4096 pixels on each side.");
-
-        public static readonly JobError ImageMissing = new("image_missing",
-            "The image of this text recognition is no longer stored. Submit the picture again.");
-
-        public static readonly JobError ProviderRejected = new("provider_rejected",
-            "The recognition service refused this request. Submit the picture again; if it keeps failing, contact support.");
-
-        public static readonly JobError ProviderUnavailable = new("provider_unavailable",
-            "The recognition service did not answer after several attempts. Submit the picture again later.");
-
-        public static readonly JobErrors All = new(ImageMissing, ImageUnreadable, ProviderRejected, ProviderUnavailable);
-    }
+    public static readonly JobErrors Errors = JobErrors.Phrased(
+        "text recognition", "Submit the picture again", "recognition",
+        "a JPEG, PNG or BMP picture of the document, between 15 and 4096 pixels on each side");
 }
