@@ -9,7 +9,8 @@ namespace Shiming.Tests.Infrastructure;
 /// <summary>
 /// The real worker (the app's build output) in a process of its own under the Functions host emulator, against the
 /// shared Azurite and its own Baidu emulator. Each instance gets its own container, queues and tables, so test
-/// classes can run side by side. A test that stops or crashes the app starts an instance of its own.
+/// classes can run side by side. Classes whose settings are the same share one instance (<see cref="GetSharedAsync"/>);
+/// a test that needs other settings, or stops or crashes the app, starts its own.
 /// </summary>
 internal sealed partial class ShimingTestApp : IAsyncDisposable
 {
