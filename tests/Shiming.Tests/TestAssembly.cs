@@ -6,5 +6,9 @@ namespace Shiming.Tests;
 public static class TestAssembly
 {
     [AssemblyCleanup]
-    public static Task StopSharedServicesAsync() => Azurite.StopSharedAsync();
+    public static async Task StopSharedServicesAsync()
+    {
+        await ShimingTestApp.StopSharedAsync();
+        await Azurite.StopSharedAsync();
+    }
 }

@@ -30,13 +30,10 @@ public sealed class FunctionMetadataTests
     [ClassInitialize]
     public static async Task StartAsync(TestContext _)
     {
-        s_app = await ShimingTestApp.StartAsync(runTimers: false);
+        s_app = await ShimingTestApp.GetSharedAsync(SharedApp.TimersDisabled);
         s_metadata = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(WorkerHost.ScriptRoot, "functions.metadata"))).RootElement;
         s_document = await s_app.Client.GetFromJsonAsync<JsonElement>("/api/openapi/v1.json");
     }
-
-    [ClassCleanup]
-    public static async Task StopAsync() => await s_app.DisposeAsync();
 
     [TestMethod]
     public void The_build_writes_every_function_and_no_function_json()

@@ -16,10 +16,7 @@ public sealed class RecognitionWarningTests
     private static ShimingTestApp s_app = null!;
 
     [ClassInitialize]
-    public static async Task StartAsync(TestContext _) => s_app = await ShimingTestApp.StartAsync();
-
-    [ClassCleanup]
-    public static async Task StopAsync() => await s_app.DisposeAsync();
+    public static async Task StartAsync(TestContext _) => s_app = await ShimingTestApp.GetSharedAsync(SharedApp.TimersRunning);
 
     [TestMethod]
     [DataRow(3200, "blurred", null, "blurred", "normal", "image_blurred")]

@@ -9,15 +9,19 @@ namespace Shiming.Tests.Infrastructure;
 /// <summary>
 /// The real worker (the app's build output) in a process of its own under the Functions host emulator, against the
 /// shared Azurite and its own Baidu emulator. Each instance gets its own container, queues and tables, so test
-/// classes can run side by side.
+/// classes can run side by side. Classes whose settings are the same share one instance (<see cref="GetSharedAsync"/>);
+/// a test that needs other settings, or stops or crashes the app, starts its own.
 /// </summary>
-internal sealed class ShimingTestApp : IAsyncDisposable
+internal sealed partial class ShimingTestApp : IAsyncDisposable
 {
-    private readonly Shiming.FunctionsHost.FunctionsHost _host;
+    private readonly Func<int, Task<Shiming.FunctionsHost.FunctionsHost>> _startHost;
+    private Shiming.FunctionsHost.FunctionsHost _host;
 
-    private ShimingTestApp(Shiming.FunctionsHost.FunctionsHost host, BaiduEmulatorHost emulator, AzuriteInstance azurite, IReadOnlyDictionary<string, string?> settings)
+    private ShimingTestApp(
+        Shiming.FunctionsHost.FunctionsHost host, Func<int, Task<Shiming.FunctionsHost.FunctionsHost>> startHost, BaiduEmulatorHost emulator, AzuriteInstance azurite, IReadOnlyDictionary<string, string?> settings)
     {
         _host = host;
+        _startHost = startHost;
         Emulator = emulator;
         Azurite = azurite;
         Settings = settings;
@@ -37,7 +41,7 @@ internal sealed class ShimingTestApp : IAsyncDisposable
     /// <summary>The app settings the worker was given (names with <c>:</c>, as the app reads them).</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; }
 
-    /// <summary>The host emulator running the worker.</summary>
+    /// <summary>The host emulator running the worker (a new one after <see cref="RestartAsync"/>).</summary>
     public Shiming.FunctionsHost.FunctionsHost Host => _host;
 
     /// <summary>The app's own container, queues and tables, as its settings name them.</summary>
@@ -49,6 +53,7 @@ internal sealed class ShimingTestApp : IAsyncDisposable
     /// <summary>Every log item the worker sent the host, and every line it wrote to its console, one per line.</summary>
     public IReadOnlyList<string> LogLines => WorkerLogs.Describe(_host.WorkerLog);
 
+    /// <summary>Starts an instance of the app for the caller alone, which disposes it.</summary>
     /// <param name="runTimers">False to keep jobs waiting: the timer functions are disabled (the host's
     /// <c>AzureWebJobs.{name}.Disabled</c>), and a test runs the drain itself.</param>
     /// <param name="verboseLogs">True to have the worker log at every level (for tests of what reaches the logs).</param>
@@ -67,8 +72,9 @@ internal sealed class ShimingTestApp : IAsyncDisposable
         configure?.Invoke(settings);
         try
         {
-            var host = await WorkerHost.StartAsync(settings, environment, runTimers, verboseLogs, corsOrigins: corsOrigins);
-            return new ShimingTestApp(host, emulator, azurite, settings);
+            Task<Shiming.FunctionsHost.FunctionsHost> StartHostAsync(int port) =>
+                WorkerHost.StartAsync(settings, environment, runTimers, verboseLogs, port: port, corsOrigins: corsOrigins);
+            return new ShimingTestApp(await StartHostAsync(0), StartHostAsync, emulator, azurite, settings);
         }
         catch
         {
@@ -78,7 +84,7 @@ internal sealed class ShimingTestApp : IAsyncDisposable
     }
 
     /// <summary>The settings the README's run command gives the app, with names unique to this instance.</summary>
-    public static Dictionary<string, string?> StandaloneSettings(AzuriteInstance azurite, BaiduEmulatorHost emulator)
+    private static Dictionary<string, string?> StandaloneSettings(AzuriteInstance azurite, BaiduEmulatorHost emulator)
     {
         var suffix = Guid.NewGuid().ToString("N")[..10];
         return new Dictionary<string, string?>
@@ -99,6 +105,24 @@ internal sealed class ShimingTestApp : IAsyncDisposable
             ["Encryption:BlindIndexKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         };
     }
+
+    /// <summary>
+    /// The app with its timers left out, so that a test decides when a drain runs; a job is tried at most
+    /// <paramref name="maxAttempts"/> times, and a drain run that keeps finding work ends after a second.
+    /// </summary>
+    public static Task<ShimingTestApp> StartDrainedAsync(EmulatorOptions? emulator = null, int maxAttempts = 2, Action<Dictionary<string, string?>>? configure = null) =>
+        StartAsync(
+            settings =>
+            {
+                settings["Verifications:MaxAttempts"] = maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+                // A drain run ends once nothing is visible in the queue and its calls are answered; this bounds one that
+                // keeps finding work.
+                settings["Verifications:DrainDuration"] = "00:00:01";
+                configure?.Invoke(settings);
+            },
+            emulator ?? new EmulatorOptions(),
+            runTimers: false);
 
     /// <summary>Submits a raw image body and returns the response.</summary>
     public Task<HttpResponseMessage> SubmitAsync(byte[] image, string side = "front", string contentType = "image/png")
@@ -137,6 +161,16 @@ internal sealed class ShimingTestApp : IAsyncDisposable
     {
         var result = await _host.RunFunctionAsync(name);
         Assert.IsTrue(result.Succeeded, $"{name} failed: {result.ExceptionType} {result.ExceptionMessage}");
+    }
+
+    /// <summary>
+    /// Stops the host, if it is still running, and starts a new one on the same address, settings, storage and Baidu
+    /// emulator, as an app comes back after a stop or a lost instance.
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        await _host.DisposeAsync();
+        _host = await _startHost(BaseAddress.Port);
     }
 
     public async ValueTask DisposeAsync()

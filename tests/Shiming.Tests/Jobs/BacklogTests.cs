@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Shiming.IdCards;
-using Shiming.Tests.Emulator;
 using Shiming.Tests.Infrastructure;
 using Shiming.Jobs;
 

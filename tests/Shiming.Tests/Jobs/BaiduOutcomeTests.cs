@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Shiming.BaiduEmulator;
+using Shiming.Tests.Infrastructure;
 
 namespace Shiming.Tests.Jobs;
 
@@ -17,11 +18,11 @@ public sealed class BaiduOutcomeTests
     public async Task An_error_18_burst_puts_the_job_back_without_counting_an_attempt_and_it_completes_after()
     {
         var emulator = new EmulatorOptions { QpsBurstRate = 1 };
-        await using var app = await DrainedApp.StartAsync(emulator, maxAttempts: 1);
-        var (id, statusUri) = await app.SubmitAsync(Front(3001));
+        await using var app = await ShimingTestApp.StartDrainedAsync(emulator, maxAttempts: 1);
+        var (id, statusUri) = await app.SubmitJobAsync(Front(3001));
 
-        await app.App.DrainOnceAsync();
-        await app.App.DrainOnceAsync();
+        await app.DrainOnceAsync();
+        await app.DrainOnceAsync();
         var (during, duringBody) = await app.GetStatusAsync(statusUri);
         var refused = app.Calls.Count;
         emulator.QpsBurstRate = 0;
@@ -41,16 +42,16 @@ public sealed class BaiduOutcomeTests
     [TestMethod]
     public async Task The_daily_quota_pauses_every_job_until_midnight_in_Beijing_and_says_so()
     {
-        await using var app = await DrainedApp.StartAsync(new EmulatorOptions { DailyQuota = 2 });
+        await using var app = await ShimingTestApp.StartDrainedAsync(new EmulatorOptions { DailyQuota = 2 });
         var jobs = new List<(string Id, string StatusUri)>();
         for (var i = 0; i < 6; i++)
         {
-            jobs.Add(await app.SubmitAsync(Front(3010 + i)));
+            jobs.Add(await app.SubmitJobAsync(Front(3010 + i)));
         }
 
-        await app.App.DrainOnceAsync();
+        await app.DrainOnceAsync();
         var callsWhenPaused = app.Calls.Count;
-        await app.App.DrainOnceAsync();
+        await app.DrainOnceAsync();
         var statuses = new List<(HttpStatusCode Code, JsonElement Body)>();
         foreach (var (_, statusUri) in jobs)
         {
@@ -88,12 +89,12 @@ public sealed class BaiduOutcomeTests
     [TestMethod]
     public async Task The_total_quota_pauses_jobs_and_says_why()
     {
-        await using var app = await DrainedApp.StartAsync(new EmulatorOptions { TotalQuota = 1 });
-        var first = await app.SubmitAsync(Front(3020));
-        var second = await app.SubmitAsync(Front(3021));
+        await using var app = await ShimingTestApp.StartDrainedAsync(new EmulatorOptions { TotalQuota = 1 });
+        var first = await app.SubmitJobAsync(Front(3020));
+        var second = await app.SubmitJobAsync(Front(3021));
 
-        await app.App.DrainOnceAsync();
-        await app.App.DrainOnceAsync();
+        await app.DrainOnceAsync();
+        await app.DrainOnceAsync();
         var statuses = new[] { await app.GetStatusAsync(first.StatusUri), await app.GetStatusAsync(second.StatusUri) };
 
         Assert.AreEqual(1, statuses.Count(s => s.Code == HttpStatusCode.OK));
@@ -111,8 +112,8 @@ public sealed class BaiduOutcomeTests
     {
         // Answers take a while, so several calls are on their way with the old token when the first 110 comes back.
         var emulator = new EmulatorOptions { LatencyMedian = TimeSpan.FromMilliseconds(400) };
-        await using var app = await DrainedApp.StartAsync(emulator);
-        var warmUp = await app.SubmitAsync(Front(3030));
+        await using var app = await ShimingTestApp.StartDrainedAsync(emulator);
+        var warmUp = await app.SubmitJobAsync(Front(3030));
         await app.DrainUntilFinishedAsync(warmUp.StatusUri);
         Assert.AreEqual(1, app.Emulator.TokensIssued);
 
@@ -126,7 +127,7 @@ public sealed class BaiduOutcomeTests
         var jobs = new List<(string Id, string StatusUri)>();
         for (var i = 0; i < 4; i++)
         {
-            jobs.Add(await app.SubmitAsync(Front(3031 + i)));
+            jobs.Add(await app.SubmitJobAsync(Front(3031 + i)));
         }
 
         foreach (var (id, statusUri) in jobs)
@@ -148,14 +149,14 @@ public sealed class BaiduOutcomeTests
     public async Task An_expired_token_is_renewed_and_the_call_resent()
     {
         var emulator = new EmulatorOptions { TokenLifetime = TimeSpan.FromSeconds(1) };
-        await using var app = await DrainedApp.StartAsync(emulator);
-        var first = await app.SubmitAsync(Front(3040));
+        await using var app = await ShimingTestApp.StartDrainedAsync(emulator);
+        var first = await app.SubmitJobAsync(Front(3040));
         await app.DrainUntilFinishedAsync(first.StatusUri);
 
         // The app was told the token lasts a second; it keeps it for at least a minute, so the emulator expires it first.
         emulator.TokenLifetime = TimeSpan.FromDays(30);
         await Task.Delay(TimeSpan.FromSeconds(1.2));
-        var second = await app.SubmitAsync(Front(3041));
+        var second = await app.SubmitJobAsync(Front(3041));
         var status = await app.DrainUntilFinishedAsync(second.StatusUri);
 
         Assert.AreEqual("Completed", status.GetProperty("runtimeStatus").GetString(), status.ToString());
@@ -168,8 +169,8 @@ public sealed class BaiduOutcomeTests
     public async Task An_image_over_Baidus_size_limit_fails_at_once_as_unreadable()
     {
         // Shiming checks the conservative limits itself; a Baidu stricter still answers 216202.
-        await using var app = await DrainedApp.StartAsync(new EmulatorOptions { MaxImageSide = 100 }, maxAttempts: 3);
-        var (id, statusUri) = await app.SubmitAsync(Front(3050));
+        await using var app = await ShimingTestApp.StartDrainedAsync(new EmulatorOptions { MaxImageSide = 100 }, maxAttempts: 3);
+        var (id, statusUri) = await app.SubmitJobAsync(Front(3050));
 
         var status = await app.DrainUntilFinishedAsync(statusUri);
 
@@ -183,9 +184,9 @@ public sealed class BaiduOutcomeTests
     [TestMethod]
     public async Task Error_216633_fails_at_once_as_not_an_id_card()
     {
-        await using var app = await DrainedApp.StartAsync(
+        await using var app = await ShimingTestApp.StartDrainedAsync(
             new EmulatorOptions { NonCardAnswer = NonCardAnswer.Error216633, Recognition = RecognitionMode.Off }, maxAttempts: 3);
-        var (id, statusUri) = await app.SubmitAsync(SyntheticCardImages.RenderPlainPicture());
+        var (id, statusUri) = await app.SubmitJobAsync(SyntheticCardImages.RenderPlainPicture());
 
         var status = await app.DrainUntilFinishedAsync(statusUri);
 

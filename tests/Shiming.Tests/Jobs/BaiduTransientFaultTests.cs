@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Shiming.BaiduEmulator;
+using Shiming.Tests.Infrastructure;
 
 namespace Shiming.Tests.Jobs;
 
@@ -29,8 +30,8 @@ public sealed class BaiduTransientFaultTests
             case EmulatorFaults.Timeout: emulator.TimeoutRate = 1; break;
         }
 
-        await using var app = await DrainedApp.StartAsync(emulator, MaxAttempts, settings => settings["Baidu:RequestTimeout"] = "00:00:01");
-        var (id, statusUri) = await app.SubmitAsync(BaiduOutcomeTests.Front(3100));
+        await using var app = await ShimingTestApp.StartDrainedAsync(emulator, MaxAttempts, settings => settings["Baidu:RequestTimeout"] = "00:00:01");
+        var (id, statusUri) = await app.SubmitJobAsync(BaiduOutcomeTests.Front(3100));
 
         var status = await app.DrainUntilFinishedAsync(statusUri);
 
@@ -47,9 +48,9 @@ public sealed class BaiduTransientFaultTests
     public async Task Baidu_unreachable_fails_the_job_as_provider_unavailable_after_its_attempts()
     {
         var closedPort = ClosedPort();
-        await using var app = await DrainedApp.StartAsync(
+        await using var app = await ShimingTestApp.StartDrainedAsync(
             new EmulatorOptions(), MaxAttempts, settings => settings["Baidu:Endpoint"] = $"http://127.0.0.1:{closedPort}/");
-        var (id, statusUri) = await app.SubmitAsync(BaiduOutcomeTests.Front(3101));
+        var (id, statusUri) = await app.SubmitJobAsync(BaiduOutcomeTests.Front(3101));
 
         var status = await app.DrainUntilFinishedAsync(statusUri);
 
@@ -64,8 +65,8 @@ public sealed class BaiduTransientFaultTests
     {
         // Seed 1 draws, for one job's calls in turn: 282000, an HTTP 5xx, then a proper answer.
         var emulator = new EmulatorOptions { InternalErrorRate = 0.3, ServerErrorRate = 0.2, ConnectionResetRate = 0.1, FaultSeed = 1 };
-        await using var app = await DrainedApp.StartAsync(emulator, maxAttempts: 4);
-        var (id, statusUri) = await app.SubmitAsync(BaiduOutcomeTests.Front(3102));
+        await using var app = await ShimingTestApp.StartDrainedAsync(emulator, maxAttempts: 4);
+        var (id, statusUri) = await app.SubmitJobAsync(BaiduOutcomeTests.Front(3102));
 
         var status = await app.DrainUntilFinishedAsync(statusUri);
 
@@ -80,7 +81,7 @@ public sealed class BaiduTransientFaultTests
     }
 
     /// <summary>The calls logged; a call the app gave up on is logged when the emulator notices, a moment later.</summary>
-    private static async Task<IReadOnlyList<EmulatorCall>> CallsAsync(DrainedApp app, int expected)
+    private static async Task<IReadOnlyList<EmulatorCall>> CallsAsync(ShimingTestApp app, int expected)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         while (app.Calls.Count < expected && !deadline.IsCancellationRequested)

@@ -24,12 +24,11 @@ public sealed partial class CrashRecoveryTests
     public async Task A_worker_killed_mid_drain_and_started_again_finishes_every_job_once()
     {
         // Baidu answers in 300 ms, so calls are in flight when the process dies.
-        await using var emulator = await SlowBaiduAsync();
-        var settings = await SettingsAsync(emulator, lease: TimeSpan.FromSeconds(10));
+        await using var app = await StartAsync(lease: TimeSpan.FromSeconds(10));
+        var (host, emulator) = (app.Host, app.Emulator);
 
         var statusUris = new List<string>();
-        await using var host = await WorkerHost.StartAsync(settings, runTimers: false);
-        using var client = new HttpClient { BaseAddress = host.BaseAddress };
+        using var client = new HttpClient { BaseAddress = app.BaseAddress };
         client.DefaultRequestHeaders.Add("X-MS-CLIENT-PRINCIPAL-ID", Account);
         for (var i = 0; i < Jobs; i++)
         {
@@ -78,7 +77,7 @@ public sealed partial class CrashRecoveryTests
         Assert.IsTrue(ids.All(id => finishedLines.Count(f => f == id) <= 1), "a job's result was written twice");
         Assert.IsTrue(finishedLines.All(ids.Contains));
 
-        var storage = AzuriteStorage.Verifications(await Azurite.GetSharedAsync(), settings);
+        var storage = app.Storage;
         Assert.AreEqual(0, (await storage.Jobs.GetPropertiesAsync()).Value.ApproximateMessagesCount);
         Assert.AreEqual(0, (await storage.Poison.GetPropertiesAsync()).Value.ApproximateMessagesCount);
         foreach (var id in ids)
@@ -99,13 +98,10 @@ public sealed partial class CrashRecoveryTests
     public async Task A_graceful_stop_mid_drain_finishes_the_calls_in_flight_and_gives_back_every_other_job_at_once()
     {
         // A long lease: a job the stop did not give back would stay hidden far longer than this test looks.
-        await using var emulator = await SlowBaiduAsync();
-        var settings = await SettingsAsync(emulator, lease: TimeSpan.FromMinutes(5));
-        settings["Logging:LogLevel:Shiming.Jobs.JobDrain"] = "Debug";
-
-        var host = await WorkerHost.StartAsync(settings, runTimers: false);
+        await using var app = await StartAsync(lease: TimeSpan.FromMinutes(5), settings => settings["Logging:LogLevel:Shiming.Jobs.JobDrain"] = "Debug");
+        var (host, emulator) = (app.Host, app.Emulator);
         var ids = new List<string>();
-        using (var client = new HttpClient { BaseAddress = host.BaseAddress })
+        using (var client = new HttpClient { BaseAddress = app.BaseAddress })
         {
             client.DefaultRequestHeaders.Add("X-MS-CLIENT-PRINCIPAL-ID", Account);
             for (var i = 0; i < 20; i++)
@@ -122,7 +118,6 @@ public sealed partial class CrashRecoveryTests
         await WaitUntilAsync(() => emulator.Calls.Count(c => c.Endpoint == "idcard") >= 4, TimeSpan.FromSeconds(60));
         await host.StopAsync();
         var run = await drain;
-        await host.DisposeAsync();
 
         Assert.IsTrue(run.Succeeded, $"the drain should end cleanly when asked to stop: {run.ExceptionType} {run.ExceptionMessage}");
         var calls = emulator.Calls.Count(c => c.Endpoint == "idcard");
@@ -130,7 +125,7 @@ public sealed partial class CrashRecoveryTests
         Assert.IsTrue(emulator.Calls.Where(c => c.Endpoint == "idcard").All(c => c.AnsweredAt is not null), "a call in flight was cut off");
 
         // Every job is finished, or waiting with its message visible now: none is left for its five-minute lease.
-        var storage = AzuriteStorage.Verifications(await Azurite.GetSharedAsync(), settings);
+        var storage = app.Storage;
         var account = new Shiming.Api.CallerAccount(Account).Key;
         var pending = new List<string>();
         foreach (var id in ids)
@@ -158,7 +153,8 @@ public sealed partial class CrashRecoveryTests
         // After the restart, the jobs given back are taken first, in the drain's first take of two seconds' worth of calls
         // (10 at QPS 5), whose calls start in the order each is ready: they keep their place in line.
         await Task.Delay(TimeSpan.FromSeconds(1.5)); // the peeks above hid the messages for a second
-        await using var restarted = await WorkerHost.StartAsync(settings, runTimers: false);
+        await app.RestartAsync();
+        var restarted = app.Host;
         await WaitUntilAsync(
             async () =>
             {
@@ -177,18 +173,18 @@ public sealed partial class CrashRecoveryTests
 
     private static string JobId(string message) => JsonDocument.Parse(message).RootElement.GetProperty("id").GetString()!;
 
-    /// <summary>A Baidu that answers in 300 ms at 5 QPS, so calls are in flight whenever the worker is stopped.</summary>
-    private static Task<BaiduEmulatorHost> SlowBaiduAsync() =>
-        BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 5, LatencyMedian = TimeSpan.FromMilliseconds(300) });
-
-    private static async Task<Dictionary<string, string?>> SettingsAsync(BaiduEmulatorHost emulator, TimeSpan lease)
-    {
-        var settings = ShimingTestApp.StandaloneSettings(await Azurite.GetSharedAsync(), emulator);
-        settings["Baidu:QpsLimit"] = "5";
-        settings["Verifications:MaxLiveJobsPerAccount"] = "100";
-        settings["Verifications:ProcessingLease"] = lease.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
-        return settings;
-    }
+    /// <summary>An app of its own, timers left out, with a Baidu that answers in 300 ms at 5 QPS, so calls are in flight whenever the worker is stopped.</summary>
+    private static Task<ShimingTestApp> StartAsync(TimeSpan lease, Action<Dictionary<string, string?>>? configure = null) =>
+        ShimingTestApp.StartAsync(
+            settings =>
+            {
+                settings["Baidu:QpsLimit"] = "5";
+                settings["Verifications:MaxLiveJobsPerAccount"] = "100";
+                settings["Verifications:ProcessingLease"] = lease.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+                configure?.Invoke(settings);
+            },
+            new EmulatorOptions { QpsLimit = 5, LatencyMedian = TimeSpan.FromMilliseconds(300) },
+            runTimers: false);
 
     private static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout) => WaitUntilAsync(() => Task.FromResult(condition()), timeout);
 

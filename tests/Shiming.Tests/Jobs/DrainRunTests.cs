@@ -1,5 +1,6 @@
 using System.Net;
 using Shiming.BaiduEmulator;
+using Shiming.Tests.Infrastructure;
 
 namespace Shiming.Tests.Jobs;
 
@@ -13,12 +14,12 @@ public sealed class DrainRunTests
         // Answers take long enough for the second job to be submitted while the first one's call is out, even when a
         // busy machine takes seconds to accept it.
         var emulator = new EmulatorOptions { LatencyMedian = TimeSpan.FromSeconds(5) };
-        await using var app = await DrainedApp.StartAsync(emulator, configure: settings => settings["Verifications:DrainDuration"] = "00:00:30");
-        var first = await app.SubmitAsync(BaiduOutcomeTests.Front(3101));
+        await using var app = await ShimingTestApp.StartDrainedAsync(emulator, configure: settings => settings["Verifications:DrainDuration"] = "00:00:30");
+        var first = await app.SubmitJobAsync(BaiduOutcomeTests.Front(3101));
 
-        var run = app.App.DrainOnceAsync();
+        var run = app.DrainOnceAsync();
         await WaitUntilRunningAsync(app, first.StatusUri);
-        var second = await app.SubmitAsync(BaiduOutcomeTests.Front(3102));
+        var second = await app.SubmitJobAsync(BaiduOutcomeTests.Front(3102));
         await run;
 
         foreach (var (_, statusUri) in new[] { first, second })
@@ -31,7 +32,7 @@ public sealed class DrainRunTests
         Assert.HasCount(2, app.Calls);
     }
 
-    private static async Task WaitUntilRunningAsync(DrainedApp app, string statusUri)
+    private static async Task WaitUntilRunningAsync(ShimingTestApp app, string statusUri)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while ((await app.GetStatusAsync(statusUri)).Body.GetProperty("runtimeStatus").GetString() != "Running")

@@ -14,10 +14,7 @@ public sealed class VerificationFlowTests
     private static ShimingTestApp s_app = null!;
 
     [ClassInitialize]
-    public static async Task StartAsync(TestContext _) => s_app = await ShimingTestApp.StartAsync();
-
-    [ClassCleanup]
-    public static async Task StopAsync() => await s_app.DisposeAsync();
+    public static async Task StartAsync(TestContext _) => s_app = await ShimingTestApp.GetSharedAsync(SharedApp.TimersRunning);
 
     [TestMethod]
     public async Task A_front_side_is_accepted_then_completes_with_the_cards_fields()

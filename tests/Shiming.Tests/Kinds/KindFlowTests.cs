@@ -13,10 +13,10 @@ namespace Shiming.Tests.Kinds;
 [TestClass]
 public sealed class KindFlowTests
 {
-    private static KindsApp s_app = null!;
+    private static ShimingTestApp s_app = null!;
 
     [ClassInitialize]
-    public static async Task StartAsync(TestContext _) => s_app = await KindsApp.StartAsync();
+    public static async Task StartAsync(TestContext _) => s_app = await ShimingTestApp.StartDrainedAsync();
 
     [ClassCleanup]
     public static async Task StopAsync()
@@ -37,7 +37,7 @@ public sealed class KindFlowTests
         var (id, statusUri, accepted) = await s_app.SubmitAsync(kind, kind.Sample(seed));
         var (code, status) = await s_app.GetStatusAsync(statusUri);
 
-        Assert.AreEqual(new Uri(s_app.App.BaseAddress, $"/api/{kind.Route}/{id}").ToString(), statusUri);
+        Assert.AreEqual(new Uri(s_app.BaseAddress, $"/api/{kind.Route}/{id}").ToString(), statusUri);
         Assert.AreEqual(statusUri, accepted.GetProperty("statusQueryGetUri").GetString());
         Assert.AreEqual(statusUri + "/terminate", accepted.GetProperty("terminatePostUri").GetString());
         Assert.AreEqual(statusUri, accepted.GetProperty("purgeHistoryDeleteUri").GetString());
@@ -150,10 +150,10 @@ public sealed class KindFlowTests
         var (asOtherKind, _) = await s_app.GetStatusAsync($"/api/{otherKind.Route}/{id}");
         using var terminate = new HttpRequestMessage(HttpMethod.Post, statusUri + "/terminate");
         terminate.Headers.Add("X-MS-CLIENT-PRINCIPAL-ID", "someone-else");
-        using var terminated = await s_app.App.Client.SendAsync(terminate);
+        using var terminated = await s_app.Client.SendAsync(terminate);
         using var purge = new HttpRequestMessage(HttpMethod.Delete, statusUri);
         purge.Headers.Add("X-MS-CLIENT-PRINCIPAL-ID", "someone-else");
-        using var purged = await s_app.App.Client.SendAsync(purge);
+        using var purged = await s_app.Client.SendAsync(purge);
 
         Assert.AreEqual(HttpStatusCode.NotFound, other);
         Assert.AreEqual(kind.NotFoundCode, otherBody.GetProperty("code").GetString());
@@ -196,12 +196,12 @@ public sealed class KindFlowTests
         var kind = TestKind.Named(name);
         var (id, statusUri, _) = await s_app.SubmitAsync(kind, kind.Sample(seed));
 
-        using var terminated = await s_app.App.Client.PostAsync(statusUri + "/terminate", null);
-        using var again = await s_app.App.Client.PostAsync(statusUri + "/terminate", null);
+        using var terminated = await s_app.Client.PostAsync(statusUri + "/terminate", null);
+        using var again = await s_app.Client.PostAsync(statusUri + "/terminate", null);
         await s_app.DrainOnceAsync(kind);
         var attempts = await s_app.AttemptsAsync(id);
         var (code, status) = await s_app.GetStatusAsync(statusUri);
-        using var purged = await s_app.App.Client.DeleteAsync(statusUri);
+        using var purged = await s_app.Client.DeleteAsync(statusUri);
         var purgeBody = await purged.Content.ReadFromJsonAsync<JsonElement>();
         var (afterPurge, _) = await s_app.GetStatusAsync(statusUri);
 
@@ -210,7 +210,7 @@ public sealed class KindFlowTests
         Assert.AreEqual(HttpStatusCode.OK, code);
         Assert.AreEqual("Terminated", status.GetProperty("runtimeStatus").GetString());
         Assert.AreEqual(0, attempts, "nothing went to Baidu for it");
-        Assert.IsFalse(await AzuriteStorage.ExistsAsync(s_app.App.Storage.Images, id), "its image is gone");
+        Assert.IsFalse(await AzuriteStorage.ExistsAsync(s_app.Storage.Images, id), "its image is gone");
         Assert.AreEqual(HttpStatusCode.OK, purged.StatusCode);
         Assert.AreEqual(1, purgeBody.GetProperty("instancesDeleted").GetInt32());
         Assert.AreEqual(HttpStatusCode.NotFound, afterPurge);

@@ -1,5 +1,6 @@
 using System.Net;
 using Shiming.BaiduEmulator;
+using Shiming.Tests.Infrastructure;
 
 namespace Shiming.Tests.Kinds;
 
@@ -17,7 +18,7 @@ public sealed class KindOutcomeTests
     {
         var kind = TestKind.Named(name);
         var api = new EmulatorApiOptions { QpsBurstRate = 1 };
-        await using var app = await KindsApp.StartAsync(new EmulatorOptions { Apis = { [kind.Api] = api } }, maxAttempts: 1);
+        await using var app = await ShimingTestApp.StartDrainedAsync(new EmulatorOptions { Apis = { [kind.Api] = api } }, maxAttempts: 1);
         var (id, statusUri, _) = await app.SubmitAsync(kind, kind.Sample(201));
 
         await app.DrainOnceAsync(kind);
@@ -42,7 +43,7 @@ public sealed class KindOutcomeTests
     public async Task The_daily_quota_pauses_the_kind_and_says_so_while_cards_go_on(string name, string description)
     {
         var kind = TestKind.Named(name);
-        await using var app = await KindsApp.StartAsync(new EmulatorOptions { Apis = { [kind.Api] = new EmulatorApiOptions { DailyQuota = 1 } } });
+        await using var app = await ShimingTestApp.StartDrainedAsync(new EmulatorOptions { Apis = { [kind.Api] = new EmulatorApiOptions { DailyQuota = 1 } } });
         var first = await app.SubmitAsync(kind, kind.Sample(211));
         var second = await app.SubmitAsync(kind, kind.Sample(212));
 
@@ -51,8 +52,8 @@ public sealed class KindOutcomeTests
         var statuses = new[] { await app.GetStatusAsync(first.StatusUri), await app.GetStatusAsync(second.StatusUri) };
         var callsWhilePaused = app.CallsTo(kind.Api).Count;
         await app.DrainOnceAsync(kind);
-        using var card = await app.App.SubmitAsync(SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(213))));
-        await app.App.DrainOnceAsync();
+        using var card = await app.SubmitAsync(SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(213))));
+        await app.DrainOnceAsync();
         var (cardPoll, cardStatus) = await app.GetStatusAsync(card.Headers.Location!.ToString());
 
         Assert.AreEqual(1, statuses.Count(s => s.Code == HttpStatusCode.OK));
@@ -70,7 +71,7 @@ public sealed class KindOutcomeTests
     public async Task A_revoked_token_is_renewed_and_the_call_resent_once(string name)
     {
         var kind = TestKind.Named(name);
-        await using var app = await KindsApp.StartAsync();
+        await using var app = await ShimingTestApp.StartDrainedAsync();
         var warmUp = await app.SubmitAsync(kind, kind.Sample(221));
         await app.DrainUntilFinishedAsync(kind, warmUp.StatusUri);
         using (var http = new HttpClient { BaseAddress = app.Emulator.BaseAddress })
@@ -96,7 +97,7 @@ public sealed class KindOutcomeTests
     public async Task Transient_errors_are_retried_until_the_attempts_run_out_then_the_job_fails_and_goes_to_the_poison_queue(string name)
     {
         var kind = TestKind.Named(name);
-        await using var app = await KindsApp.StartAsync(new EmulatorOptions { Apis = { [kind.Api] = new EmulatorApiOptions { InternalErrorRate = 1 } } }, maxAttempts: 2);
+        await using var app = await ShimingTestApp.StartDrainedAsync(new EmulatorOptions { Apis = { [kind.Api] = new EmulatorApiOptions { InternalErrorRate = 1 } } }, maxAttempts: 2);
         var (id, statusUri, _) = await app.SubmitAsync(kind, kind.Sample(231));
 
         var status = await app.DrainUntilFinishedAsync(kind, statusUri);
@@ -116,7 +117,7 @@ public sealed class KindOutcomeTests
     {
         var kind = TestKind.Named(name);
         var api = new EmulatorApiOptions { ServerErrorRate = 1 };
-        await using var app = await KindsApp.StartAsync(new EmulatorOptions { Apis = { [kind.Api] = api } }, maxAttempts: 3);
+        await using var app = await ShimingTestApp.StartDrainedAsync(new EmulatorOptions { Apis = { [kind.Api] = api } }, maxAttempts: 3);
         var (id, statusUri, _) = await app.SubmitAsync(kind, kind.Sample(241));
 
         await app.DrainOnceAsync(kind);
@@ -134,7 +135,7 @@ public sealed class KindOutcomeTests
     public async Task An_image_Baidu_refuses_fails_the_job_at_once_with_our_own_code(string name)
     {
         var kind = TestKind.Named(name);
-        await using var app = await KindsApp.StartAsync(new EmulatorOptions { Apis = { [kind.Api] = new EmulatorApiOptions { MaxImageSide = 200 } } });
+        await using var app = await ShimingTestApp.StartDrainedAsync(new EmulatorOptions { Apis = { [kind.Api] = new EmulatorApiOptions { MaxImageSide = 200 } } });
         var (id, statusUri, _) = await app.SubmitAsync(kind, kind.Sample(251));
 
         var status = await app.DrainUntilFinishedAsync(kind, statusUri);

@@ -25,7 +25,7 @@ public sealed class TelemetryExportTests
     {
         await using var receiver = await OtlpReceiver.StartAsync();
         var emulator = new EmulatorOptions { NonCardAnswer = NonCardAnswer.Error216633, Recognition = RecognitionMode.Off };
-        await using var app = await DrainedApp.StartAsync(emulator, configure: settings =>
+        await using var app = await ShimingTestApp.StartDrainedAsync(emulator, configure: settings =>
         {
             foreach (var (key, value) in receiver.WorkerSettings)
             {
@@ -40,20 +40,20 @@ public sealed class TelemetryExportTests
         var fronts = new List<(string Id, string StatusUri)>();
         foreach (var image in images)
         {
-            fronts.Add(await app.SubmitAsync(image));
+            fronts.Add(await app.SubmitJobAsync(image));
         }
 
-        var backJob = await app.SubmitAsync(back, "back");
-        var notACard = await app.SubmitAsync(picture);
-        var terminated = await app.SubmitAsync(SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(1620))));
-        using (var terminate = await app.App.Client.PostAsync($"{terminated.StatusUri}/terminate", null))
+        var backJob = await app.SubmitJobAsync(back, "back");
+        var notACard = await app.SubmitJobAsync(picture);
+        var terminated = await app.SubmitJobAsync(SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(1620))));
+        using (var terminate = await app.Client.PostAsync($"{terminated.StatusUri}/terminate", null))
         {
             Assert.AreEqual(HttpStatusCode.Accepted, terminate.StatusCode);
         }
 
         // The first run meets error 18 on every call; the jobs go back and finish in the runs after.
         emulator.QpsBurstRate = 1;
-        await app.App.DrainOnceAsync();
+        await app.DrainOnceAsync();
         emulator.QpsBurstRate = 0;
         foreach (var (_, statusUri) in fronts.Append(backJob).Append(notACard))
         {
@@ -108,7 +108,7 @@ public sealed class TelemetryExportTests
 
         // Logs arrive too, and the worker's own log lines still reach the host.
         await receiver.WaitForAsync(r => r.LogRecords().Any(), "log records");
-        Assert.IsTrue(app.App.LogLines.Any(line => line.Contains("accepted", StringComparison.Ordinal)), "the worker's log lines still reach the host");
+        Assert.IsTrue(app.LogLines.Any(line => line.Contains("accepted", StringComparison.Ordinal)), "the worker's log lines still reach the host");
 
         // Nothing a person could be known by, anywhere in any export: every request is searched as sent.
         var everything = receiver.Bodies("metrics").Concat(receiver.Bodies("traces")).Concat(receiver.Bodies("logs")).ToList();

@@ -22,7 +22,7 @@ public sealed class WebPageFlowTests
     [ClassInitialize]
     public static async Task StartAsync(TestContext _)
     {
-        s_app = await ShimingTestApp.StartAsync(runTimers: false);
+        s_app = await ShimingTestApp.GetSharedAsync(SharedApp.TimersDisabled);
         s_chromium = await Chromium.LaunchAsync();
         s_cards = new CardFiles();
     }
@@ -32,7 +32,6 @@ public sealed class WebPageFlowTests
     {
         s_cards.Dispose();
         await s_chromium.DisposeAsync();
-        await s_app.DisposeAsync();
     }
 
     [TestMethod]

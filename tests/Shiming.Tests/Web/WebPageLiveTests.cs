@@ -16,7 +16,7 @@ public sealed class WebPageLiveTests
     [ClassInitialize]
     public static async Task StartAsync(TestContext _)
     {
-        s_app = await ShimingTestApp.StartAsync();
+        s_app = await ShimingTestApp.GetSharedAsync(SharedApp.TimersRunning);
         s_chromium = await Chromium.LaunchAsync();
         s_cards = new CardFiles();
     }
@@ -26,7 +26,6 @@ public sealed class WebPageLiveTests
     {
         s_cards.Dispose();
         await s_chromium.DisposeAsync();
-        await s_app.DisposeAsync();
     }
 
     [TestMethod]

@@ -15,10 +15,7 @@ public sealed class WebPageServingTests
     private static ShimingTestApp s_app = null!;
 
     [ClassInitialize]
-    public static async Task StartAsync(TestContext _) => s_app = await ShimingTestApp.StartAsync(runTimers: false);
-
-    [ClassCleanup]
-    public static async Task StopAsync() => await s_app.DisposeAsync();
+    public static async Task StartAsync(TestContext _) => s_app = await ShimingTestApp.GetSharedAsync(SharedApp.TimersDisabled);
 
     [TestMethod]
     public async Task The_folder_address_without_its_slash_redirects_to_the_page()

@@ -1,13 +1,12 @@
 using System.Buffers.Binary;
-using Shiming.BaiduEmulator;
 
-namespace Shiming.Tests.Emulator;
+namespace Shiming.BaiduEmulator.Tests;
 
 [TestClass]
 public sealed class CardRendersTests
 {
     [TestMethod]
-    public void EveryCharacterASyntheticCardCanPrintHasAGlyph()
+    public void Every_character_a_synthetic_card_can_print_has_a_glyph()
     {
         var random = new Random(12);
         for (var i = 0; i < 3000; i++)
@@ -22,7 +21,7 @@ public sealed class CardRendersTests
     }
 
     [TestMethod]
-    public void ACleanRenderIsACard856By540WithInkWhereTheNameIsPrinted()
+    public void A_clean_render_is_a_card_856_by_540_with_ink_where_the_name_is_printed()
     {
         var png = CardRenders.RenderFront(SyntheticIdentities.CreatePerson(new Random(13)));
 
@@ -38,7 +37,7 @@ public sealed class CardRendersTests
     }
 
     [TestMethod]
-    public void ADegradationIsDeterministicAndAddsAMarginScaledWithThePicture()
+    public void A_degradation_is_deterministic_and_adds_a_margin_scaled_with_the_picture()
     {
         var person = SyntheticIdentities.CreatePerson(new Random(14));
         var degradation = new CardDegradation(RotationDegrees: 2, BlurSigma: 0.8, Scale: 0.5, NoiseSigma: 5, Seed: 3);
@@ -71,7 +70,7 @@ public sealed class CardRendersTests
     }
 
     [TestMethod]
-    public void APhoneLikeDegradationIsAJpegAtItsQualityWithTheSurfaceShowingAtTheCardsCorners()
+    public void A_phone_like_degradation_is_a_JPEG_at_its_quality_with_the_surface_showing_at_the_cards_corners()
     {
         var person = SyntheticIdentities.CreatePerson(new Random(15));
         var degradation = new CardDegradation(

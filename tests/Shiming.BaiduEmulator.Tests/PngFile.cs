@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using SkiaSharp;
 
-namespace Shiming.Tests.Emulator;
+namespace Shiming.BaiduEmulator.Tests;
 
 internal sealed record PngChunk(string Type, byte[] Data, uint StoredCrc);
 

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
-using Shiming.BaiduEmulator;
 
-namespace Shiming.Tests.Emulator;
+namespace Shiming.BaiduEmulator.Tests;
 
 /// <summary>The emulator as the README runs it: its own process, configured from the command line.</summary>
 [TestClass]
@@ -14,7 +13,7 @@ public sealed partial class StandaloneEmulatorTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public async Task GenerateCardWritesASeededCardAndPrintsOnlyItsPath()
+    public async Task Generate_card_writes_a_seeded_card_and_prints_only_its_path()
     {
         var directory = Directory.CreateTempSubdirectory("shiming-card-");
         try
@@ -35,7 +34,7 @@ public sealed partial class StandaloneEmulatorTests
     }
 
     [TestMethod]
-    public async Task GenerateCardWithoutASideExplainsItsUsage()
+    public async Task Generate_card_without_a_side_explains_its_usage()
     {
         var (exitCode, output, error) = await RunToEndAsync("generate-card", "--out", "never-written.png");
 
@@ -45,7 +44,7 @@ public sealed partial class StandaloneEmulatorTests
     }
 
     [TestMethod]
-    public async Task RenderCardsWritesSeededRendersWithoutGroundTruthAndATruthFile()
+    public async Task Render_cards_writes_seeded_renders_without_ground_truth_and_a_truth_file()
     {
         var directory = Directory.CreateTempSubdirectory("shiming-renders-");
         try
@@ -83,7 +82,7 @@ public sealed partial class StandaloneEmulatorTests
     }
 
     [TestMethod]
-    public async Task RenderDocumentWritesASeededDocumentWithItsLinesAsGroundTruthOrWithout()
+    public async Task Render_document_writes_a_seeded_document_with_its_lines_as_ground_truth_or_without()
     {
         var directory = Directory.CreateTempSubdirectory("shiming-document-");
         try
@@ -113,7 +112,7 @@ public sealed partial class StandaloneEmulatorTests
     [DataRow("non_compliant", 2)]
     [DataRow("suspected", 3)]
     [DataRow("failed", 4)]
-    public async Task RenderModerationWritesAPictureCarryingTheVerdict(string verdict, int conclusionType)
+    public async Task Render_moderation_writes_a_picture_carrying_the_verdict(string verdict, int conclusionType)
     {
         var directory = Directory.CreateTempSubdirectory("shiming-moderation-");
         try
@@ -134,7 +133,7 @@ public sealed partial class StandaloneEmulatorTests
     }
 
     [TestMethod]
-    public async Task RenderModerationWithoutAKnownVerdictExplainsItsUsage()
+    public async Task Render_moderation_without_a_known_verdict_explains_its_usage()
     {
         var (exitCode, output, error) = await RunToEndAsync("render-moderation", "--out", "never-written.png", "--verdict", "fine");
 
@@ -144,7 +143,7 @@ public sealed partial class StandaloneEmulatorTests
     }
 
     [TestMethod]
-    public async Task TheStandaloneEmulatorLogsOneLineWithItsUrlAndServesTheConfiguredKey()
+    public async Task The_standalone_emulator_logs_one_line_with_its_URL_and_serves_the_configured_key()
     {
         var person = SyntheticIdentities.CreatePerson(new Random(71));
         using var process = Start("--urls", "http://127.0.0.1:0", "--Emulator:ApiKey=standalone-key", "--Emulator:QpsLimit=3", "--Emulator:Apis:general_basic:QpsLimit=1");
@@ -202,7 +201,7 @@ public sealed partial class StandaloneEmulatorTests
     }
 
     [TestMethod]
-    public async Task FaultSettingsBindFromTheCommandLineAsABenchmarkSetsThem()
+    public async Task Fault_settings_bind_from_the_command_line_as_a_benchmark_sets_them()
     {
         using var process = Start(
             "--urls", "http://127.0.0.1:0", "--Emulator:Recognition=Off", "--Emulator:InternalErrorRate=1", "--Emulator:FaultSeed=7",
@@ -236,7 +235,7 @@ public sealed partial class StandaloneEmulatorTests
     }
 
     [TestMethod]
-    public async Task AFaultRateOutOfRangeStopsTheStandaloneEmulatorNamingTheSetting()
+    public async Task A_fault_rate_out_of_range_stops_the_standalone_emulator_naming_the_setting()
     {
         var (exitCode, _, error) = await RunToEndAsync("--urls", "http://127.0.0.1:0", "--Emulator:ServerErrorRate=2");
 

@@ -1,39 +1,18 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Shiming.BaiduEmulator;
 
-namespace Shiming.Tests.Emulator;
+namespace Shiming.BaiduEmulator.Tests;
 
 [TestClass]
 public sealed class IdCardRecognitionTests
 {
-    private static BaiduEmulatorHost s_host = null!;
-    private static EmulatorClient s_client = null!;
-    private static string s_token = null!;
-
-    [ClassInitialize]
-    public static async Task StartEmulatorAsync(TestContext context)
-    {
-        // No QPS pressure here: that has its own tests.
-        s_host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 10_000 });
-        s_client = new EmulatorClient(s_host);
-        s_token = await s_client.GetTokenAsync();
-    }
-
-    [ClassCleanup]
-    public static async Task StopEmulatorAsync()
-    {
-        s_client.Dispose();
-        await s_host.DisposeAsync();
-    }
-
     [TestMethod]
-    public async Task AFrontAnswersItsGroundTruthExactly()
+    public async Task A_front_answers_its_ground_truth_exactly()
     {
         var person = SyntheticIdentities.CreatePerson(new Random(11));
 
-        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderFront(person), "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, SyntheticCardImages.RenderFront(person), "front");
 
         Assert.AreEqual(HttpStatusCode.OK, reply.Status);
         Assert.AreEqual("application/json;charset=UTF-8", reply.ContentType);
@@ -57,11 +36,11 @@ public sealed class IdCardRecognitionTests
     }
 
     [TestMethod]
-    public async Task ABackAnswersItsGroundTruthExactlyWithoutANumberType()
+    public async Task A_back_answers_its_ground_truth_exactly_without_a_number_type()
     {
         var back = new SyntheticCardBack("示例市公安局东城分局", new DateOnly(2019, 6, 6), "20390606");
 
-        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderBack(back), "back");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, SyntheticCardImages.RenderBack(back), "back");
 
         var expected = new Dictionary<string, string>
         {
@@ -76,21 +55,21 @@ public sealed class IdCardRecognitionTests
     }
 
     [TestMethod]
-    public async Task ALongTermBackAnswersChangQi()
+    public async Task A_long_term_back_answers_changqi()
     {
         var back = new SyntheticCardBack("样本市公安局", new DateOnly(2012, 3, 1), "长期");
 
-        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderBack(back), "back");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, SyntheticCardImages.RenderBack(back), "back");
 
         Assert.AreEqual("长期", reply.Words("失效日期"));
     }
 
     [TestMethod]
-    public async Task EveryFieldHasAPlausibleLocationOnTheCard()
+    public async Task Every_field_has_a_plausible_location_on_the_card()
     {
         var person = SyntheticIdentities.CreatePerson(new Random(12));
 
-        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderFront(person), "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, SyntheticCardImages.RenderFront(person), "front");
 
         foreach (var field in reply.Body.GetProperty("words_result").EnumerateObject())
         {
@@ -105,9 +84,9 @@ public sealed class IdCardRecognitionTests
     }
 
     [TestMethod]
-    public async Task ChineseIsSentAsUtf8NotEscaped()
+    public async Task Chinese_is_sent_as_UTF8_not_escaped()
     {
-        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(13))), "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(13))), "front");
 
         Assert.Contains("\"公民身份号码\"", reply.Text);
     }
@@ -115,14 +94,14 @@ public sealed class IdCardRecognitionTests
     [TestMethod]
     [DataRow("front", "back")]
     [DataRow("back", "front")]
-    public async Task DeclaringTheOtherSideStillReadsTheCardAndSaysReversedSide(string cardSide, string declaredSide)
+    public async Task Declaring_the_other_side_still_reads_the_card_and_says_reversed_side(string cardSide, string declaredSide)
     {
         var person = SyntheticIdentities.CreatePerson(new Random(14));
         var image = cardSide == "front"
             ? SyntheticCardImages.RenderFront(person)
             : SyntheticCardImages.RenderBack(SyntheticIdentities.CreateBack(new Random(14), person));
 
-        var reply = await s_client.RecognizeAsync(s_token, image, declaredSide);
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, image, declaredSide);
 
         Assert.IsNull(reply.ErrorCode, reply.Text);
         Assert.AreEqual("reversed_side", reply.ImageStatus);
@@ -134,24 +113,24 @@ public sealed class IdCardRecognitionTests
     [DataRow("blurred")]
     [DataRow("over_exposure")]
     [DataRow("other_type_card")]
-    public async Task TheImageStatusInTheGroundTruthIsAnswered(string imageStatus)
+    public async Task The_image_status_in_the_ground_truth_is_answered(string imageStatus)
     {
         var person = SyntheticIdentities.CreatePerson(new Random(15));
 
-        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderFront(person, imageStatus), "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, SyntheticCardImages.RenderFront(person, imageStatus), "front");
 
         Assert.AreEqual(imageStatus, reply.ImageStatus);
         Assert.AreEqual(person.Name, reply.Words("姓名"));
     }
 
     [TestMethod]
-    public async Task RiskTypeIsAnsweredWhenRiskDetectionIsAskedFor()
+    public async Task Risk_type_is_answered_when_risk_detection_is_asked_for()
     {
         var person = SyntheticIdentities.CreatePerson(new Random(16));
 
-        var copy = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderFront(person, riskType: "copy"), "front", ("detect_risk", "true"));
-        var plain = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderFront(person), "front", ("detect_risk", "true"));
-        var notAsked = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderFront(person, riskType: "copy"), "front", ("detect_risk", "false"));
+        var copy = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, SyntheticCardImages.RenderFront(person, riskType: "copy"), "front", ("detect_risk", "true"));
+        var plain = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, SyntheticCardImages.RenderFront(person), "front", ("detect_risk", "true"));
+        var notAsked = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, SyntheticCardImages.RenderFront(person, riskType: "copy"), "front", ("detect_risk", "false"));
 
         Assert.AreEqual("copy", copy.Body.GetProperty("risk_type").GetString());
         Assert.AreEqual("normal", plain.Body.GetProperty("risk_type").GetString());
@@ -159,32 +138,32 @@ public sealed class IdCardRecognitionTests
     }
 
     [TestMethod]
-    public async Task AScreenshotIsReportedAsScreenUnlessScreenshotDetectionIsAskedFor()
+    public async Task A_screenshot_is_reported_as_screen_unless_screenshot_detection_is_asked_for()
     {
         var image = SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(17)), riskType: "screenshot");
 
-        var folded = await s_client.RecognizeAsync(s_token, image, "front", ("detect_risk", "true"));
-        var distinct = await s_client.RecognizeAsync(s_token, image, "front", ("detect_risk", "true"), ("detect_screenshot", "true"));
+        var folded = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, image, "front", ("detect_risk", "true"));
+        var distinct = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, image, "front", ("detect_risk", "true"), ("detect_screenshot", "true"));
 
         Assert.AreEqual("screen", folded.Body.GetProperty("risk_type").GetString());
         Assert.AreEqual("screenshot", distinct.Body.GetProperty("risk_type").GetString());
     }
 
     [TestMethod]
-    public async Task DirectionIsUprightWhenDirectionDetectionIsAskedFor()
+    public async Task Direction_is_upright_when_direction_detection_is_asked_for()
     {
-        var reply = await s_client.RecognizeAsync(
-            s_token, SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(18))), "front", ("detect_direction", "true"));
+        var reply = await SharedEmulator.Client.RecognizeAsync(
+            SharedEmulator.Token, SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(18))), "front", ("detect_direction", "true"));
 
         Assert.AreEqual(0, reply.Body.GetProperty("direction").GetInt32());
     }
 
     [TestMethod]
-    public async Task AJpegFrontAnswersTheGroundTruthInItsComment()
+    public async Task A_JPEG_front_answers_the_ground_truth_in_its_comment()
     {
         var person = SyntheticIdentities.CreatePerson(new Random(19));
 
-        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderFrontJpeg(person), "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, SyntheticCardImages.RenderFrontJpeg(person), "front");
 
         Assert.IsNull(reply.ErrorCode, reply.Text);
         Assert.AreEqual(person.IdNumber, reply.Words("公民身份号码"));
@@ -192,9 +171,9 @@ public sealed class IdCardRecognitionTests
     }
 
     [TestMethod]
-    public async Task APictureWithoutACardIsAnsweredWithImageStatusNonIdcard()
+    public async Task A_picture_without_a_card_is_answered_with_image_status_non_idcard()
     {
-        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderPlainPicture(), "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, SyntheticCardImages.RenderPlainPicture(), "front");
 
         Assert.IsNull(reply.ErrorCode, reply.Text);
         Assert.AreEqual("non_idcard", reply.ImageStatus);
@@ -204,7 +183,7 @@ public sealed class IdCardRecognitionTests
     }
 
     [TestMethod]
-    public async Task APictureWithoutACardIsError216633WhenSoConfigured()
+    public async Task A_picture_without_a_card_is_error_216633_when_so_configured()
     {
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { NonCardAnswer = NonCardAnswer.Error216633 });
         using var client = new EmulatorClient(host);
@@ -217,44 +196,44 @@ public sealed class IdCardRecognitionTests
     }
 
     [TestMethod]
-    public async Task GroundTruthThatSaysNonIdcardIsAnsweredAsAPictureWithoutACard()
+    public async Task Ground_truth_that_says_non_idcard_is_answered_as_a_picture_without_a_card()
     {
         var truth = CardGroundTruth.ForFront(SyntheticIdentities.CreatePerson(new Random(20)), imageStatus: "non_idcard");
 
-        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.Render(truth), "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, SyntheticCardImages.Render(truth), "front");
 
         Assert.AreEqual("non_idcard", reply.ImageStatus);
         Assert.AreEqual(0, reply.Body.GetProperty("words_result_num").GetInt32());
     }
 
     [TestMethod]
-    public async Task OnlyTheFieldsInTheGroundTruthAreAnswered()
+    public async Task Only_the_fields_in_the_ground_truth_are_answered()
     {
         var truth = new CardGroundTruth("front", new Dictionary<string, string> { ["姓名"] = "张晓", ["性别"] = "女" }, ImageStatus: "blurred");
 
-        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.Render(truth), "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, SyntheticCardImages.Render(truth), "front");
 
         CollectionAssert.AreEquivalent(new Dictionary<string, string> { ["姓名"] = "张晓", ["性别"] = "女" }, ReadWords(reply));
         Assert.AreEqual(2, reply.Body.GetProperty("words_result_num").GetInt32());
     }
 
     [TestMethod]
-    public async Task MalformedGroundTruthIsAnInternalErrorNotARecognition()
+    public async Task Malformed_ground_truth_is_an_internal_error_not_a_recognition()
     {
         var image = PngFile.WithText(SyntheticCardImages.RenderPlainPicture(), CardGroundTruth.PngKeyword, "{\"side\":\"front\",");
 
-        var reply = await s_client.RecognizeAsync(s_token, image, "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, image, "front");
 
         Assert.AreEqual(282000, reply.ErrorCode);
     }
 
     [TestMethod]
-    public async Task UnknownQueryParametersAreIgnored()
+    public async Task Unknown_query_parameters_are_ignored()
     {
         var image = SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(21)));
 
-        var reply = await s_client.PostIdCardAsync(
-            $"{EmulatorClient.IdCardPath}?access_token={Uri.EscapeDataString(s_token)}&aipSdk=CSharp&aipVersion=3_6_14",
+        var reply = await SharedEmulator.Client.PostIdCardAsync(
+            $"{EmulatorClient.IdCardPath}?access_token={Uri.EscapeDataString(SharedEmulator.Token)}&aipSdk=CSharp&aipVersion=3_6_14",
             [new("id_card_side", "front"), new("image", Convert.ToBase64String(image))]);
 
         Assert.IsNull(reply.ErrorCode, reply.Text);
@@ -262,12 +241,12 @@ public sealed class IdCardRecognitionTests
     }
 
     [TestMethod]
-    public async Task EveryBodyCarriesAFreshNumericLogIdBeyondDoublePrecision()
+    public async Task Every_body_carries_a_fresh_numeric_log_id_beyond_double_precision()
     {
         var image = SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(22)));
 
-        var success = await s_client.RecognizeAsync(s_token, image, "front");
-        var failure = await s_client.RecognizeAsync(s_token, image, "sideways");
+        var success = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, image, "front");
+        var failure = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, image, "sideways");
 
         var first = success.Body.GetProperty("log_id");
         var second = failure.Body.GetProperty("log_id");
@@ -278,7 +257,7 @@ public sealed class IdCardRecognitionTests
     }
 
     [TestMethod]
-    public async Task LogIdCanBeSentAsAString()
+    public async Task Log_id_can_be_sent_as_a_string()
     {
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { LogIdAsString = true });
         using var client = new EmulatorClient(host);
@@ -291,9 +270,9 @@ public sealed class IdCardRecognitionTests
     }
 
     [TestMethod]
-    public async Task OcrApisTheEmulatorDoesNotImplementAnswerUnsupportedMethod()
+    public async Task OCR_APIs_the_emulator_does_not_implement_answer_unsupported_method()
     {
-        var reply = await s_client.PostIdCardAsync($"rest/2.0/ocr/v1/bankcard?access_token={Uri.EscapeDataString(s_token)}", [new("image", "AAAA")]);
+        var reply = await SharedEmulator.Client.PostIdCardAsync($"rest/2.0/ocr/v1/bankcard?access_token={Uri.EscapeDataString(SharedEmulator.Token)}", [new("image", "AAAA")]);
 
         Assert.AreEqual(HttpStatusCode.OK, reply.Status);
         Assert.AreEqual(3, reply.ErrorCode);

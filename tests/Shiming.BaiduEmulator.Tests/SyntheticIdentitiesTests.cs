@@ -1,7 +1,6 @@
 using System.Globalization;
-using Shiming.BaiduEmulator;
 
-namespace Shiming.Tests.Emulator;
+namespace Shiming.BaiduEmulator.Tests;
 
 [TestClass]
 public sealed class SyntheticIdentitiesTests
@@ -14,7 +13,7 @@ public sealed class SyntheticIdentitiesTests
     [DataRow("360426199101010071", true)]
     [DataRow("330881199904173916", true)]
     [DataRow("330881199904173914", false)]
-    public void TheTestsOwnChecksumAgreesWithTheReferenceVectors(string number, bool valid)
+    public void The_tests_own_checksum_agrees_with_the_reference_vectors(string number, bool valid)
     {
         Assert.AreEqual(valid, Gb11643.IsValid(number));
     }
@@ -24,7 +23,7 @@ public sealed class SyntheticIdentitiesTests
     [DataRow("440524", "1880-01-01", 1, "440524188001010014")]
     [DataRow("360426", "1991-01-01", 7, "360426199101010071")]
     [DataRow("330881", "1999-04-17", 391, "330881199904173916")]
-    public void CreateIdNumberAppendsTheReferenceCheckCharacter(string addressCode, string birthDate, int sequence, string expected)
+    public void Create_ID_number_appends_the_reference_check_character(string addressCode, string birthDate, int sequence, string expected)
     {
         var number = SyntheticIdentities.CreateIdNumber(addressCode, DateOnly.Parse(birthDate, CultureInfo.InvariantCulture), sequence);
 
@@ -32,7 +31,7 @@ public sealed class SyntheticIdentitiesTests
     }
 
     [TestMethod]
-    public void EveryGeneratedNumberPassesTheChecksumAndAgreesWithItsPerson()
+    public void Every_generated_number_passes_the_checksum_and_agrees_with_its_person()
     {
         for (var seed = 0; seed < Seeds; seed++)
         {
@@ -47,7 +46,7 @@ public sealed class SyntheticIdentitiesTests
     }
 
     [TestMethod]
-    public void GeneratedPeopleHavePlausibleFields()
+    public void Generated_people_have_plausible_fields()
     {
         var genders = new HashSet<string>();
         for (var seed = 0; seed < Seeds; seed++)
@@ -65,14 +64,14 @@ public sealed class SyntheticIdentitiesTests
     }
 
     [TestMethod]
-    public void TheSameSeedGivesTheSameIdentity()
+    public void The_same_seed_gives_the_same_identity()
     {
         Assert.AreEqual(SyntheticIdentities.CreatePerson(new Random(7)), SyntheticIdentities.CreatePerson(new Random(7)));
         Assert.AreNotEqual(SyntheticIdentities.CreatePerson(new Random(7)), SyntheticIdentities.CreatePerson(new Random(8)));
     }
 
     [TestMethod]
-    public void GeneratedBacksAreIssuedAfterBirthAndValidForTheirHoldersAge()
+    public void Generated_backs_are_issued_after_birth_and_valid_for_their_holders_age()
     {
         for (var seed = 0; seed < Seeds; seed++)
         {
@@ -99,7 +98,7 @@ public sealed class SyntheticIdentitiesTests
     [DataRow("99ab01", 0)]
     [DataRow("990101", -1)]
     [DataRow("990101", 1000)]
-    public void CreateIdNumberRejectsWhatCannotBeAnIdNumber(string addressCode, int sequence)
+    public void Create_ID_number_rejects_what_cannot_be_an_ID_number(string addressCode, int sequence)
     {
         Assert.Throws<ArgumentException>(() => SyntheticIdentities.CreateIdNumber(addressCode, new DateOnly(1990, 1, 1), sequence));
     }

@@ -1,9 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
-using Shiming.BaiduEmulator;
 
-namespace Shiming.Tests.Emulator;
+namespace Shiming.BaiduEmulator.Tests;
 
 [TestClass]
 public sealed class SyntheticCardImagesTests
@@ -13,7 +12,7 @@ public sealed class SyntheticCardImagesTests
     [TestMethod]
     [DataRow("front")]
     [DataRow("back")]
-    public void ACardIsAValidPngOf856By540(string side)
+    public void A_card_is_a_valid_PNG_of_856_by_540(string side)
     {
         var png = Render(side);
 
@@ -34,7 +33,7 @@ public sealed class SyntheticCardImagesTests
     }
 
     [TestMethod]
-    public void AFrontCarriesItsPersonAsAsciiGroundTruth()
+    public void A_front_carries_its_person_as_ASCII_ground_truth()
     {
         var text = PngFile.Texts(SyntheticCardImages.RenderFront(Person, "blurred", "copy"))[CardGroundTruth.PngKeyword];
 
@@ -54,7 +53,7 @@ public sealed class SyntheticCardImagesTests
     }
 
     [TestMethod]
-    public void ABackCarriesItsFieldsAsGroundTruth()
+    public void A_back_carries_its_fields_as_ground_truth()
     {
         var back = new SyntheticCardBack("演示市公安局", new DateOnly(2015, 2, 28), "长期");
 
@@ -68,7 +67,7 @@ public sealed class SyntheticCardImagesTests
     }
 
     [TestMethod]
-    public void APlainPictureHasTheRequestedSizeAndNoGroundTruth()
+    public void A_plain_picture_has_the_requested_size_and_no_ground_truth()
     {
         var png = SyntheticCardImages.RenderPlainPicture(320, 200);
 
@@ -82,7 +81,7 @@ public sealed class SyntheticCardImagesTests
     }
 
     [TestMethod]
-    public void AFrontShowsAPhotoAndTextBarsOnAPaleCard()
+    public void A_front_shows_a_photo_and_text_bars_on_a_pale_card()
     {
         var pixels = Pixels(SyntheticCardImages.RenderFront(Person));
 
@@ -96,7 +95,7 @@ public sealed class SyntheticCardImagesTests
     }
 
     [TestMethod]
-    public void ABackShowsARedEmblem()
+    public void A_back_shows_a_red_emblem()
     {
         var pixels = Pixels(SyntheticCardImages.RenderBack(SyntheticIdentities.CreateBack(new Random(62), Person)));
 
@@ -105,7 +104,7 @@ public sealed class SyntheticCardImagesTests
     }
 
     [TestMethod]
-    public void AJpegFrontIsABaselineJpegWithItsGroundTruthInAComment()
+    public void A_JPEG_front_is_a_baseline_JPEG_with_its_ground_truth_in_a_comment()
     {
         var jpeg = SyntheticCardImages.RenderFrontJpeg(Person);
 
@@ -121,7 +120,7 @@ public sealed class SyntheticCardImagesTests
     }
 
     [TestMethod]
-    public void GroundTruthSurvivesARoundTrip()
+    public void Ground_truth_survives_a_round_trip()
     {
         var truth = CardGroundTruth.ForFront(Person, "over_dark", "screen");
 
@@ -139,7 +138,7 @@ public sealed class SyntheticCardImagesTests
     [DataRow("{\"side\":\"top\",\"fields\":{}}")]
     [DataRow("{\"side\":\"front\"}")]
     [DataRow("{\"side\":\"front\",\"fields\":{\"姓名\":1}}")]
-    public void GroundTruthOfTheWrongShapeIsRejected(string json)
+    public void Ground_truth_of_the_wrong_shape_is_rejected(string json)
     {
         Assert.ThrowsExactly<FormatException>(() => CardGroundTruth.Parse(json));
     }

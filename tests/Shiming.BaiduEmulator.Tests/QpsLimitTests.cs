@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
-using Shiming.BaiduEmulator;
 
-namespace Shiming.Tests.Emulator;
+namespace Shiming.BaiduEmulator.Tests;
 
 [TestClass]
 public sealed class QpsLimitTests
@@ -9,7 +8,7 @@ public sealed class QpsLimitTests
     private static readonly byte[] Card = SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(41)));
 
     [TestMethod]
-    public async Task TheLimitIsServedAndTheNextCallInTheSameSecondGetsError18()
+    public async Task The_limit_is_served_and_the_next_call_in_the_same_second_gets_error_18()
     {
         var clock = new FakeTimeProvider();
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 5 }, clock);
@@ -25,7 +24,7 @@ public sealed class QpsLimitTests
     }
 
     [TestMethod]
-    public async Task CallsSucceedAgainOnceTheWindowHasSlidPastThem()
+    public async Task Calls_succeed_again_once_the_window_has_slid_past_them()
     {
         var clock = new FakeTimeProvider();
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 5 }, clock);
@@ -43,7 +42,7 @@ public sealed class QpsLimitTests
     }
 
     [TestMethod]
-    public async Task TheWindowSlidesRatherThanResettingOnSecondBoundaries()
+    public async Task The_window_slides_rather_than_resetting_on_second_boundaries()
     {
         var clock = new FakeTimeProvider();
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 5 }, clock);
@@ -62,7 +61,7 @@ public sealed class QpsLimitTests
     }
 
     [TestMethod]
-    public async Task RejectedCallsDoNotCountAgainstTheLimit()
+    public async Task Rejected_calls_do_not_count_against_the_limit()
     {
         var clock = new FakeTimeProvider();
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 5 }, clock);
@@ -80,7 +79,7 @@ public sealed class QpsLimitTests
     }
 
     [TestMethod]
-    public async Task AllTokensOfOneApplicationShareItsLimit()
+    public async Task All_tokens_of_one_application_share_its_limit()
     {
         var clock = new FakeTimeProvider();
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 4 }, clock);
@@ -96,7 +95,7 @@ public sealed class QpsLimitTests
     }
 
     [TestMethod]
-    public async Task AConcurrentBurstGetsExactlyTheLimitThrough()
+    public async Task A_concurrent_burst_gets_exactly_the_limit_through()
     {
         var clock = new FakeTimeProvider();
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 10 }, clock);
@@ -110,7 +109,7 @@ public sealed class QpsLimitTests
     }
 
     [TestMethod]
-    public async Task ALimitOfZeroRejectsEveryCall()
+    public async Task A_limit_of_zero_rejects_every_call()
     {
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 0 });
         using var client = new EmulatorClient(host);
@@ -121,7 +120,7 @@ public sealed class QpsLimitTests
     }
 
     [TestMethod]
-    public async Task TheLimitCanBeChangedWhileRunning()
+    public async Task The_limit_can_be_changed_while_running()
     {
         var clock = new FakeTimeProvider();
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 2 }, clock);

@@ -1,9 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
-using Shiming.BaiduEmulator;
 
-namespace Shiming.Tests.Emulator;
+namespace Shiming.BaiduEmulator.Tests;
 
 [TestClass]
 public sealed class FaultInjectionTests
@@ -11,7 +10,7 @@ public sealed class FaultInjectionTests
     private static readonly byte[] Card = SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(61)));
 
     [TestMethod]
-    public async Task AFixedLatencyDelaysEveryAnswerByAtLeastTheMedian()
+    public async Task A_fixed_latency_delays_every_answer_by_at_least_the_median()
     {
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { LatencyMedian = TimeSpan.FromMilliseconds(300) });
         using var client = new EmulatorClient(host);
@@ -30,7 +29,7 @@ public sealed class FaultInjectionTests
     }
 
     [TestMethod]
-    public void LatencyIsLogNormalWithTheConfiguredMedianAndP99()
+    public void Latency_is_log_normal_with_the_configured_median_and_p99()
     {
         var options = new EmulatorOptions { LatencyMedian = TimeSpan.FromMilliseconds(200), LatencyP99 = TimeSpan.FromMilliseconds(1500), FaultSeed = 5 };
         var faults = new FaultInjector(options.FaultSeed);
@@ -45,7 +44,7 @@ public sealed class FaultInjectionTests
     }
 
     [TestMethod]
-    public void LatencyIsCappedHoweverLongTheTail()
+    public void Latency_is_capped_however_long_the_tail()
     {
         var options = new EmulatorOptions { LatencyMedian = TimeSpan.FromSeconds(60), LatencyP99 = EmulatorOptions.MaxLatency, FaultSeed = 6 };
         var faults = new FaultInjector(options.FaultSeed);
@@ -57,7 +56,7 @@ public sealed class FaultInjectionTests
     }
 
     [TestMethod]
-    public async Task ServerErrorsAreGatewayStatusesWithHtmlBodiesAndAreLogged()
+    public async Task Server_errors_are_gateway_statuses_with_HTML_bodies_and_are_logged()
     {
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 100, ServerErrorRate = 1, FaultSeed = 1 });
         using var client = new EmulatorClient(host);
@@ -82,7 +81,7 @@ public sealed class FaultInjectionTests
     }
 
     [TestMethod]
-    public async Task ATimeoutHoldsTheCallUntilTheClientGivesUp()
+    public async Task A_timeout_holds_the_call_until_the_client_gives_up()
     {
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { TimeoutRate = 1 });
         using var client = new EmulatorClient(host);
@@ -100,7 +99,7 @@ public sealed class FaultInjectionTests
     }
 
     [TestMethod]
-    public async Task AnInternalErrorIsError282000()
+    public async Task An_internal_error_is_error_282000()
     {
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { InternalErrorRate = 1 });
         using var client = new EmulatorClient(host);
@@ -117,7 +116,7 @@ public sealed class FaultInjectionTests
     }
 
     [TestMethod]
-    public async Task AConnectionResetAbortsTheConnectionWithoutAnAnswer()
+    public async Task A_connection_reset_aborts_the_connection_without_an_answer()
     {
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { ConnectionResetRate = 1 });
         using var client = new EmulatorClient(host);
@@ -131,7 +130,7 @@ public sealed class FaultInjectionTests
     }
 
     [TestMethod]
-    public async Task ABurstRefusesEveryCallWithError18UntilItEnds()
+    public async Task A_burst_refuses_every_call_with_error_18_until_it_ends()
     {
         var clock = new FakeTimeProvider();
         var options = new EmulatorOptions { QpsLimit = 100, QpsBurstRate = 1, QpsBurstLength = TimeSpan.FromSeconds(2) };
@@ -156,7 +155,7 @@ public sealed class FaultInjectionTests
     }
 
     [TestMethod]
-    public async Task CallsRefusedInABurstDoNotUseTheQpsWindow()
+    public async Task Calls_refused_in_a_burst_do_not_use_the_QPS_window()
     {
         var clock = new FakeTimeProvider();
         var options = new EmulatorOptions { QpsLimit = 1, QpsBurstRate = 1, QpsBurstLength = TimeSpan.FromMilliseconds(100) };
@@ -174,7 +173,7 @@ public sealed class FaultInjectionTests
     }
 
     [TestMethod]
-    public async Task ACallOverTheRealLimitIsAGenuine18EvenWhileBurstsAreDrawn()
+    public async Task A_call_over_the_real_limit_is_a_genuine_18_even_while_bursts_are_drawn()
     {
         var clock = new FakeTimeProvider();
         var options = new EmulatorOptions { QpsLimit = 1 };
@@ -191,7 +190,7 @@ public sealed class FaultInjectionTests
     }
 
     [TestMethod]
-    public async Task TheDailyQuotaRefusesWithError17UntilMidnightInBeijing()
+    public async Task The_daily_quota_refuses_with_error_17_until_midnight_in_Beijing()
     {
         // 15:00 UTC is 23:00 in Beijing.
         var clock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 15, 0, 0, TimeSpan.Zero));
@@ -215,7 +214,7 @@ public sealed class FaultInjectionTests
     }
 
     [TestMethod]
-    public async Task OnlySuccessfulCallsUseTheDailyQuota()
+    public async Task Only_successful_calls_use_the_daily_quota()
     {
         var clock = new FakeTimeProvider();
         var options = new EmulatorOptions { DailyQuota = 1, InternalErrorRate = 1 };
@@ -233,7 +232,7 @@ public sealed class FaultInjectionTests
     }
 
     [TestMethod]
-    public async Task TheTotalQuotaRefusesWithError19AndDoesNotResetOvernight()
+    public async Task The_total_quota_refuses_with_error_19_and_does_not_reset_overnight()
     {
         var clock = new FakeTimeProvider();
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { TotalQuota = 1 }, clock);
@@ -253,7 +252,7 @@ public sealed class FaultInjectionTests
     }
 
     [TestMethod]
-    public async Task TheSameSeedDrawsTheSameFaults()
+    public async Task The_same_seed_draws_the_same_faults()
     {
         var first = await DrawErrorCodesAsync(new EmulatorOptions { InternalErrorRate = 0.5, FaultSeed = 42 });
         var second = await DrawErrorCodesAsync(new EmulatorOptions { InternalErrorRate = 0.5, FaultSeed = 42 });
@@ -266,7 +265,7 @@ public sealed class FaultInjectionTests
     }
 
     [TestMethod]
-    public async Task RevokingTokensOverHttpMakesOldTokensAnswer110()
+    public async Task Revoking_tokens_over_HTTP_makes_old_tokens_answer_110()
     {
         await using var host = await BaiduEmulatorHost.StartAsync();
         using var client = new EmulatorClient(host);
@@ -286,7 +285,7 @@ public sealed class FaultInjectionTests
     }
 
     [TestMethod]
-    public async Task AShortTokenLifetimeMakesTheTokenAnswer111OnceExpired()
+    public async Task A_short_token_lifetime_makes_the_token_answer_111_once_expired()
     {
         var clock = new FakeTimeProvider();
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { TokenLifetime = TimeSpan.FromSeconds(2) }, clock);
@@ -307,7 +306,7 @@ public sealed class FaultInjectionTests
     [DataRow(nameof(EmulatorOptions.InternalErrorRate), double.NaN)]
     [DataRow(nameof(EmulatorOptions.QpsBurstRate), 2.0)]
     [DataRow(nameof(EmulatorOptions.ConnectionResetRate), 1.01)]
-    public async Task ARateOutsideZeroToOneIsRefusedAtStart(string name, double rate)
+    public async Task A_rate_outside_zero_to_one_is_refused_at_start(string name, double rate)
     {
         var options = new EmulatorOptions();
         typeof(EmulatorOptions).GetProperty(name)!.SetValue(options, rate);
@@ -318,7 +317,7 @@ public sealed class FaultInjectionTests
     }
 
     [TestMethod]
-    public async Task OtherFaultSettingsThatCannotWorkAreRefusedAtStart()
+    public async Task Other_fault_settings_that_cannot_work_are_refused_at_start()
     {
         EmulatorOptions[] invalid =
         [

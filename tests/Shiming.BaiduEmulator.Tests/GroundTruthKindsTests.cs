@@ -1,12 +1,11 @@
-using Shiming.BaiduEmulator;
 
-namespace Shiming.Tests.Emulator;
+namespace Shiming.BaiduEmulator.Tests;
 
 [TestClass]
 public sealed class GroundTruthKindsTests
 {
     [TestMethod]
-    public void EachKindOfGroundTruthSaysWhatItIsAndACardsSaysNothing()
+    public void Each_kind_of_ground_truth_says_what_it_is_and_a_cards_says_nothing()
     {
         var card = CardGroundTruth.ForFront(SyntheticIdentities.CreatePerson(new Random(1))).ToJson();
         var document = new DocumentGroundTruth([new DocumentLine("示例", 1, 2, 3, 4)]).ToJson();
@@ -19,7 +18,7 @@ public sealed class GroundTruthKindsTests
     }
 
     [TestMethod]
-    public void GroundTruthIsAsciiAndReadsBackAsItWasWritten()
+    public void Ground_truth_is_ASCII_and_reads_back_as_it_was_written()
     {
         var document = new DocumentGroundTruth([new DocumentLine("诊断：湿疹", 60, 120, 300, 44), new DocumentLine("门诊号：99123456", 60, 180, 320, 44)]);
         var moderation = new ModerationGroundTruth(3, [new ModerationReason(12, 1, 3, "疑似", 0.5, "示例库", [new ModerationHit("示例词", 0.4)], 216201, "inner")]);
@@ -39,13 +38,13 @@ public sealed class GroundTruthKindsTests
     [DataRow("{\"kind\":\"moderation\",\"conclusionType\":5}")]
     [DataRow("{\"kind\":\"moderation\"}")]
     [DataRow("[1]")]
-    public void AVerdictOutsideBaidusFourOrABrokenShapeIsAFormatError(string json)
+    public void A_verdict_outside_Baidus_four_or_a_broken_shape_is_a_format_error(string json)
     {
         Assert.Throws<FormatException>(() => ModerationGroundTruth.Parse(json));
     }
 
     [TestMethod]
-    public void ALineStartsAParagraphWhenTheGapAboveItIsAtLeastALinesHeight()
+    public void A_line_starts_a_paragraph_when_the_gap_above_it_is_at_least_a_lines_height()
     {
         var lines = new List<TextLine>
         {
@@ -65,7 +64,7 @@ public sealed class GroundTruthKindsTests
     }
 
     [TestMethod]
-    public void AnApisOwnSettingWinsThenBaidusFigureThenTheEmulatorWideOne()
+    public void An_APIs_own_setting_wins_then_Baidus_figure_then_the_emulator_wide_one()
     {
         var options = new EmulatorOptions
         {

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Shiming.BaiduEmulator;
 
-namespace Shiming.Tests.Emulator;
+namespace Shiming.BaiduEmulator.Tests;
 
 /// <summary>
 /// The emulator reading card renders (text drawn, no ground truth inside) with PaddleOCR's models, which <c>npm ci</c>
@@ -10,37 +9,18 @@ namespace Shiming.Tests.Emulator;
 [TestClass]
 public sealed class RecognitionTests
 {
-    private static BaiduEmulatorHost s_host = null!;
-    private static EmulatorClient s_client = null!;
-    private static string s_token = null!;
-
     public TestContext TestContext { get; set; } = null!;
 
     [ClassInitialize]
-    public static async Task StartEmulatorAsync(TestContext context)
-    {
-        s_host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 10_000 });
-        Assert.IsTrue(s_host.Recognition.IsAvailable, $"These tests need PaddleOCR's models (npm ci): {s_host.Recognition.Description}");
-        s_client = new EmulatorClient(s_host);
-        s_token = await s_client.GetTokenAsync();
-    }
-
-    [ClassCleanup]
-    public static async Task StopEmulatorAsync()
-    {
-        s_client?.Dispose();
-        if (s_host is not null)
-        {
-            await s_host.DisposeAsync();
-        }
-    }
+    public static void RequireTheModels(TestContext context) =>
+        Assert.IsTrue(SharedEmulator.Host.Recognition.IsAvailable, $"These tests need PaddleOCR's models (npm ci): {SharedEmulator.Host.Recognition.Description}");
 
     [TestMethod]
-    public async Task ACleanFrontIsReadFieldByFieldWithBoxesWhereTheTextIsPrinted()
+    public async Task A_clean_front_is_read_field_by_field_with_boxes_where_the_text_is_printed()
     {
         var person = SyntheticIdentities.CreatePerson(new Random(4));
 
-        var reply = await s_client.RecognizeAsync(s_token, CardRenders.RenderFront(person), "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, CardRenders.RenderFront(person), "front");
 
         Assert.IsNull(reply.ErrorCode, reply.ErrorMessage);
         CollectionAssert.AreEquivalent(CardGroundTruth.ForFront(person).Fields.ToDictionary(), ReadWords(reply));
@@ -59,11 +39,11 @@ public sealed class RecognitionTests
     [TestMethod]
     [DataRow("20390606", DisplayName = "dated expiry")]
     [DataRow("长期", DisplayName = "long-term")]
-    public async Task ACleanBackIsReadWithItsValidityPeriodSplitIntoTwoDates(string validUntil)
+    public async Task A_clean_back_is_read_with_its_validity_period_split_into_two_dates(string validUntil)
     {
         var back = new SyntheticCardBack("示例市公安局东城分局", new DateOnly(2019, 6, 6), validUntil);
 
-        var reply = await s_client.RecognizeAsync(s_token, CardRenders.RenderBack(back), "back");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, CardRenders.RenderBack(back), "back");
 
         Assert.IsNull(reply.ErrorCode, reply.ErrorMessage);
         CollectionAssert.AreEquivalent(
@@ -74,11 +54,11 @@ public sealed class RecognitionTests
     }
 
     [TestMethod]
-    public async Task ABackSentAsAFrontIsReadAsTheBackAndSaysReversedSide()
+    public async Task A_back_sent_as_a_front_is_read_as_the_back_and_says_reversed_side()
     {
         var back = SyntheticIdentities.CreateBack(new Random(5), SyntheticIdentities.CreatePerson(new Random(5)));
 
-        var reply = await s_client.RecognizeAsync(s_token, CardRenders.RenderBack(back), "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, CardRenders.RenderBack(back), "front");
 
         Assert.AreEqual("reversed_side", reply.ImageStatus);
         Assert.AreEqual(back.IssuingAuthority, reply.Words("签发机关"));
@@ -86,12 +66,12 @@ public sealed class RecognitionTests
     }
 
     [TestMethod]
-    public async Task ATurnedBlurredNoisySmallerFrontStillGivesItsNumberAndName()
+    public async Task A_turned_blurred_noisy_smaller_front_still_gives_its_number_and_name()
     {
         var person = SyntheticIdentities.CreatePerson(new Random(6));
         var degradation = new CardDegradation(RotationDegrees: -2, BlurSigma: 1, Scale: 0.75, NoiseSigma: 8, Seed: 6);
 
-        var reply = await s_client.RecognizeAsync(s_token, CardRenders.RenderFront(person, degradation), "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, CardRenders.RenderFront(person, degradation), "front");
 
         Assert.AreEqual(person.IdNumber, reply.Words("公民身份号码"));
         Assert.AreEqual(person.Name, reply.Words("姓名"));
@@ -99,12 +79,12 @@ public sealed class RecognitionTests
     }
 
     [TestMethod]
-    public async Task APrintedSexThatDisagreesWithTheNumberGivesNumberType4()
+    public async Task A_printed_sex_that_disagrees_with_the_number_gives_number_type_4()
     {
         var person = SyntheticIdentities.CreatePerson(new Random(7));
         var wrongSex = person with { Gender = person.Gender == "男" ? "女" : "男" };
 
-        var reply = await s_client.RecognizeAsync(s_token, CardRenders.RenderFront(wrongSex), "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, CardRenders.RenderFront(wrongSex), "front");
 
         Assert.AreEqual(wrongSex.Gender, reply.Words("性别"));
         Assert.AreEqual(person.IdNumber, reply.Words("公民身份号码"));
@@ -112,13 +92,13 @@ public sealed class RecognitionTests
     }
 
     [TestMethod]
-    public async Task ANumberWithAWrongCheckCharacterIsAnsweredEmptyWithNumberType0()
+    public async Task A_number_with_a_wrong_check_character_is_answered_empty_with_number_type_0()
     {
         var person = SyntheticIdentities.CreatePerson(new Random(8));
         var wrongCheck = person.IdNumber[17] == '0' ? '1' : '0';
         var misprinted = person with { IdNumber = person.IdNumber[..17] + wrongCheck };
 
-        var reply = await s_client.RecognizeAsync(s_token, CardRenders.RenderFront(misprinted), "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, CardRenders.RenderFront(misprinted), "front");
 
         Assert.AreEqual(string.Empty, reply.Words("公民身份号码"));
         Assert.AreEqual(0, reply.Body.GetProperty("idcard_number_type").GetInt32());
@@ -129,34 +109,34 @@ public sealed class RecognitionTests
     [TestMethod]
     [DataRow(3, 5, DisplayName = "seed 3, card 5")]
     [DataRow(1, 26, DisplayName = "seed 1, card 26")]
-    public async Task ANameTheOldEngineMisreadIsReadExactly(int seed, int card)
+    public async Task A_name_the_old_engine_misread_is_read_exactly(int seed, int card)
     {
         var person = RenderSetPerson(seed, card);
 
-        var reply = await s_client.RecognizeAsync(s_token, CardRenders.RenderFront(person), "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, CardRenders.RenderFront(person), "front");
 
         Assert.AreEqual(person.Name, reply.Words("姓名"));
         Assert.AreEqual(person.IdNumber, reply.Words("公民身份号码"));
     }
 
     [TestMethod]
-    public async Task APhotoLikeJpegOfAFrontTiltedOnATexturedSurfaceUnderUnevenLightGivesItsFields()
+    public async Task A_photo_like_JPEG_of_a_front_tilted_on_a_textured_surface_under_uneven_light_gives_its_fields()
     {
         var person = SyntheticIdentities.CreatePerson(new Random(16));
         var degradation = new CardDegradation(
             RotationDegrees: 2.5, BlurSigma: 1, Scale: 0.7, NoiseSigma: 8, Seed: 16,
             TiltHorizontal: 0.07, TiltVertical: -0.05, Shading: 0.4, JpegQuality: 60, TexturedSurface: true);
 
-        var reply = await s_client.RecognizeAsync(s_token, CardRenders.RenderFront(person, degradation), "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, CardRenders.RenderFront(person, degradation), "front");
 
         CollectionAssert.AreEquivalent(CardGroundTruth.ForFront(person).Fields.ToDictionary(), ReadWords(reply));
         Assert.AreEqual(1, reply.Body.GetProperty("idcard_number_type").GetInt32());
     }
 
     [TestMethod]
-    public async Task APictureWithoutCardTextIsANonCard()
+    public async Task A_picture_without_card_text_is_a_non_card()
     {
-        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderPlainPicture(), "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, SyntheticCardImages.RenderPlainPicture(), "front");
 
         Assert.IsNull(reply.ErrorCode, reply.ErrorMessage);
         Assert.AreEqual("non_idcard", reply.ImageStatus);
@@ -164,20 +144,20 @@ public sealed class RecognitionTests
     }
 
     [TestMethod]
-    public async Task EmbeddedGroundTruthWinsOverThePrintedText()
+    public async Task Embedded_ground_truth_wins_over_the_printed_text()
     {
         var printed = SyntheticIdentities.CreatePerson(new Random(9));
         var embedded = SyntheticIdentities.CreatePerson(new Random(10));
         var image = PngFile.WithText(CardRenders.RenderFront(printed), CardGroundTruth.PngKeyword, CardGroundTruth.ForFront(embedded).ToJson());
 
-        var reply = await s_client.RecognizeAsync(s_token, image, "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, image, "front");
 
         Assert.AreEqual(embedded.IdNumber, reply.Words("公民身份号码"));
         Assert.AreEqual(embedded.Name, reply.Words("姓名"));
     }
 
     [TestMethod]
-    public async Task WithRecognitionOffARenderIsANonCardAsBefore()
+    public async Task With_recognition_off_a_render_is_a_non_card_as_before()
     {
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { Recognition = RecognitionMode.Off });
         using var client = new EmulatorClient(host);
@@ -190,7 +170,7 @@ public sealed class RecognitionTests
     }
 
     [TestMethod]
-    public async Task WithoutTheModelFilesARenderIsANonCardAndTheHostSaysHowToInstallThem()
+    public async Task Without_the_model_files_a_render_is_a_non_card_and_the_host_says_how_to_install_them()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"shiming-no-such-models-{Guid.NewGuid():N}");
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { OcrModels = missing });
@@ -205,7 +185,7 @@ public sealed class RecognitionTests
     }
 
     [TestMethod]
-    public async Task AReadingPastItsTimeoutIsAnsweredAsBaidusInternalError()
+    public async Task A_reading_past_its_timeout_is_answered_as_Baidus_internal_error()
     {
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { RecognitionTimeout = TimeSpan.FromTicks(1) });
         using var client = new EmulatorClient(host);
@@ -216,12 +196,12 @@ public sealed class RecognitionTests
     }
 
     [TestMethod]
-    public async Task APictureWhoseHeaderReadsButWhosePixelsDoNotIsAnImageFormatError()
+    public async Task A_picture_whose_header_reads_but_whose_pixels_do_not_is_an_image_format_error()
     {
         var png = CardRenders.RenderFront(SyntheticIdentities.CreatePerson(new Random(4)));
 
         // The header and a little of the image data, the rest lost.
-        var reply = await s_client.RecognizeAsync(s_token, png[..200], "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, png[..200], "front");
 
         Assert.AreEqual(216201, reply.ErrorCode);
     }

@@ -1,33 +1,15 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
-using Shiming.BaiduEmulator;
 
-namespace Shiming.Tests.Emulator;
+namespace Shiming.BaiduEmulator.Tests;
 
 [TestClass]
 public sealed class TokenEndpointTests
 {
-    private static BaiduEmulatorHost s_host = null!;
-    private static EmulatorClient s_client = null!;
-
-    [ClassInitialize]
-    public static async Task StartEmulatorAsync(TestContext context)
-    {
-        s_host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { ApiKey = "test-api-key", SecretKey = "test-secret-key" });
-        s_client = new EmulatorClient(s_host);
-    }
-
-    [ClassCleanup]
-    public static async Task StopEmulatorAsync()
-    {
-        s_client.Dispose();
-        await s_host.DisposeAsync();
-    }
-
     [TestMethod]
-    public async Task GetWithTheRightKeysInTheQueryIssuesAToken()
+    public async Task Get_with_the_right_keys_in_the_query_issues_a_token()
     {
-        using var response = await s_client.Http.GetAsync("oauth/2.0/token?grant_type=client_credentials&client_id=test-api-key&client_secret=test-secret-key");
+        using var response = await SharedEmulator.Client.Http.GetAsync("oauth/2.0/token?grant_type=client_credentials&client_id=test-api-key&client_secret=test-secret-key");
         var reply = await EmulatorClient.ReadAsync(response);
 
         Assert.AreEqual(HttpStatusCode.OK, reply.Status);
@@ -37,9 +19,9 @@ public sealed class TokenEndpointTests
     }
 
     [TestMethod]
-    public async Task PostWithTheKeysInAFormBodyIssuesAToken()
+    public async Task Post_with_the_keys_in_a_form_body_issues_a_token()
     {
-        using var response = await s_client.Http.PostAsync("oauth/2.0/token", EmulatorClient.Form(
+        using var response = await SharedEmulator.Client.Http.PostAsync("oauth/2.0/token", EmulatorClient.Form(
         [
             new("grant_type", "client_credentials"),
             new("client_id", "test-api-key"),
@@ -50,24 +32,24 @@ public sealed class TokenEndpointTests
     }
 
     [TestMethod]
-    public async Task PostWithTheKeysInTheQueryIssuesAToken()
+    public async Task Post_with_the_keys_in_the_query_issues_a_token()
     {
-        using var response = await s_client.Http.PostAsync("oauth/2.0/token?grant_type=client_credentials&client_id=test-api-key&client_secret=test-secret-key", content: null);
+        using var response = await SharedEmulator.Client.Http.PostAsync("oauth/2.0/token?grant_type=client_credentials&client_id=test-api-key&client_secret=test-secret-key", content: null);
 
         AssertTokenBody(await EmulatorClient.ReadAsync(response), expectedLifetimeSeconds: 2592000);
     }
 
     [TestMethod]
-    public async Task EveryRequestIssuesAFreshToken()
+    public async Task Every_request_issues_a_fresh_token()
     {
-        var first = await s_client.GetTokenAsync();
-        var second = await s_client.GetTokenAsync();
+        var first = await SharedEmulator.Client.GetTokenAsync();
+        var second = await SharedEmulator.Client.GetTokenAsync();
 
         Assert.AreNotEqual(first, second);
     }
 
     [TestMethod]
-    public async Task ExpiresInFollowsTheConfiguredLifetime()
+    public async Task Expires_in_follows_the_configured_lifetime()
     {
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { TokenLifetime = TimeSpan.FromHours(2) });
         using var client = new EmulatorClient(host);
@@ -77,9 +59,9 @@ public sealed class TokenEndpointTests
     }
 
     [TestMethod]
-    public async Task AnUnknownApiKeyIsAnInvalidClientWithUnknownClientId()
+    public async Task An_unknown_API_key_is_an_invalid_client_with_unknown_client_id()
     {
-        using var response = await s_client.Http.GetAsync("oauth/2.0/token?grant_type=client_credentials&client_id=someone-else&client_secret=test-secret-key");
+        using var response = await SharedEmulator.Client.Http.GetAsync("oauth/2.0/token?grant_type=client_credentials&client_id=someone-else&client_secret=test-secret-key");
         var reply = await EmulatorClient.ReadAsync(response);
 
         Assert.AreEqual(HttpStatusCode.Unauthorized, reply.Status);
@@ -89,9 +71,9 @@ public sealed class TokenEndpointTests
     }
 
     [TestMethod]
-    public async Task AWrongSecretKeyIsAnInvalidClientWhoseAuthenticationFailed()
+    public async Task A_wrong_secret_key_is_an_invalid_client_whose_authentication_failed()
     {
-        using var response = await s_client.Http.PostAsync("oauth/2.0/token", EmulatorClient.Form(
+        using var response = await SharedEmulator.Client.Http.PostAsync("oauth/2.0/token", EmulatorClient.Form(
         [
             new("grant_type", "client_credentials"),
             new("client_id", "test-api-key"),
@@ -105,9 +87,9 @@ public sealed class TokenEndpointTests
     }
 
     [TestMethod]
-    public async Task AnotherGrantTypeIsUnsupported()
+    public async Task Another_grant_type_is_unsupported()
     {
-        using var response = await s_client.Http.GetAsync("oauth/2.0/token?grant_type=password&client_id=test-api-key&client_secret=test-secret-key");
+        using var response = await SharedEmulator.Client.Http.GetAsync("oauth/2.0/token?grant_type=password&client_id=test-api-key&client_secret=test-secret-key");
         var reply = await EmulatorClient.ReadAsync(response);
 
         Assert.AreEqual(HttpStatusCode.BadRequest, reply.Status);
@@ -116,7 +98,7 @@ public sealed class TokenEndpointTests
     }
 
     [TestMethod]
-    public async Task ATokenIsAcceptedUntilItsLifetimeEndsAndIsExpiredFromThen()
+    public async Task A_token_is_accepted_until_its_lifetime_ends_and_is_expired_from_then()
     {
         var clock = new FakeTimeProvider();
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { TokenLifetime = TimeSpan.FromDays(30) }, clock);
@@ -136,7 +118,7 @@ public sealed class TokenEndpointTests
     }
 
     [TestMethod]
-    public async Task ANewTokenWorksAfterTheOldOneExpired()
+    public async Task A_new_token_works_after_the_old_one_expired()
     {
         var clock = new FakeTimeProvider();
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { TokenLifetime = TimeSpan.FromMinutes(5) }, clock);

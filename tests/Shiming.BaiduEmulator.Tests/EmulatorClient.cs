@@ -1,9 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Shiming.BaiduEmulator;
 
-namespace Shiming.Tests.Emulator;
+namespace Shiming.BaiduEmulator.Tests;
 
 /// <summary>A reply as a client sees it on the wire: status, raw content type, parsed body, raw text.</summary>
 internal sealed record BaiduReply(HttpStatusCode Status, string? ContentType, JsonElement Body, string Text)

@@ -1,51 +1,30 @@
 using System.Net;
 using System.Text.Json;
-using Shiming.BaiduEmulator;
 
-namespace Shiming.Tests.Emulator;
+namespace Shiming.BaiduEmulator.Tests;
 
 /// <summary>The image moderation API: the verdict embedded in the image, compliant when there is none.</summary>
 [TestClass]
 public sealed class ImageModerationTests
 {
-    private static BaiduEmulatorHost s_host = null!;
-    private static EmulatorClient s_client = null!;
-    private static string s_token = null!;
-
-    [ClassInitialize]
-    public static async Task StartEmulatorAsync(TestContext context)
-    {
-        s_host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { Apis = { [EmulatorApis.UserDefined] = new EmulatorApiOptions { QpsLimit = 10_000 } } });
-        s_client = new EmulatorClient(s_host);
-        s_token = await s_client.GetTokenAsync();
-    }
-
-    [ClassCleanup]
-    public static async Task StopEmulatorAsync()
-    {
-        s_client?.Dispose();
-        if (s_host is not null)
-        {
-            await s_host.DisposeAsync();
-        }
-    }
-
     [TestMethod]
-    public async Task AnImageWithoutAVerdictIsAnsweredAsCompliantWithNoData()
+    public async Task An_image_without_a_verdict_is_answered_as_compliant_with_no_data()
     {
-        var reply = await s_client.ModerateAsync(s_token, SyntheticModerationImages.Render(null));
+        var logged = SharedEmulator.CallsTo(EmulatorApis.UserDefined).Count;
+
+        var reply = await SharedEmulator.Client.ModerateAsync(SharedEmulator.Token, SyntheticModerationImages.Render(null));
 
         Assert.IsNull(reply.ErrorCode, reply.Text);
         CollectionAssert.AreEquivalent(new[] { "log_id", "conclusion", "conclusionType" }, reply.Body.EnumerateObject().Select(property => property.Name).ToList());
         Assert.AreEqual("合规", reply.Body.GetProperty("conclusion").GetString());
         Assert.AreEqual(1, reply.ConclusionType);
-        Assert.AreEqual(EmulatorApis.UserDefined, s_host.Calls[^1].Endpoint);
+        Assert.HasCount(logged + 1, SharedEmulator.CallsTo(EmulatorApis.UserDefined), "the call is logged under the moderation API");
     }
 
     [TestMethod]
-    public async Task ACardWhoseGroundTruthIsNoVerdictIsCompliant()
+    public async Task A_card_whose_ground_truth_is_no_verdict_is_compliant()
     {
-        var card = await s_client.ModerateAsync(s_token, SyntheticCardImages.RenderFrontJpeg(SyntheticIdentities.CreatePerson(new Random(2))));
+        var card = await SharedEmulator.Client.ModerateAsync(SharedEmulator.Token, SyntheticCardImages.RenderFrontJpeg(SyntheticIdentities.CreatePerson(new Random(2))));
 
         Assert.AreEqual(1, card.ConclusionType, card.Text);
         Assert.IsFalse(card.Body.TryGetProperty("data", out _));
@@ -56,16 +35,16 @@ public sealed class ImageModerationTests
     [DataRow("non_compliant", 2, "不合规")]
     [DataRow("suspected", 3, "疑似")]
     [DataRow("failed", 4, "审核失败")]
-    public async Task EachVerdictIsAnsweredWithItsConclusionAndConclusionType(string verdict, int conclusionType, string conclusion)
+    public async Task Each_verdict_is_answered_with_its_conclusion_and_conclusion_type(string verdict, int conclusionType, string conclusion)
     {
         var truth = SyntheticModerationImages.ForVerdict(verdict)!;
 
-        var reply = await s_client.ModerateAsync(s_token, SyntheticModerationImages.Render(truth));
+        var reply = await SharedEmulator.Client.ModerateAsync(SharedEmulator.Token, SyntheticModerationImages.Render(truth));
 
         Assert.IsNull(reply.ErrorCode, reply.Text);
         Assert.AreEqual(conclusion, reply.Body.GetProperty("conclusion").GetString());
         Assert.AreEqual(conclusionType, reply.ConclusionType);
-        Assert.AreEqual(conclusionType, s_host.Calls[^1].ConclusionType, "the call log records the verdict");
+        Assert.AreEqual(conclusionType, SharedEmulator.CallsTo(EmulatorApis.UserDefined)[^1].ConclusionType, "the call log records the verdict");
         Assert.AreEqual(conclusionType != 1, reply.Body.TryGetProperty("data", out var data), "data only for a verdict other than compliant");
         if (conclusionType != 1)
         {
@@ -79,7 +58,7 @@ public sealed class ImageModerationTests
     }
 
     [TestMethod]
-    public async Task ReasonsCarryTheirMessageProbabilityDatasetAndHits()
+    public async Task Reasons_carry_their_message_probability_dataset_and_hits()
     {
         var truth = new ModerationGroundTruth(2,
         [
@@ -87,7 +66,7 @@ public sealed class ImageModerationTests
             new ModerationReason(13, 0, 3, "疑似存在自定义文本黑名单不合规", 0.5, "示例词库", [new ModerationHit("示例词", 0.5, "示例词库")]),
         ]);
 
-        var reply = await s_client.ModerateAsync(s_token, SyntheticModerationImages.Render(truth));
+        var reply = await SharedEmulator.Client.ModerateAsync(SharedEmulator.Token, SyntheticModerationImages.Render(truth));
 
         var data = reply.Body.GetProperty("data");
         Assert.AreEqual("存在二维码内容", data[0].GetProperty("msg").GetString());
@@ -99,9 +78,9 @@ public sealed class ImageModerationTests
     }
 
     [TestMethod]
-    public async Task AFailedReviewCarriesTheInnerError()
+    public async Task A_failed_review_carries_the_inner_error()
     {
-        var reply = await s_client.ModerateAsync(s_token, SyntheticModerationImages.Render(ModerationGroundTruth.Failed()));
+        var reply = await SharedEmulator.Client.ModerateAsync(SharedEmulator.Token, SyntheticModerationImages.Render(ModerationGroundTruth.Failed()));
 
         Assert.IsNull(reply.ErrorCode, "the call itself succeeded");
         var item = reply.Body.GetProperty("data")[0];
@@ -110,12 +89,12 @@ public sealed class ImageModerationTests
     }
 
     [TestMethod]
-    public async Task TokenRulesAreTheOcrApis()
+    public async Task Token_rules_are_the_OCR_APIs()
     {
         var form = new KeyValuePair<string, string>[] { new("image", Convert.ToBase64String(SyntheticModerationImages.Render(null))) };
 
-        var missing = await s_client.PostAsync(EmulatorClient.ModerationPath, form);
-        var unknown = await s_client.PostAsync($"{EmulatorClient.ModerationPath}?access_token=24.unknown", form);
+        var missing = await SharedEmulator.Client.PostAsync(EmulatorClient.ModerationPath, form);
+        var unknown = await SharedEmulator.Client.PostAsync($"{EmulatorClient.ModerationPath}?access_token=24.unknown", form);
 
         AssertError(missing, 100, "Invalid parameter");
         AssertError(unknown, 110, "Access token invalid or no longer valid");
@@ -125,24 +104,24 @@ public sealed class ImageModerationTests
     [DataRow("imgUrl", "https://example.invalid/upload.jpg", 216101, "not enough param", DisplayName = "an imgUrl alone")]
     [DataRow("image", "", 216200, "empty image", DisplayName = "an empty image")]
     [DataRow("image", "not base64!", 216201, "image format error", DisplayName = "not Base64")]
-    public async Task BadInputGetsBaidusInputErrors(string field, string value, int code, string message)
+    public async Task Bad_input_gets_Baidus_input_errors(string field, string value, int code, string message)
     {
         // Past the 5 KB least, so that the format is what is wrong.
         value = value == "not base64!" ? string.Concat(Enumerable.Repeat(value, 600)) : value;
 
-        var reply = await s_client.PostAsync($"{EmulatorClient.ModerationPath}?access_token={s_token}", [new(field, value)]);
+        var reply = await SharedEmulator.Client.PostAsync($"{EmulatorClient.ModerationPath}?access_token={SharedEmulator.Token}", [new(field, value)]);
 
         AssertError(reply, code, message);
     }
 
     [TestMethod]
-    public async Task AnImageTypeOtherThanZeroOrOneIsInvalidAndAGifTypeIsRefusedForAStillPicture()
+    public async Task An_image_type_other_than_zero_or_one_is_invalid_and_a_GIF_type_is_refused_for_a_still_picture()
     {
         var image = SyntheticModerationImages.Render(null);
 
-        var unknown = await s_client.ModerateAsync(s_token, image, ("imgType", "2"));
-        var gif = await s_client.ModerateAsync(s_token, image, ("imgType", "1"));
-        var still = await s_client.ModerateAsync(s_token, image, ("imgType", "0"));
+        var unknown = await SharedEmulator.Client.ModerateAsync(SharedEmulator.Token, image, ("imgType", "2"));
+        var gif = await SharedEmulator.Client.ModerateAsync(SharedEmulator.Token, image, ("imgType", "1"));
+        var still = await SharedEmulator.Client.ModerateAsync(SharedEmulator.Token, image, ("imgType", "0"));
 
         AssertError(unknown, 216100, "invalid param");
         AssertError(gif, 216201, "image format error");
@@ -150,14 +129,14 @@ public sealed class ImageModerationTests
     }
 
     [TestMethod]
-    public async Task PicturesUnder5KbOrUnder128PixelsAreImageSizeErrors()
+    public async Task Pictures_under_5_KB_or_under_128_pixels_are_image_size_errors()
     {
         var tiny = SyntheticCardImages.RenderPlainPicture(100, 100);
         var small = SyntheticCardImages.RenderPlainPicture(200, 200);
         Assert.IsLessThan(5 * 1024, Convert.ToBase64String(small).Length, "a plain 200 px picture compresses below 5 KB");
 
-        AssertError(await s_client.ModerateAsync(s_token, tiny), 216202, "image size error");
-        AssertError(await s_client.ModerateAsync(s_token, small), 216202, "image size error");
+        AssertError(await SharedEmulator.Client.ModerateAsync(SharedEmulator.Token, tiny), 216202, "image size error");
+        AssertError(await SharedEmulator.Client.ModerateAsync(SharedEmulator.Token, small), 216202, "image size error");
     }
 
     private static void AssertError(BaiduReply reply, int code, string message)

@@ -1,43 +1,21 @@
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
-using Shiming.BaiduEmulator;
 
-namespace Shiming.Tests.Emulator;
+namespace Shiming.BaiduEmulator.Tests;
 
 /// <summary>The text OCR APIs: lines from a document's ground truth, from a card's, or as PaddleOCR reads them.</summary>
 [TestClass]
 public sealed class TextOcrTests
 {
-    private static BaiduEmulatorHost s_host = null!;
-    private static EmulatorClient s_client = null!;
-    private static string s_token = null!;
-
-    [ClassInitialize]
-    public static async Task StartEmulatorAsync(TestContext context)
-    {
-        s_host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 10_000 });
-        s_client = new EmulatorClient(s_host);
-        s_token = await s_client.GetTokenAsync();
-    }
-
-    [ClassCleanup]
-    public static async Task StopEmulatorAsync()
-    {
-        s_client?.Dispose();
-        if (s_host is not null)
-        {
-            await s_host.DisposeAsync();
-        }
-    }
-
     [TestMethod]
     [DataRow(EmulatorApis.GeneralBasic)]
     [DataRow(EmulatorApis.AccurateBasic)]
-    public async Task TheBasicApisAnswerADocumentsLinesInReadingOrderWithoutPositions(string api)
+    public async Task The_basic_APIs_answer_a_documents_lines_in_reading_order_without_positions(string api)
     {
         var (png, truth) = SyntheticDocuments.Render(SyntheticDocuments.Create(new Random(1)));
+        var logged = SharedEmulator.CallsTo(api).Count;
 
-        var reply = await s_client.ReadTextAsync(s_token, png, api);
+        var reply = await SharedEmulator.Client.ReadTextAsync(SharedEmulator.Token, png, api);
 
         Assert.IsNull(reply.ErrorCode, reply.Text);
         CollectionAssert.AreEqual(truth.Lines.Select(line => line.Words).ToList(), reply.Lines.ToList());
@@ -48,17 +26,17 @@ public sealed class TextOcrTests
             CollectionAssert.AreEqual(new[] { "words" }, line.EnumerateObject().Select(property => property.Name).ToList());
         }
 
-        Assert.AreEqual(api, s_host.Calls[^1].Endpoint);
+        Assert.HasCount(logged + 1, SharedEmulator.CallsTo(api), "the call is logged under its API");
     }
 
     [TestMethod]
     [DataRow(EmulatorApis.General)]
     [DataRow(EmulatorApis.Accurate)]
-    public async Task TheEditionsWithPositionAnswerEachLinesBoxAndItsVertexesWhenAsked(string api)
+    public async Task The_editions_with_position_answer_each_lines_box_and_its_vertexes_when_asked(string api)
     {
         var (png, truth) = SyntheticDocuments.Render(SyntheticDocuments.Create(new Random(2)));
 
-        var reply = await s_client.ReadTextAsync(s_token, png, api, ("vertexes_location", "true"));
+        var reply = await SharedEmulator.Client.ReadTextAsync(SharedEmulator.Token, png, api, ("vertexes_location", "true"));
 
         Assert.IsNull(reply.ErrorCode, reply.Text);
         var lines = reply.Body.GetProperty("words_result").EnumerateArray().ToList();
@@ -78,11 +56,11 @@ public sealed class TextOcrTests
     }
 
     [TestMethod]
-    public async Task PositionsAreLeftOutUnlessAskedForAndVertexesOnlyWhenAsked()
+    public async Task Positions_are_left_out_unless_asked_for_and_vertexes_only_when_asked()
     {
         var (png, _) = SyntheticDocuments.Render(SyntheticDocuments.Create(new Random(3)));
 
-        var withPosition = await s_client.ReadTextAsync(s_token, png, EmulatorApis.General);
+        var withPosition = await SharedEmulator.Client.ReadTextAsync(SharedEmulator.Token, png, EmulatorApis.General);
 
         var first = withPosition.Body.GetProperty("words_result")[0];
         Assert.IsTrue(first.TryGetProperty("location", out _));
@@ -90,12 +68,12 @@ public sealed class TextOcrTests
     }
 
     [TestMethod]
-    public async Task OptionalOutputsComeOnlyWhenTheirFlagIsTrue()
+    public async Task Optional_outputs_come_only_when_their_flag_is_true()
     {
         var (png, truth) = SyntheticDocuments.Render(SyntheticDocuments.Create(new Random(4)));
 
-        var plain = await s_client.ReadTextAsync(s_token, png);
-        var asked = await s_client.ReadTextAsync(s_token, png, EmulatorApis.AccurateBasic, ("detect_direction", "true"), ("paragraph", "true"), ("probability", "true"));
+        var plain = await SharedEmulator.Client.ReadTextAsync(SharedEmulator.Token, png);
+        var asked = await SharedEmulator.Client.ReadTextAsync(SharedEmulator.Token, png, EmulatorApis.AccurateBasic, ("detect_direction", "true"), ("paragraph", "true"), ("probability", "true"));
 
         foreach (var name in (string[])["direction", "paragraphs_result", "paragraphs_result_num"])
         {
@@ -119,11 +97,11 @@ public sealed class TextOcrTests
     }
 
     [TestMethod]
-    public async Task ACardWithGroundTruthIsReadAsItsPrintedValuesRowByRow()
+    public async Task A_card_with_ground_truth_is_read_as_its_printed_values_row_by_row()
     {
         var person = SyntheticIdentities.CreatePerson(new Random(5));
 
-        var reply = await s_client.ReadTextAsync(s_token, SyntheticCardImages.RenderFront(person));
+        var reply = await SharedEmulator.Client.ReadTextAsync(SharedEmulator.Token, SyntheticCardImages.RenderFront(person));
 
         Assert.IsNull(reply.ErrorCode, reply.Text);
         Assert.AreEqual(person.Name, reply.Lines[0]);
@@ -132,9 +110,9 @@ public sealed class TextOcrTests
     }
 
     [TestMethod]
-    public async Task APictureWithoutTextOrGroundTruthHasNoLines()
+    public async Task A_picture_without_text_or_ground_truth_has_no_lines()
     {
-        var reply = await s_client.ReadTextAsync(s_token, SyntheticCardImages.RenderPlainPicture());
+        var reply = await SharedEmulator.Client.ReadTextAsync(SharedEmulator.Token, SyntheticCardImages.RenderPlainPicture());
 
         Assert.IsNull(reply.ErrorCode, reply.Text);
         Assert.AreEqual(0, reply.Body.GetProperty("words_result_num").GetInt32());
@@ -142,12 +120,12 @@ public sealed class TextOcrTests
     }
 
     [TestMethod]
-    public async Task ADocumentWithoutGroundTruthIsReadByPaddleOcrInReadingOrder()
+    public async Task A_document_without_ground_truth_is_read_by_PaddleOCR_in_reading_order()
     {
-        Assert.IsTrue(s_host.Recognition.IsAvailable, $"This test needs PaddleOCR's models (npm ci): {s_host.Recognition.Description}");
+        Assert.IsTrue(SharedEmulator.Host.Recognition.IsAvailable, $"This test needs PaddleOCR's models (npm ci): {SharedEmulator.Host.Recognition.Description}");
         var (png, truth) = SyntheticDocuments.Render(SyntheticDocuments.Create(new Random(6)), embedTruth: false);
 
-        var reply = await s_client.ReadTextAsync(s_token, png, EmulatorApis.Accurate);
+        var reply = await SharedEmulator.Client.ReadTextAsync(SharedEmulator.Token, png, EmulatorApis.Accurate);
 
         Assert.IsNull(reply.ErrorCode, reply.Text);
         CollectionAssert.AreEqual(truth.Lines.Select(line => Normalised(line.Words)).ToList(), reply.Lines.Select(Normalised).ToList(), reply.Text);
@@ -156,7 +134,7 @@ public sealed class TextOcrTests
     }
 
     [TestMethod]
-    public async Task RecognitionOffAnswersADocumentWithoutGroundTruthWithNoLines()
+    public async Task Recognition_off_answers_a_document_without_ground_truth_with_no_lines()
     {
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { Recognition = RecognitionMode.Off });
         using var client = new EmulatorClient(host);
@@ -173,20 +151,20 @@ public sealed class TextOcrTests
     [DataRow(EmulatorApis.AccurateBasic)]
     [DataRow(EmulatorApis.General)]
     [DataRow(EmulatorApis.Accurate)]
-    public async Task TokenRulesAreTheIdCardApis(string api)
+    public async Task Token_rules_are_the_ID_card_APIs(string api)
     {
         var (png, _) = SyntheticDocuments.Render(SyntheticDocuments.Create(new Random(8)));
         var form = new KeyValuePair<string, string>[] { new("image", Convert.ToBase64String(png)) };
 
-        var missing = await s_client.PostAsync(EmulatorClient.TextPath(api), form);
-        var unknown = await s_client.PostAsync($"{EmulatorClient.TextPath(api)}?access_token=24.unknown", form);
+        var missing = await SharedEmulator.Client.PostAsync(EmulatorClient.TextPath(api), form);
+        var unknown = await SharedEmulator.Client.PostAsync($"{EmulatorClient.TextPath(api)}?access_token=24.unknown", form);
 
         AssertError(missing, 100, "Invalid parameter");
         AssertError(unknown, 110, "Access token invalid or no longer valid");
     }
 
     [TestMethod]
-    public async Task AnExpiredTokenIs111()
+    public async Task An_expired_token_is_111()
     {
         var clock = new FakeTimeProvider();
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { TokenLifetime = TimeSpan.FromMinutes(1) }, clock);
@@ -204,21 +182,21 @@ public sealed class TextOcrTests
     [DataRow("image", "", 216200, "empty image", DisplayName = "an empty image")]
     [DataRow("image", "this is not base64!", 216201, "image format error", DisplayName = "not Base64")]
     [DataRow("image", "aGVsbG8gd29ybGQ=", 216201, "image format error", DisplayName = "not a picture")]
-    public async Task BadInputGetsBaidusInputErrors(string field, string value, int code, string message)
+    public async Task Bad_input_gets_Baidus_input_errors(string field, string value, int code, string message)
     {
-        var reply = await s_client.PostAsync($"{EmulatorClient.TextPath(EmulatorApis.GeneralBasic)}?access_token={s_token}", [new(field, value)]);
+        var reply = await SharedEmulator.Client.PostAsync($"{EmulatorClient.TextPath(EmulatorApis.GeneralBasic)}?access_token={SharedEmulator.Token}", [new(field, value)]);
 
         AssertError(reply, code, message);
     }
 
     [TestMethod]
-    public async Task AnUnknownLanguageIsInvalidParamAndAccurateKnowsMoreLanguages()
+    public async Task An_unknown_language_is_invalid_param_and_accurate_knows_more_languages()
     {
         var (png, _) = SyntheticDocuments.Render(SyntheticDocuments.Create(new Random(10)));
 
-        var standard = await s_client.ReadTextAsync(s_token, png, EmulatorApis.GeneralBasic, ("language_type", "THA"));
-        var accurate = await s_client.ReadTextAsync(s_token, png, EmulatorApis.AccurateBasic, ("language_type", "THA"));
-        var nonsense = await s_client.ReadTextAsync(s_token, png, EmulatorApis.AccurateBasic, ("language_type", "klingon"));
+        var standard = await SharedEmulator.Client.ReadTextAsync(SharedEmulator.Token, png, EmulatorApis.GeneralBasic, ("language_type", "THA"));
+        var accurate = await SharedEmulator.Client.ReadTextAsync(SharedEmulator.Token, png, EmulatorApis.AccurateBasic, ("language_type", "THA"));
+        var nonsense = await SharedEmulator.Client.ReadTextAsync(SharedEmulator.Token, png, EmulatorApis.AccurateBasic, ("language_type", "klingon"));
 
         AssertError(standard, 216100, "invalid param");
         Assert.IsNull(accurate.ErrorCode, accurate.Text);
@@ -226,15 +204,15 @@ public sealed class TextOcrTests
     }
 
     [TestMethod]
-    public async Task TheHighAccuracyApisTakeLargerPicturesThanTheStandardOnes()
+    public async Task The_high_accuracy_APIs_take_larger_pictures_than_the_standard_ones()
     {
         // 5000 px is past general_basic's 4096 and within accurate_basic's 8192.
         using var bitmap = new SkiaSharp.SKBitmap(5000, 40);
         using var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
         var wide = data.ToArray();
 
-        var standard = await s_client.ReadTextAsync(s_token, wide, EmulatorApis.GeneralBasic);
-        var accurate = await s_client.ReadTextAsync(s_token, wide, EmulatorApis.AccurateBasic);
+        var standard = await SharedEmulator.Client.ReadTextAsync(SharedEmulator.Token, wide, EmulatorApis.GeneralBasic);
+        var accurate = await SharedEmulator.Client.ReadTextAsync(SharedEmulator.Token, wide, EmulatorApis.AccurateBasic);
 
         AssertError(standard, 216202, "image size error");
         Assert.IsNull(accurate.ErrorCode, accurate.Text);

@@ -1,34 +1,14 @@
-using Shiming.BaiduEmulator;
 
-namespace Shiming.Tests.Emulator;
+namespace Shiming.BaiduEmulator.Tests;
 
 [TestClass]
 public sealed class IdCardNumberTypeTests
 {
-    private static BaiduEmulatorHost s_host = null!;
-    private static EmulatorClient s_client = null!;
-    private static string s_token = null!;
-
-    [ClassInitialize]
-    public static async Task StartEmulatorAsync(TestContext context)
-    {
-        s_host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 10_000 });
-        s_client = new EmulatorClient(s_host);
-        s_token = await s_client.GetTokenAsync();
-    }
-
-    [ClassCleanup]
-    public static async Task StopEmulatorAsync()
-    {
-        s_client.Dispose();
-        await s_host.DisposeAsync();
-    }
-
     // A man born 1985-06-15 (sequence 123: odd).
     private static SyntheticPerson Man => new("李安", "男", "汉", new DateOnly(1985, 6, 15), "测试省示例市东城区和平路1号", SyntheticIdentities.CreateIdNumber("990101", new DateOnly(1985, 6, 15), 123));
 
     [TestMethod]
-    public async Task ANumberThatAgreesWithBirthDateAndSexIsType1()
+    public async Task A_number_that_agrees_with_birth_date_and_sex_is_type_1()
     {
         var reply = await RecognizeAsync(Man);
 
@@ -37,7 +17,7 @@ public sealed class IdCardNumberTypeTests
     }
 
     [TestMethod]
-    public async Task ANumberThatAgreesWithNeitherIsType2()
+    public async Task A_number_that_agrees_with_neither_is_type_2()
     {
         var reply = await RecognizeAsync(Man with { Gender = "女", BirthDate = new DateOnly(1985, 6, 16) });
 
@@ -45,7 +25,7 @@ public sealed class IdCardNumberTypeTests
     }
 
     [TestMethod]
-    public async Task ANumberThatDisagreesWithTheBirthDateOnlyIsType3()
+    public async Task A_number_that_disagrees_with_the_birth_date_only_is_type_3()
     {
         var reply = await RecognizeAsync(Man with { BirthDate = new DateOnly(1986, 6, 15) });
 
@@ -54,7 +34,7 @@ public sealed class IdCardNumberTypeTests
     }
 
     [TestMethod]
-    public async Task ANumberThatDisagreesWithTheSexOnlyIsType4()
+    public async Task A_number_that_disagrees_with_the_sex_only_is_type_4()
     {
         var reply = await RecognizeAsync(Man with { Gender = "女" });
 
@@ -62,7 +42,7 @@ public sealed class IdCardNumberTypeTests
     }
 
     [TestMethod]
-    public async Task ANumberWithAWrongCheckCharacterIsType0AndIsNotReturned()
+    public async Task A_number_with_a_wrong_check_character_is_type_0_and_is_not_returned()
     {
         var wrongCheck = Man.IdNumber[..17] + (Man.IdNumber[17] == '0' ? '1' : '0');
 
@@ -74,7 +54,7 @@ public sealed class IdCardNumberTypeTests
     }
 
     [TestMethod]
-    public async Task ANumberWhoseChecksumPassesButWhoseDateDoesNotExistIsType0()
+    public async Task A_number_whose_checksum_passes_but_whose_date_does_not_exist_is_type_0()
     {
         // 30 February with the check character that makes the checksum pass.
         var impossibleDate = WithCheckCharacter("99010119850230123");
@@ -90,7 +70,7 @@ public sealed class IdCardNumberTypeTests
     [DataRow("330881199904173916", "男", "19990417", 1, DisplayName = "the sample's corrected form")]
     [DataRow("11010519491231002X", "女", "19491231", 1, DisplayName = "check character X")]
     [DataRow("440524188001010014", "男", "18800101", 1, DisplayName = "born in the nineteenth century")]
-    public async Task TheReferenceTestVectorsGetTheirNumberType(string number, string gender, string birth, int expected)
+    public async Task The_reference_test_vectors_get_their_number_type(string number, string gender, string birth, int expected)
     {
         var truth = new CardGroundTruth("front", new Dictionary<string, string>
         {
@@ -102,32 +82,32 @@ public sealed class IdCardNumberTypeTests
             ["公民身份号码"] = number,
         });
 
-        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.Render(truth), "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, SyntheticCardImages.Render(truth), "front");
 
         Assert.AreEqual(expected, NumberType(reply));
     }
 
     [TestMethod]
-    public async Task AFrontWithEveryFieldEmptyIsTypeMinus1()
+    public async Task A_front_with_every_field_empty_is_type_minus_1()
     {
         var empty = IdCardFields.FrontKeys.ToDictionary(key => key, _ => string.Empty);
 
-        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.Render(new CardGroundTruth("front", empty)), "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, SyntheticCardImages.Render(new CardGroundTruth("front", empty)), "front");
 
         Assert.AreEqual(-1, NumberType(reply));
     }
 
     [TestMethod]
-    public async Task AFrontDeclaredAsBackStillGetsItsNumberType()
+    public async Task A_front_declared_as_back_still_gets_its_number_type()
     {
-        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderFront(Man with { Gender = "女" }), "back");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, SyntheticCardImages.RenderFront(Man with { Gender = "女" }), "back");
 
         Assert.AreEqual("reversed_side", reply.ImageStatus);
         Assert.AreEqual(4, NumberType(reply));
     }
 
     private static Task<BaiduReply> RecognizeAsync(SyntheticPerson person) =>
-        s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderFront(person), "front");
+        SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, SyntheticCardImages.RenderFront(person), "front");
 
     private static int NumberType(BaiduReply reply)
     {

@@ -1,9 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
-using Shiming.BaiduEmulator;
 
-namespace Shiming.Tests.Emulator;
+namespace Shiming.BaiduEmulator.Tests;
 
 [TestClass]
 public sealed class CallLogTests
@@ -11,7 +10,7 @@ public sealed class CallLogTests
     private static readonly byte[] Front = SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(51)));
 
     [TestMethod]
-    public async Task EveryOcrCallIsRecordedWithItsArrivalSideErrorImageStatusAndAnswer()
+    public async Task Every_OCR_call_is_recorded_with_its_arrival_side_error_image_status_and_answer()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2031, 3, 4, 5, 6, 7, TimeSpan.Zero));
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 1 }, clock);
@@ -42,7 +41,7 @@ public sealed class CallLogTests
     }
 
     [TestMethod]
-    public async Task TokenRequestsAreNotRecorded()
+    public async Task Token_requests_are_not_recorded()
     {
         await using var host = await BaiduEmulatorHost.StartAsync();
         using var client = new EmulatorClient(host);
@@ -53,7 +52,7 @@ public sealed class CallLogTests
     }
 
     [TestMethod]
-    public async Task ClearCallsForgetsWhatWasRecorded()
+    public async Task Clear_calls_forgets_what_was_recorded()
     {
         await using var host = await BaiduEmulatorHost.StartAsync();
         using var client = new EmulatorClient(host);
@@ -68,7 +67,7 @@ public sealed class CallLogTests
     }
 
     [TestMethod]
-    public async Task TheCallLogIsServedAsJsonForOutOfProcessClients()
+    public async Task The_call_log_is_served_as_JSON_for_out_of_process_clients()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2031, 3, 4, 5, 6, 7, TimeSpan.Zero));
         await using var host = await BaiduEmulatorHost.StartAsync(timeProvider: clock);
@@ -95,7 +94,7 @@ public sealed class CallLogTests
     }
 
     [TestMethod]
-    public async Task DeletingTheCallLogOverHttpClearsIt()
+    public async Task Deleting_the_call_log_over_HTTP_clears_it()
     {
         await using var host = await BaiduEmulatorHost.StartAsync();
         using var client = new EmulatorClient(host);
@@ -110,7 +109,7 @@ public sealed class CallLogTests
     }
 
     [TestMethod]
-    public async Task TheCallLogHoldsNoImageOrRecognisedText()
+    public async Task The_call_log_holds_no_image_or_recognised_text()
     {
         var person = SyntheticIdentities.CreatePerson(new Random(52));
         await using var host = await BaiduEmulatorHost.StartAsync();

@@ -1,4 +1,4 @@
-namespace Shiming.Tests.Emulator;
+namespace Shiming.BaiduEmulator.Tests;
 
 /// <summary>
 /// The tests' own GB 11643-1999 check, written from the standard rather than taken from the emulator, so that the

@@ -1,13 +1,12 @@
-using Shiming.BaiduEmulator;
 
-namespace Shiming.Tests.Emulator;
+namespace Shiming.BaiduEmulator.Tests;
 
 /// <summary>The pure parts of the recognizer: DB post-processing, CTC decoding and putting detected pieces into lines.</summary>
 [TestClass]
 public sealed class OcrGeometryTests
 {
     [TestMethod]
-    public void AProbabilityBlockBecomesOneLevelBoxGrownByTheUnclipDistance()
+    public void A_probability_block_becomes_one_level_box_grown_by_the_unclip_distance()
     {
         const int Width = 100, Height = 40;
         var map = new float[Width * Height];
@@ -31,7 +30,7 @@ public sealed class OcrGeometryTests
     }
 
     [TestMethod]
-    public void AFaintRegionIsNotText()
+    public void A_faint_region_is_not_text()
     {
         const int Width = 50, Height = 20;
         var map = new float[Width * Height];
@@ -45,7 +44,7 @@ public sealed class OcrGeometryTests
     }
 
     [TestMethod]
-    public void TheMinimumAreaBoxOfATurnedRectangleHasItsAngleAndSides()
+    public void The_minimum_area_box_of_a_turned_rectangle_has_its_angle_and_sides()
     {
         var angle = 10 * Math.PI / 180;
         var (sin, cos) = Math.SinCos(angle);
@@ -63,7 +62,7 @@ public sealed class OcrGeometryTests
     }
 
     [TestMethod]
-    public void CtcMergesRepeatsDropsBlanksAndAveragesTheKeptProbabilities()
+    public void CTC_merges_repeats_drops_blanks_and_averages_the_kept_probabilities()
     {
         string[] characters = ["", "王", "五", " "];
 
@@ -82,7 +81,7 @@ public sealed class OcrGeometryTests
     }
 
     [TestMethod]
-    public void PiecesOfATurnedCardAreReadRowByRowAndAShareOfALabelOverlappingItsValueIsDropped()
+    public void Pieces_of_a_turned_card_are_read_row_by_row_and_a_share_of_a_label_overlapping_its_value_is_dropped()
     {
         var slope = Math.Tan(3 * Math.PI / 180);
         OcrLine Piece(string text, double left, double width, double rowY) =>

@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
-using Shiming.BaiduEmulator;
 
-namespace Shiming.Tests.Emulator;
+namespace Shiming.BaiduEmulator.Tests;
 
 /// <summary>Each API's own QPS window, faults and quota, set emulator-wide or per API with <c>Emulator:Apis:{api}</c>.</summary>
 [TestClass]
@@ -13,7 +12,7 @@ public sealed class PerApiSettingsTests
     private static readonly byte[] Picture = SyntheticModerationImages.Render(null);
 
     [TestMethod]
-    public async Task EachApiHasItsOwnQpsWindowSoABurstOfOneLeavesTheOthersAlone()
+    public async Task Each_API_has_its_own_QPS_window_so_a_burst_of_one_leaves_the_others_alone()
     {
         var clock = new FakeTimeProvider();
         var options = new EmulatorOptions { QpsLimit = 2, Apis = { [EmulatorApis.UserDefined] = new EmulatorApiOptions { QpsLimit = 1 } } };
@@ -33,7 +32,7 @@ public sealed class PerApiSettingsTests
     }
 
     [TestMethod]
-    public async Task AConcurrentBurstOnTwoApisGetsEachApisLimitThrough()
+    public async Task A_concurrent_burst_on_two_APIs_gets_each_APIs_limit_through()
     {
         var clock = new FakeTimeProvider();
         var options = new EmulatorOptions { QpsLimit = 10, Apis = { [EmulatorApis.UserDefined] = new EmulatorApiOptions { QpsLimit = 5 } } };
@@ -52,7 +51,7 @@ public sealed class PerApiSettingsTests
     }
 
     [TestMethod]
-    public void ModerationDefaultsToBaidusPaidFigureOf50WhateverTheEmulatorWideLimit()
+    public void Moderation_defaults_to_Baidus_paid_figure_of_50_whatever_the_emulator_wide_limit()
     {
         var options = new EmulatorOptions { QpsLimit = 2 };
 
@@ -62,7 +61,7 @@ public sealed class PerApiSettingsTests
     }
 
     [TestMethod]
-    public void PerApiSettingsBindFromConfigurationAndLeaveTheCardApisSettingsAsTheyWere()
+    public void Per_API_settings_bind_from_configuration_and_leave_the_card_APIs_settings_as_they_were()
     {
         var configuration = new ConfigurationBuilder().AddCommandLine(
         [
@@ -87,7 +86,7 @@ public sealed class PerApiSettingsTests
     }
 
     [TestMethod]
-    public async Task AnUnknownApiOrABadPerApiSettingStopsTheStartAndSaysWhich()
+    public async Task An_unknown_API_or_a_bad_per_API_setting_stops_the_start_and_says_which()
     {
         var unknown = new EmulatorOptions { Apis = { ["general_ocr"] = new EmulatorApiOptions { QpsLimit = 1 } } };
         var badRate = new EmulatorOptions { Apis = { [EmulatorApis.GeneralBasic] = new EmulatorApiOptions { ServerErrorRate = 2 } } };
@@ -100,7 +99,7 @@ public sealed class PerApiSettingsTests
     }
 
     [TestMethod]
-    public async Task FaultsSetForOneApiAreInjectedIntoThatApiAlone()
+    public async Task Faults_set_for_one_API_are_injected_into_that_API_alone()
     {
         var options = new EmulatorOptions { Apis = { [EmulatorApis.UserDefined] = new EmulatorApiOptions { InternalErrorRate = 1 } } };
         await using var host = await BaiduEmulatorHost.StartAsync(options);
@@ -120,7 +119,7 @@ public sealed class PerApiSettingsTests
     }
 
     [TestMethod]
-    public async Task EmulatorWideFaultsReachTheNewApisAsTheyReachTheCardApi()
+    public async Task Emulator_wide_faults_reach_the_new_APIs_as_they_reach_the_card_API()
     {
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 100, ServerErrorRate = 1 });
         using var client = new EmulatorClient(host);
@@ -137,7 +136,7 @@ public sealed class PerApiSettingsTests
     }
 
     [TestMethod]
-    public async Task ALatencySetForOneApiDelaysThatApisAnswers()
+    public async Task A_latency_set_for_one_API_delays_that_APIs_answers()
     {
         var options = new EmulatorOptions { Apis = { [EmulatorApis.GeneralBasic] = new EmulatorApiOptions { LatencyMedian = TimeSpan.FromMilliseconds(300) } } };
         await using var host = await BaiduEmulatorHost.StartAsync(options);
@@ -151,7 +150,7 @@ public sealed class PerApiSettingsTests
     }
 
     [TestMethod]
-    public async Task TheDailyQuotaIsCountedForEachApiOnItsOwn()
+    public async Task The_daily_quota_is_counted_for_each_API_on_its_own()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2031, 3, 4, 1, 0, 0, TimeSpan.Zero));
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { DailyQuota = 1 }, clock);
@@ -169,7 +168,7 @@ public sealed class PerApiSettingsTests
     }
 
     [TestMethod]
-    public async Task ATotalQuotaSetForOneApiRefusesThatApiWithError19()
+    public async Task A_total_quota_set_for_one_API_refuses_that_API_with_error_19()
     {
         var options = new EmulatorOptions { Apis = { [EmulatorApis.UserDefined] = new EmulatorApiOptions { TotalQuota = 1 } } };
         await using var host = await BaiduEmulatorHost.StartAsync(options);
@@ -184,7 +183,7 @@ public sealed class PerApiSettingsTests
     }
 
     [TestMethod]
-    public async Task TheCallLogNamesTheApiOfEveryCall()
+    public async Task The_call_log_names_the_API_of_every_call()
     {
         await using var host = await BaiduEmulatorHost.StartAsync();
         using var client = new EmulatorClient(host);

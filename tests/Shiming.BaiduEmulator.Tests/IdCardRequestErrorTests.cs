@@ -1,78 +1,58 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Text.Json;
-using Shiming.BaiduEmulator;
 
-namespace Shiming.Tests.Emulator;
+namespace Shiming.BaiduEmulator.Tests;
 
 [TestClass]
 public sealed class IdCardRequestErrorTests
 {
-    private static BaiduEmulatorHost s_host = null!;
-    private static EmulatorClient s_client = null!;
-    private static string s_token = null!;
-    private static byte[] s_card = null!;
-
-    [ClassInitialize]
-    public static async Task StartEmulatorAsync(TestContext context)
-    {
-        s_host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { QpsLimit = 10_000 });
-        s_client = new EmulatorClient(s_host);
-        s_token = await s_client.GetTokenAsync();
-        s_card = SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(31)));
-    }
-
-    [ClassCleanup]
-    public static async Task StopEmulatorAsync()
-    {
-        s_client.Dispose();
-        await s_host.DisposeAsync();
-    }
+    private static readonly byte[] s_card = SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(31)));
 
     [TestMethod]
-    public async Task NoAccessTokenIsInvalidParameter100()
+    public async Task No_access_token_is_invalid_parameter_100()
     {
-        var reply = await s_client.PostIdCardAsync(EmulatorClient.IdCardPath, CardForm("front", s_card));
+        var reply = await SharedEmulator.Client.PostIdCardAsync(EmulatorClient.IdCardPath, CardForm("front", s_card));
 
         AssertError(reply, 100, "Invalid parameter");
     }
 
     [TestMethod]
-    public async Task AnEmptyAccessTokenIsInvalidParameter100()
+    public async Task An_empty_access_token_is_invalid_parameter_100()
     {
-        var reply = await s_client.PostIdCardAsync($"{EmulatorClient.IdCardPath}?access_token=", CardForm("front", s_card));
+        var reply = await SharedEmulator.Client.PostIdCardAsync($"{EmulatorClient.IdCardPath}?access_token=", CardForm("front", s_card));
 
         AssertError(reply, 100, "Invalid parameter");
     }
 
     [TestMethod]
-    public async Task AnUnknownAccessTokenIs110()
+    public async Task An_unknown_access_token_is_110()
     {
-        var reply = await s_client.RecognizeAsync("24.00000000000000000000000000000000.2592000.1700000000.282335-1", s_card, "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync("24.00000000000000000000000000000000.2592000.1700000000.282335-1", s_card, "front");
 
         AssertError(reply, 110, "Access token invalid or no longer valid");
     }
 
     [TestMethod]
-    public async Task NoImageIsNotEnoughParam216101()
+    public async Task No_image_is_not_enough_param_216101()
     {
-        var reply = await s_client.PostIdCardAsync(TokenQuery(), [new("id_card_side", "front")]);
+        var reply = await SharedEmulator.Client.PostIdCardAsync(TokenQuery(), [new("id_card_side", "front")]);
 
         AssertError(reply, 216101, "not enough param");
     }
 
     [TestMethod]
-    public async Task AUrlInsteadOfAnImageIsNotEnoughParamBecauseTheEmulatorDownloadsNothing()
+    public async Task A_URL_instead_of_an_image_is_not_enough_param_because_the_emulator_downloads_nothing()
     {
-        var reply = await s_client.PostIdCardAsync(TokenQuery(), [new("id_card_side", "front"), new("url", "https://example.invalid/card.png")]);
+        var reply = await SharedEmulator.Client.PostIdCardAsync(TokenQuery(), [new("id_card_side", "front"), new("url", "https://example.invalid/card.png")]);
 
         AssertError(reply, 216101, "not enough param");
     }
 
     [TestMethod]
-    public async Task ABodyThatIsNotAFormIsNotEnoughParam216101()
+    public async Task A_body_that_is_not_a_form_is_not_enough_param_216101()
     {
-        using var response = await s_client.Http.PostAsync(TokenQuery(), new ByteArrayContent(s_card));
+        using var response = await SharedEmulator.Client.Http.PostAsync(TokenQuery(), new ByteArrayContent(s_card));
 
         AssertError(await EmulatorClient.ReadAsync(response), 216101, "not enough param");
     }
@@ -82,7 +62,7 @@ public sealed class IdCardRequestErrorTests
     [DataRow("")]
     [DataRow("left")]
     [DataRow("Front")]
-    public async Task AMissingOrUnknownSideIsInvalidParam216100(string? side)
+    public async Task A_missing_or_unknown_side_is_invalid_param_216100(string? side)
     {
         var form = new List<KeyValuePair<string, string>> { new("image", Convert.ToBase64String(s_card)) };
         if (side is not null)
@@ -90,15 +70,15 @@ public sealed class IdCardRequestErrorTests
             form.Add(new("id_card_side", side));
         }
 
-        var reply = await s_client.PostIdCardAsync(TokenQuery(), form);
+        var reply = await SharedEmulator.Client.PostIdCardAsync(TokenQuery(), form);
 
         AssertError(reply, 216100, "invalid param");
     }
 
     [TestMethod]
-    public async Task AnEmptyImageIs216200()
+    public async Task An_empty_image_is_216200()
     {
-        var reply = await s_client.PostIdCardAsync(TokenQuery(), [new("id_card_side", "front"), new("image", string.Empty)]);
+        var reply = await SharedEmulator.Client.PostIdCardAsync(TokenQuery(), [new("id_card_side", "front"), new("image", string.Empty)]);
 
         AssertError(reply, 216200, "empty image");
     }
@@ -106,53 +86,53 @@ public sealed class IdCardRequestErrorTests
     [TestMethod]
     [DataRow("this is not base64!")]
     [DataRow("iVBORw0KGgo")]
-    public async Task InvalidBase64IsImageFormatError216201(string image)
+    public async Task Invalid_Base64_is_image_format_error_216201(string image)
     {
-        var reply = await s_client.PostIdCardAsync(TokenQuery(), [new("id_card_side", "front"), new("image", image)]);
+        var reply = await SharedEmulator.Client.PostIdCardAsync(TokenQuery(), [new("id_card_side", "front"), new("image", image)]);
 
         AssertError(reply, 216201, "image format error");
     }
 
     [TestMethod]
-    public async Task ADataUriPrefixIsImageFormatError216201()
+    public async Task A_data_URI_prefix_is_image_format_error_216201()
     {
-        var reply = await s_client.PostIdCardAsync(
+        var reply = await SharedEmulator.Client.PostIdCardAsync(
             TokenQuery(), [new("id_card_side", "front"), new("image", "data:image/png;base64," + Convert.ToBase64String(s_card))]);
 
         AssertError(reply, 216201, "image format error");
     }
 
     [TestMethod]
-    public async Task DoubleUrlEncodedBase64IsImageFormatError216201()
+    public async Task Double_URL_encoded_Base64_is_image_format_error_216201()
     {
         // The classic client bug: escaping the Base64 by hand and then letting the form encoder escape it again.
         var escapedOnce = Uri.EscapeDataString(Convert.ToBase64String(s_card));
 
-        var reply = await s_client.PostIdCardAsync(TokenQuery(), [new("id_card_side", "front"), new("image", escapedOnce)]);
+        var reply = await SharedEmulator.Client.PostIdCardAsync(TokenQuery(), [new("id_card_side", "front"), new("image", escapedOnce)]);
 
         AssertError(reply, 216201, "image format error");
     }
 
     [TestMethod]
-    public async Task AGifIsImageFormatError216201()
+    public async Task A_GIF_is_image_format_error_216201()
     {
         byte[] gif = [.. "GIF89a"u8, 0x10, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x3B];
 
-        var reply = await s_client.RecognizeAsync(s_token, gif, "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, gif, "front");
 
         AssertError(reply, 216201, "image format error");
     }
 
     [TestMethod]
-    public async Task APngCutOffBeforeItsHeaderIsImageFormatError216201()
+    public async Task A_PNG_cut_off_before_its_header_is_image_format_error_216201()
     {
-        var reply = await s_client.RecognizeAsync(s_token, s_card[..20], "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, s_card[..20], "front");
 
         AssertError(reply, 216201, "image format error");
     }
 
     [TestMethod]
-    public async Task Base64LongerThanTheLimitIsImageSizeError216202()
+    public async Task Base64_longer_than_the_limit_is_image_size_error_216202()
     {
         var base64Length = Convert.ToBase64String(s_card).Length;
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { MaxImageBase64Bytes = base64Length - 1 });
@@ -168,13 +148,13 @@ public sealed class IdCardRequestErrorTests
     }
 
     [TestMethod]
-    public async Task AnImageLargerThanFormReadersAllowByDefaultStillReachesTheSizeCheck()
+    public async Task An_image_larger_than_form_readers_allow_by_default_still_reaches_the_size_check()
     {
         // ASP.NET Core's form reader stops at 4 MiB values by default, which is exactly Baidu's limit.
         var oversized = new byte[(4 * 1024 * 1024 * 3 / 4) + 3];
         SyntheticCardImages.RenderPlainPicture().CopyTo(oversized, 0);
 
-        var reply = await s_client.RecognizeAsync(s_token, oversized, "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, oversized, "front");
 
         AssertError(reply, 216202, "image size error");
     }
@@ -184,9 +164,9 @@ public sealed class IdCardRequestErrorTests
     [DataRow(100, 14)]
     [DataRow(4097, 20)]
     [DataRow(20, 4097)]
-    public async Task APngWithASideOutsideTheLimitsIsImageSizeError216202(int width, int height)
+    public async Task A_PNG_with_a_side_outside_the_limits_is_image_size_error_216202(int width, int height)
     {
-        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderPlainPicture(width, height), "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, SyntheticCardImages.RenderPlainPicture(width, height), "front");
 
         AssertError(reply, 216202, "image size error");
     }
@@ -194,9 +174,9 @@ public sealed class IdCardRequestErrorTests
     [TestMethod]
     [DataRow(15, 15)]
     [DataRow(4096, 15)]
-    public async Task APngWithSidesAtTheLimitsIsAccepted(int width, int height)
+    public async Task A_PNG_with_sides_at_the_limits_is_accepted(int width, int height)
     {
-        var reply = await s_client.RecognizeAsync(s_token, SyntheticCardImages.RenderPlainPicture(width, height), "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, SyntheticCardImages.RenderPlainPicture(width, height), "front");
 
         Assert.IsNull(reply.ErrorCode, reply.Text);
         Assert.AreEqual("non_idcard", reply.ImageStatus);
@@ -206,9 +186,9 @@ public sealed class IdCardRequestErrorTests
     [DataRow(640, 480, true)]
     [DataRow(640, -480, true)]
     [DataRow(10, 480, false)]
-    public async Task ABmpIsMeasuredFromItsHeader(int width, int height, bool accepted)
+    public async Task A_BMP_is_measured_from_its_header(int width, int height, bool accepted)
     {
-        var reply = await s_client.RecognizeAsync(s_token, Bmp(width, height), "front");
+        var reply = await SharedEmulator.Client.RecognizeAsync(SharedEmulator.Token, Bmp(width, height), "front");
 
         if (accepted)
         {
@@ -222,7 +202,7 @@ public sealed class IdCardRequestErrorTests
     }
 
     [TestMethod]
-    public async Task AJpegIsMeasuredFromItsFrameHeader()
+    public async Task A_JPEG_is_measured_from_its_frame_header()
     {
         await using var host = await BaiduEmulatorHost.StartAsync(new EmulatorOptions { MaxImageSide = 855 });
         using var client = new EmulatorClient(host);
@@ -232,7 +212,7 @@ public sealed class IdCardRequestErrorTests
         AssertError(reply, 216202, "image size error");
     }
 
-    private static string TokenQuery() => $"{EmulatorClient.IdCardPath}?access_token={Uri.EscapeDataString(s_token)}";
+    private static string TokenQuery() => $"{EmulatorClient.IdCardPath}?access_token={Uri.EscapeDataString(SharedEmulator.Token)}";
 
     private static List<KeyValuePair<string, string>> CardForm(string side, byte[] image) =>
         [new("id_card_side", side), new("image", Convert.ToBase64String(image))];
