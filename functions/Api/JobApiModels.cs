@@ -25,11 +25,18 @@ public sealed record JobStatus(
     JsonElement? Output,
     JobError? Error);
 
-/// <summary>What a waiting client is told: when its job should start, and why it is paused if it is.</summary>
+/// <summary>
+/// What a waiting client is told: when its job should start, why it is paused if it is, and the stage it waits at when
+/// its own call is done and it waits for the job it started (<c>identityCheck</c>).
+/// </summary>
 public sealed record WaitingStatus(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? QueuePosition,
     DateTimeOffset EstimatedStartTime,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Stage { get; init; }
+}
 
 /// <summary>The purge answer, as the Durable Functions HTTP API shapes it.</summary>
 public sealed record PurgeResult(int InstancesDeleted);

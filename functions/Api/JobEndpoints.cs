@@ -50,12 +50,13 @@ public sealed class JobEndpoints(
         }
 
         var checkedUpload = check(upload);
-        return checkedUpload.Problem ?? await SubmitAsync(kind, request, upload, idempotencyKey, checkedUpload.Variant, cancellationToken);
+        return checkedUpload.Problem
+            ?? await SubmitAsync(kind, request, new JobInput(upload.Image, upload.Header.MediaType, checkedUpload.Variant), idempotencyKey, cancellationToken);
     }
 
-    /// <summary>Accepts an upload that passed every check as a job of <paramref name="kind"/>, or says why not.</summary>
-    private async Task<Results<Accepted<JobAccepted>, ProblemHttpResult>> SubmitAsync(
-        JobKind kind, HttpRequest request, Upload upload, string? idempotencyKey, string? variant, CancellationToken cancellationToken)
+    /// <summary>Accepts input that passed every check as a job of <paramref name="kind"/>, or says why not.</summary>
+    public async Task<Results<Accepted<JobAccepted>, ProblemHttpResult>> SubmitAsync(
+        JobKind kind, HttpRequest request, JobInput input, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var line = lines[kind];
         var context = request.HttpContext;
@@ -64,7 +65,7 @@ public sealed class JobEndpoints(
         try
         {
             submitted = await line.Acceptance.SubmitAsync(
-                caller.Key, new JobInput(upload.Image, upload.Header.MediaType, variant), idempotencyKey, options.Value.MaxLiveJobsPerAccount, cancellationToken);
+                caller.Key, input, idempotencyKey, options.Value.MaxLiveJobsPerAccount, cancellationToken);
         }
         catch (Azure.RequestFailedException ex)
         {
@@ -99,7 +100,7 @@ public sealed class JobEndpoints(
 
         if (submitted.Outcome == SubmitOutcome.Created)
         {
-            Log.Accepted(logger, job.Id, job.Variant ?? kind.Name, upload.Image.ToMemory().Length);
+            Log.Accepted(logger, job.Id, job.Variant ?? kind.Name, input.Image.ToMemory().Length);
         }
         else
         {
@@ -160,7 +161,7 @@ public sealed class JobEndpoints(
         job.CreatedTime,
         job.LastUpdatedTime,
         customStatus,
-        job.Output,
+        job.Status.IsTerminal() ? job.Output : null, // a job waiting for its follow-up has recorded an output it does not answer with yet
         job.Error);
 
     private string StatusUri(HttpRequest request, JobKind kind, string id) => urls.Absolute(request, $"/api/{kind.Route}/{id}");
@@ -176,6 +177,14 @@ public sealed class JobEndpoints(
     /// </summary>
     private async Task<WaitingStatus> EstimateAsync(JobLine line, Job? job, CancellationToken cancellationToken)
     {
+        // A job waiting for its follow-up stands where the follow-up stands, at the follow-up's stage.
+        if (job?.FollowUp is { } followUp && lines.Find(followUp.Kind) is { } followUpLine)
+        {
+            var next = await followUpLine.Records.FindAsync(job.AccountKey, followUp.Id, cancellationToken);
+            var waiting = next is null || next.Status.IsTerminal() ? new WaitingStatus(null, time.GetUtcNow(), null) : await EstimateAsync(followUpLine, next, cancellationToken);
+            return waiting with { Stage = followUpLine.Kind.AttachAs };
+        }
+
         var pause = await line.Budget.GetPauseAsync(cancellationToken);
         if (job?.Status == RuntimeStatus.Running)
         {

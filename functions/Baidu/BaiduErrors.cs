@@ -28,6 +28,15 @@ public enum BaiduErrorClass
 
     /// <summary>The image is not the document the API reads (error 216633: no ID card in it).</summary>
     WrongDocument,
+
+    /// <summary>Error 6: the application may not call this API (not ticked on it, or the account not verified for it).</summary>
+    NotPermitted,
+
+    /// <summary>The authority's answer to an identity check: the name and number do not belong together, or no such number.</summary>
+    IdentityNotConfirmed,
+
+    /// <summary>The authority has no answer for this identity (its data source returned nothing).</summary>
+    IdentityUnknown,
 }
 
 /// <summary>
@@ -40,6 +49,10 @@ public static class BaiduErrors
     public static BaiduErrorClass Classify(int errorCode) => errorCode switch
     {
         18 => BaiduErrorClass.RateLimited,
+        6 => BaiduErrorClass.NotPermitted,
+        222351 or 222354 or 222360 or 216601 => BaiduErrorClass.IdentityNotConfirmed,
+        222355 => BaiduErrorClass.IdentityUnknown,
+        222001 or 222022 or 222023 or 222352 or 222353 or 216600 => BaiduErrorClass.RequestRejected,
         17 => BaiduErrorClass.DailyQuota,
         19 => BaiduErrorClass.TotalQuota,
         100 or 110 or 111 => BaiduErrorClass.Token,
@@ -68,7 +81,8 @@ public static class BaiduErrors
     {
         null => "success",
         BaiduErrorClass.RateLimited => "qps_refused",
-        BaiduErrorClass.DailyQuota or BaiduErrorClass.TotalQuota => "quota",
+        BaiduErrorClass.DailyQuota or BaiduErrorClass.TotalQuota or BaiduErrorClass.NotPermitted => "quota",
+        BaiduErrorClass.IdentityNotConfirmed or BaiduErrorClass.IdentityUnknown => "success",
         BaiduErrorClass.Token => "token",
         { } c when c.IsInputFault() => "input",
         _ => "transient",

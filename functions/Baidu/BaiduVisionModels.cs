@@ -108,3 +108,23 @@ public sealed class BaiduModerationHit
     [JsonPropertyName("datasetName")]
     public string? DatasetName { get; init; }
 }
+
+/// <summary>
+/// The identity check's answer. <c>idmatch</c> answers with its <c>error_code</c> alone (0: the name and number
+/// belong together); <c>idmatch_date</c> answers <c>result.verify_status</c> 0 (verified) or 1 (not: a mismatch, no
+/// such number, other dates, or a card reported lost, not told apart).
+/// </summary>
+public sealed class BaiduIdMatchResponse : BaiduAnswer
+{
+    [JsonPropertyName("result")]
+    public BaiduIdMatchResult? Result { get; init; }
+
+    /// <summary>True when the authority confirmed the identity.</summary>
+    public bool Verified => Result?.VerifyStatus is null or 0;
+}
+
+public sealed class BaiduIdMatchResult
+{
+    [JsonPropertyName("verify_status")]
+    public int? VerifyStatus { get; init; }
+}

@@ -9,18 +9,11 @@ namespace Shiming.IdCards;
 public static class IdCardKind
 {
     /// <summary>Cards were the first kind: their queue, line and records keep the names they had before there were kinds.</summary>
-    public static readonly JobKind Definition = new()
+    public static readonly JobKind Definition = new(
+        "verification", "verifications", "IdCardVerification", "ID-card recognition", BaiduApi: "idcard", DefaultQpsLimit: 10,
+        JobNotFound.For("verification", "the card"))
     {
-        Name = "verification",
-        Route = "verifications",
-        OrchestrationName = "IdCardVerification",
-        Description = "ID-card recognition",
-        BaiduApi = "idcard",
-        DefaultQpsLimit = 10,
         VariantName = "side",
-        NotFound = new JobNotFound(
-            "verification_not_found", "No such verification.",
-            "There is no verification with this id for your account. It may have been purged; submit the card again."),
         HoldsUnmarkedRecords = true,
     };
 

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Shiming.IdentityChecks;
+
 namespace Shiming.IdCards;
 
 /// <summary>Something worth a second look in an otherwise completed result.</summary>
@@ -16,7 +19,12 @@ public sealed record IdCardFrontOutput(
     bool IdNumberValid,
     string ImageStatus,
     string RiskType,
-    IReadOnlyList<CardWarning> Warnings);
+    IReadOnlyList<CardWarning> Warnings)
+{
+    /// <summary>What the authority said of the name and number (<see cref="Shiming.IdentityChecks"/>); set once checked or skipped.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IdentityCheckResult? IdentityCheck { get; init; }
+}
 
 /// <summary>The recognised national-emblem side.</summary>
 public sealed record IdCardBackOutput(

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Shiming.Baidu;
+using Shiming.IdentityChecks;
 using Shiming.Jobs;
 
 namespace Shiming.IdCards;

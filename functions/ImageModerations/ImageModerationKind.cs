@@ -12,18 +12,9 @@ public static class ImageModerationKind
     /// <summary>Baidu's moderation takes no image under 5 KB of Base64, which is 3,840 bytes of image.</summary>
     public const int MinImageBytes = 5 * 1024 * 3 / 4;
 
-    public static readonly JobKind Definition = new()
-    {
-        Name = "moderation",
-        Route = "image-moderations",
-        OrchestrationName = "ImageModeration",
-        Description = "image moderation",
-        BaiduApi = "moderation",
-        DefaultQpsLimit = 50,
-        NotFound = new JobNotFound(
-            "image_moderation_not_found", "No such image moderation.",
-            "There is no image moderation with this id for your account. It may have been purged; submit the picture again."),
-    };
+    public static readonly JobKind Definition = new(
+        "moderation", "image-moderations", "ImageModeration", "image moderation", BaiduApi: "moderation", DefaultQpsLimit: 50,
+        JobNotFound.For("image moderation", "the picture"));
 
     /// <summary>Baidu's lower bounds for moderation, checked before any call is spent.</summary>
     public static SubmissionCheck Check(Upload upload) =>

@@ -32,13 +32,21 @@ public sealed class CallOutcomes(JobResults results, IOptions<JobOptions> option
 
         Log.BaiduError(logger, job.Id, baidu.ErrorCode);
         var errors = line.Api.Errors;
-        switch (BaiduErrors.Classify(baidu.ErrorCode))
+        var errorClass = BaiduErrors.Classify(baidu.ErrorCode);
+        if (line.Api.Answer(job, errorClass) is { } answer)
+        {
+            return await results.FinishAsync(line, job, message, answer, cancellationToken);
+        }
+
+        switch (errorClass)
         {
             case BaiduErrorClass.RateLimited:
                 await line.Budget.RefusedAsync(cancellationToken);
                 return await GiveBackAsync(line, job, message, cancellationToken);
             case BaiduErrorClass.DailyQuota:
                 return await PauseAsync(line, job, message, new BudgetPause(NextBeijingMidnight(), $"Baidu's daily quota for {line.Kind.Description} is used up; recognition resumes at midnight Beijing time."), cancellationToken);
+            case BaiduErrorClass.NotPermitted:
+                return await PauseAsync(line, job, message, new BudgetPause(time.GetUtcNow().AddHours(1), $"The Baidu application may not call {line.Kind.Description}: tick the API on the application (and verify the account where Baidu requires it); checked every hour."), cancellationToken);
             case BaiduErrorClass.TotalQuota:
                 return await PauseAsync(line, job, message, new BudgetPause(time.GetUtcNow().AddHours(1), $"Baidu's total quota for {line.Kind.Description} is used up; recognition resumes once the quota is renewed (checked every hour)."), cancellationToken);
             case BaiduErrorClass.ImageRejected:
@@ -79,7 +87,7 @@ public sealed class CallOutcomes(JobResults results, IOptions<JobOptions> option
     {
         if (job.Attempts >= options.Value.MaxAttempts)
         {
-            return await results.FinishAsync(line, job, message, new RecognitionOutcome.Rejected(line.Api.Errors.ProviderUnavailable), cancellationToken, poison: true);
+            return await results.FinishAsync(line, job, message, line.Api.Unanswered(job), cancellationToken, poison: true);
         }
 
         // Exponential backoff with full jitter: 1–2 s, 2–4 s, 4–8 s, … capped at a minute.

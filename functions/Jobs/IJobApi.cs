@@ -14,6 +14,24 @@ public interface IJobApi
 
     /// <summary>The kind's errors, in its own words.</summary>
     JobErrors Errors { get; }
+
+    /// <summary>
+    /// What Baidu's error class means for the kind when it is an answer rather than a failure (the authority not
+    /// confirming an identity); null for the engine to handle it as every kind does.
+    /// </summary>
+    RecognitionOutcome? Answer(Job job, BaiduErrorClass errorClass) => null;
+
+    /// <summary>How a job ends when Baidu did not answer after every attempt.</summary>
+    RecognitionOutcome Unanswered(Job job) => new RecognitionOutcome.Rejected(Errors.ProviderUnavailable);
+
+    /// <summary>The job a completed job of this kind starts (<see cref="FollowUps"/>), from its recorded output; null for none.</summary>
+    JobFollowUp? FollowUpOf(Job completed) => null;
+
+    /// <summary>The kind's own result of a finished job, for telemetry (<c>matched</c>, …); null for kinds without one.</summary>
+    string? ResultOf(Job finished) => null;
+
+    /// <summary>What a finished job of this kind adds to the output of the job it follows, under <see cref="JobKind.AttachAs"/>.</summary>
+    object? Attachment(Job finished) => finished.Output;
 }
 
 /// <summary>One call, ready to send once. Sending throws <see cref="Shiming.Baidu.BaiduApiException"/> for an <c>error_code</c>.</summary>

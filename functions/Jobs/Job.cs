@@ -26,6 +26,15 @@ public sealed record Job(
     /// <summary>How the kind's API is to be called, for kinds that have a choice (a card's side, a text's accuracy).</summary>
     public string? Variant { get; init; }
 
+    /// <summary>The details a job was submitted with, for kinds whose input is not an image; stored encrypted.</summary>
+    public string? InputJson { get; init; }
+
+    /// <summary>The job this one started once its own call succeeded; it ends when that one has (see <see cref="FollowUps"/>).</summary>
+    public JobRef? FollowUp { get; init; }
+
+    /// <summary>The job that started this one, and ends with it.</summary>
+    public JobRef? Parent { get; init; }
+
     public JsonElement? Output => OutputJson is null ? null : JsonDocument.Parse(OutputJson).RootElement.Clone();
 
     /// <summary>
@@ -62,6 +71,21 @@ public sealed record Job(
             entity["Output"] = protector.Protect(OutputJson, OutputPurpose(AccountKey, Id));
         }
 
+        if (InputJson is not null)
+        {
+            entity["Input"] = protector.Protect(InputJson, $"VerificationJobs/Input/{AccountKey}/{Id}");
+        }
+
+        if (FollowUp is { } followUp)
+        {
+            entity["FollowUp"] = followUp.ToString();
+        }
+
+        if (Parent is { } parent)
+        {
+            entity["Parent"] = parent.ToString();
+        }
+
         if (Error is not null)
         {
             entity["ErrorCode"] = Error.Code;
@@ -90,6 +114,9 @@ public sealed record Job(
         {
             KeyRows = entity.GetString("KeyRows")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [],
             Variant = entity.GetString(kind.HoldsUnmarkedRecords ? "Side" : "Variant"),
+            InputJson = entity.GetString("Input") is { } input ? protector.Unprotect(input, $"VerificationJobs/Input/{entity.PartitionKey}/{entity.RowKey}") : null,
+            FollowUp = JobRef.Parse(entity.GetString("FollowUp")),
+            Parent = JobRef.Parse(entity.GetString("Parent")),
         };
     }
 
@@ -97,6 +124,15 @@ public sealed record Job(
     public static string? StoredKind(TableEntity entity) => entity.GetString("Kind");
 
     private static string OutputPurpose(string accountKey, string id) => $"VerificationJobs/Output/{accountKey}/{id}";
+}
+
+/// <summary>A job of a kind, by the kind's name and the job's id (<c>identity:0f…</c> as stored).</summary>
+public readonly record struct JobRef(string Kind, string Id)
+{
+    public override string ToString() => $"{Kind}:{Id}";
+
+    public static JobRef? Parse(string? value) =>
+        value?.Split(':') is [{ Length: > 0 } kind, { Length: > 0 } id] ? new JobRef(kind, id) : null;
 }
 
 /// <summary>The queue message for a job: where to find it, and nothing personal.</summary>

@@ -67,28 +67,11 @@ public sealed class JobAcceptance(JobStorage storage, SubmissionClaims claims, J
     /// </summary>
     private async Task<Job> AcceptAsync(string accountKey, string id, JobInput input, IReadOnlyList<string> keyRows)
     {
-        var now = time.GetUtcNow();
-        var job = new Job(storage.Kind, accountKey, id, RuntimeStatus.Pending, now, now, input.ContentType, 0, null, null, default)
-        {
-            KeyRows = keyRows,
-            Variant = input.Variant,
-        };
+        var job = NewJob(accountKey, id, input) with { KeyRows = keyRows };
         using var span = ShimingTelemetry.StartSubmit(id, storage.Kind.Name, storage.Kind.VariantName, input.Variant);
-
-        // Image first, record and place in line next, message last: a message never points at nothing, and
-        // the caller hears 202 only when all of them are durable.
         try
         {
-            await storage.Images.GetBlobClient(job.Id).UploadAsync(
-                input.Image,
-                new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = input.ContentType } },
-                CancellationToken.None);
-            var written = await records.AddAsync(job, CancellationToken.None);
-            await backlog.AddAsync(job, CancellationToken.None);
-            await storage.Jobs.SendMessageAsync(
-                new JobMessage(accountKey, job.Id) { TraceParent = ShimingTelemetry.TraceParentOf(span) }.Serialize(), visibilityTimeout: null, timeToLive: JobStorage.MessageTimeToLive, CancellationToken.None);
-            metrics.JobAccepted(storage.Kind.Name, storage.Kind.VariantName, input.Variant);
-            return written;
+            return await WriteAsync(job, input, ShimingTelemetry.TraceParentOf(span), followingUp: false);
         }
         catch (Exception ex) when (ex is RequestFailedException or AggregateException)
         {
@@ -96,6 +79,47 @@ public sealed class JobAcceptance(JobStorage storage, SubmissionClaims claims, J
             await RollBackAsync(job);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Accepts the job another job starts once its own call succeeded (<see cref="FollowUps"/>), under an id the parent
+    /// names. Writing it again after a crash is harmless: a record already there is kept, the place in line is
+    /// written again, and a second message is discarded once the job is over.
+    /// </summary>
+    public async Task AcceptFollowUpAsync(string accountKey, string id, JobInput input, JobRef parent, string? traceParent, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken);
+        await WriteAsync(NewJob(accountKey, id, input) with { Parent = parent }, input, traceParent, followingUp: true);
+    }
+
+    private Job NewJob(string accountKey, string id, JobInput input)
+    {
+        var now = time.GetUtcNow();
+        return new Job(storage.Kind, accountKey, id, RuntimeStatus.Pending, now, now, input.ContentType, 0, null, null, default)
+        {
+            Variant = input.Variant,
+            InputJson = input.IsDetails ? input.Image.ToString() : null,
+        };
+    }
+
+    // Image first (details go in the record), record and place in line next, message last: a message never points
+    // at nothing, and the caller hears 202 only when all of them are durable.
+    private async Task<Job> WriteAsync(Job job, JobInput input, string? traceParent, bool followingUp)
+    {
+        if (!input.IsDetails)
+        {
+            await storage.Images.GetBlobClient(job.Id).UploadAsync(
+                input.Image,
+                new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = input.ContentType } },
+                CancellationToken.None);
+        }
+
+        var written = await records.AddAsync(job, tolerateExisting: followingUp, CancellationToken.None);
+        await backlog.AddAsync(written, CancellationToken.None);
+        await storage.Jobs.SendMessageAsync(
+            new JobMessage(job.AccountKey, job.Id) { TraceParent = traceParent }.Serialize(), visibilityTimeout: null, timeToLive: JobStorage.MessageTimeToLive, CancellationToken.None);
+        metrics.JobAccepted(storage.Kind.Name, storage.Kind.VariantName, input.Variant);
+        return written;
     }
 
     private async Task RollBackAsync(Job job)

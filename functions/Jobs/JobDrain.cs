@@ -15,6 +15,7 @@ public sealed class JobDrain(
     JobLine line,
     CallOutcomes outcomes,
     JobResults results,
+    FollowUps followUps,
     BaiduConnections connections,
     ShimingMetrics metrics,
     IOptions<JobOptions> options,
@@ -137,7 +138,12 @@ public sealed class JobDrain(
             return JobOutcome.Skipped;
         }
 
-        var image = await line.Transitions.GetImageAsync(job.Id, cancellationToken);
+        if (job.FollowUp is not null)
+        {
+            return await followUps.ResumeAsync(line, job, message, cancellationToken); // its own call is done and recorded
+        }
+
+        var image = job.InputJson is { } details ? BinaryData.FromString(details) : await line.Transitions.GetImageAsync(job.Id, cancellationToken);
         if (image is null)
         {
             return await results.FinishAsync(line, job, message, new RecognitionOutcome.Rejected(line.Api.Errors.ImageMissing), cancellationToken);

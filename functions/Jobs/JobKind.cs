@@ -6,31 +6,24 @@ namespace Shiming.Jobs;
 /// its own queue, line, budget and quota pause, so a burst of one kind never slows another; records, keys and images
 /// share their stores.
 /// </summary>
-public sealed record JobKind
+/// <param name="Name">The kind's name in settings (<c>Baidu__Budgets__{name}__QpsLimit</c>), records, telemetry and logs.</param>
+/// <param name="Route">The HTTP routes' stem: <c>/api/{route}</c>, <c>/api/{route}/{id}</c>, …</param>
+/// <param name="OrchestrationName">The name the status answer gives the job, as Durable Functions names an orchestration.</param>
+/// <param name="Description">What the kind's API does, for the reasons a waiting client is told (<c>ID-card recognition</c>).</param>
+/// <param name="BaiduApi">The Baidu API's name: its budget row in the state table, and the <c>api</c> of its calls in telemetry.</param>
+/// <param name="DefaultQpsLimit">Baidu's QPS for the API, the budget when <c>Baidu__Budgets__{name}__QpsLimit</c> is not set.</param>
+/// <param name="NotFound">The problem a status, terminate or purge of an unknown id answers.</param>
+public sealed record JobKind(
+    string Name, string Route, string OrchestrationName, string Description, string BaiduApi, int DefaultQpsLimit, JobNotFound NotFound)
 {
-    /// <summary>The kind's name in settings (<c>Baidu__Budgets__{name}__QpsLimit</c>), records, telemetry and logs.</summary>
-    public required string Name { get; init; }
-
-    /// <summary>The HTTP routes' stem: <c>/api/{route}</c>, <c>/api/{route}/{id}</c>, …</summary>
-    public required string Route { get; init; }
-
-    /// <summary>The name the status answer gives the job, as Durable Functions names an orchestration.</summary>
-    public required string OrchestrationName { get; init; }
-
-    /// <summary>What the kind's API does, for the reasons a waiting client is told (<c>ID-card recognition</c>).</summary>
-    public required string Description { get; init; }
-
-    /// <summary>The Baidu API's name: its budget row in the state table, and the <c>api</c> of its calls in telemetry.</summary>
-    public required string BaiduApi { get; init; }
-
-    /// <summary>Baidu's QPS for the API, the budget when <c>Baidu__Budgets__{name}__QpsLimit</c> is not set.</summary>
-    public required int DefaultQpsLimit { get; init; }
+    /// <summary>
+    /// For a kind that follows another (<see cref="FollowUps"/>): the property of the parent's output that holds this
+    /// kind's result, and the parent's <c>customStatus.stage</c> while it waits for it (<c>identityCheck</c>).
+    /// </summary>
+    public string? AttachAs { get; init; }
 
     /// <summary>What a job's variant means (<c>side</c> for cards), as logs and the acceptance counter name it.</summary>
     public string VariantName { get; init; } = "variant";
-
-    /// <summary>The problem a status, terminate or purge of an unknown id answers.</summary>
-    public required JobNotFound NotFound { get; init; }
 
     /// <summary>
     /// The kind whose stored names are the ones the app had before there were kinds: its queue is
@@ -52,4 +45,11 @@ public sealed record JobKind
 }
 
 /// <summary>The 404 problem of a kind: its stable <c>type</c>, title and advice.</summary>
-public sealed record JobNotFound(string Code, string Title, string Detail);
+public sealed record JobNotFound(string Code, string Title, string Detail)
+{
+    /// <summary>The problem for a kind whose jobs are called <paramref name="job"/> (<c>text recognition</c>) and made from <paramref name="input"/> (<c>the picture</c>).</summary>
+    public static JobNotFound For(string job, string input) => new(
+        $"{job.Replace(' ', '_')}_not_found",
+        $"No such {job}.",
+        $"There is no {job} with this id for your account. It may have been purged; submit {input} again.");
+}

@@ -75,5 +75,8 @@ public sealed class JobLines
 
     public JobLine this[JobKind kind] => _lines[kind.Name];
 
+    /// <summary>The line of the kind named <paramref name="kind"/>; null when no such kind is registered.</summary>
+    public JobLine? Find(string kind) => _lines.GetValueOrDefault(kind);
+
     public IEnumerable<JobLine> All => _lines.Values;
 }

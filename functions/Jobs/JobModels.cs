@@ -22,5 +22,16 @@ public static class RuntimeStatuses
 /// <summary>A failure, in Shiming's own codes (for example <c>not_an_id_card</c>), with advice a person can follow.</summary>
 public sealed record JobError(string Code, string Message);
 
-/// <summary>What a job is made of: the image, its media type, and how the kind's API is to be called (its variant).</summary>
-public sealed record JobInput(BinaryData Image, string ContentType, string? Variant);
+/// <summary>
+/// What a job is made of: an image (kept in the images container until the job ends) or, for kinds that take typed-in
+/// details, those details as JSON (kept encrypted in the job's record), and how the kind's API is to be called.
+/// </summary>
+public sealed record JobInput(BinaryData Image, string ContentType, string? Variant)
+{
+    /// <summary>Details rather than an image: nothing goes to the images container.</summary>
+    public bool IsDetails => ContentType == DetailsContentType;
+
+    public const string DetailsContentType = "application/json";
+
+    public static JobInput Details(string json, string? variant = null) => new(BinaryData.FromString(json), DetailsContentType, variant);
+}

@@ -4,7 +4,7 @@ namespace Shiming.Jobs;
 /// Removes jobs for good: image, place in line, idempotency claims and record, at a client's request or once
 /// <c>Verifications__Retention</c> has passed since a job last changed.
 /// </summary>
-public sealed class JobPurge(JobStorage storage, JobRecords records, SubmissionClaims claims, Backlog backlog)
+public sealed class JobPurge(JobStorage storage, JobRecords records, SubmissionClaims claims, Backlog backlog, FollowUps followUps)
 {
     /// <summary>False when the account has no such job.</summary>
     public async Task<bool> PurgeAsync(string accountKey, string id, CancellationToken cancellationToken)
@@ -18,6 +18,7 @@ public sealed class JobPurge(JobStorage storage, JobRecords records, SubmissionC
         await storage.Images.DeleteBlobIfExistsAsync(id, cancellationToken: cancellationToken);
         await backlog.RemoveAsync(job, cancellationToken);
         await claims.ForgetAsync(job, cancellationToken);
+        await followUps.PurgeFollowUpAsync(job, cancellationToken);
         return await records.DeleteAsync(accountKey, id, cancellationToken);
     }
 

@@ -26,11 +26,21 @@ public sealed class JobRecords(JobStorage storage, JobKinds kinds, FieldProtecto
         return entity.HasValue && IsOfThisKind(entity.Value!) ? Job.FromEntity(storage.Kind, entity.Value!, protector) : null;
     }
 
-    /// <summary>Writes a new job's record; the job comes back with the record's ETag.</summary>
-    public async Task<Job> AddAsync(Job job, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes a new job's record; the job comes back with the record's ETag. With <paramref name="tolerateExisting"/>,
+    /// a record already written under the same id (a follow-up written again after a crash) is kept and returned.
+    /// </summary>
+    public async Task<Job> AddAsync(Job job, bool tolerateExisting, CancellationToken cancellationToken)
     {
-        var response = await storage.Records.AddEntityAsync(job.ToEntity(protector), cancellationToken);
-        return job with { ETag = response.Headers.ETag ?? default };
+        try
+        {
+            var response = await storage.Records.AddEntityAsync(job.ToEntity(protector), cancellationToken);
+            return job with { ETag = response.Headers.ETag ?? default };
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409 && tolerateExisting)
+        {
+            return await FindAsync(job.AccountKey, job.Id, cancellationToken) ?? job;
+        }
     }
 
     /// <summary>Writes a new state of the job if nobody changed it since it was read; null when somebody did.</summary>

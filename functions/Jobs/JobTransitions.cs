@@ -12,7 +12,7 @@ namespace Shiming.Jobs;
 /// seen again after a delay, through the returned queue that drains take from first), finished once (record, then line, image and message), or discarded when its message
 /// comes back for a job already over. Terminating a waiting job is the one change a client asks for.
 /// </summary>
-public sealed class JobTransitions(JobStorage storage, JobRecords records, Backlog backlog, PoisonQueue poison, ShimingMetrics metrics)
+public sealed class JobTransitions(JobStorage storage, JobRecords records, Backlog backlog, PoisonQueue poison, FollowUps followUps, ShimingMetrics metrics)
 {
     /// <summary>A message stays invisible for at most seven days.</summary>
     private static readonly TimeSpan MaxVisibilityTimeout = TimeSpan.FromDays(7);
@@ -115,12 +115,13 @@ public sealed class JobTransitions(JobStorage storage, JobRecords records, Backl
     /// </summary>
     public async Task<bool> FinishAsync(Job finished, QueueMessage message, bool toPoison, CancellationToken cancellationToken)
     {
-        if (await records.TryUpdateAsync(finished, cancellationToken) is null)
+        if (await records.TryUpdateAsync(finished, cancellationToken) is not { } written)
         {
             return false;
         }
 
-        await ForgetAsync(finished, message, toPoison, cancellationToken);
+        await followUps.CompleteParentAsync(written, cancellationToken);
+        await ForgetAsync(written, message, toPoison, cancellationToken);
         return true;
     }
 
@@ -137,8 +138,13 @@ public sealed class JobTransitions(JobStorage storage, JobRecords records, Backl
             return;
         }
 
+        await followUps.CompleteParentAsync(job, cancellationToken); // a follow-up whose end was written before a crash
         await ForgetAsync(job, message, toPoison: false, cancellationToken);
     }
+
+    /// <summary>A job whose follow-up is accepted waits for it without its image or its message; its record stays <c>Running</c>.</summary>
+    public Task HandOverAsync(Job parent, QueueMessage message, CancellationToken cancellationToken) =>
+        ForgetAsync(parent, message, toPoison: false, cancellationToken);
 
     /// <summary>Stops a job that has not finished: it is never sent to Baidu afterwards, and its image goes at once.</summary>
     public async Task<TerminateOutcome> TerminateAsync(string accountKey, string id, CancellationToken cancellationToken)

@@ -21,6 +21,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<JobDrains>();
         services.AddSingleton<CallOutcomes>();
         services.AddSingleton<JobResults>();
+        services.AddSingleton<FollowUps>();
         services.AddScoped<JobRetention>();
         return services;
     }

@@ -41,4 +41,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3016, Level = LogLevel.Information, Message = "Drain paused until {Until:o}: {Reason}")]
     public static partial void DrainPaused(ILogger logger, DateTimeOffset until, string reason);
+
+    [LoggerMessage(EventId = 3018, Level = LogLevel.Information, Message = "Job {JobId} handed over to its follow-up {FollowUpKind} job {FollowUpId}")]
+    public static partial void FollowUpStarted(ILogger logger, string jobId, string followUpKind, string followUpId);
 }

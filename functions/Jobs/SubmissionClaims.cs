@@ -37,7 +37,11 @@ public sealed class SubmissionClaims(JobStorage storage, JobRecords records, Tim
             rows.Add($"{IdempotencyKeyPrefix}{kind.ClaimPrefix}{Sha256Hex(Encoding.UTF8.GetBytes(idempotencyKey))}");
         }
 
-        rows.Add($"i-{kind.ClaimPrefix}{input.Variant ?? "default"}-{Sha256Hex(input.Image.ToMemory().Span)}");
+        // Typed-in details are personal data, and a hash of a name and ID number is no secret: only images are claimed by content.
+        if (!input.IsDetails)
+        {
+            rows.Add($"i-{kind.ClaimPrefix}{input.Variant ?? "default"}-{Sha256Hex(input.Image.ToMemory().Span)}");
+        }
         return rows;
     }
 

@@ -8,11 +8,7 @@ using Shiming.Jobs;
 namespace Shiming.Patients;
 
 /// <summary>What the patient functions need.</summary>
-public sealed record PatientServices(PatientRoster Roster, JobLines Jobs, PublicUrls Urls, ILogger<PatientRoster> Logger)
-{
-    /// <summary>The card verifications a patient is registered from.</summary>
-    public JobRecords Verifications => Jobs[IdCardKind.Definition].Records;
-}
+public sealed record PatientServices(PatientRoster Roster, PatientSources Sources, PublicUrls Urls, ILogger<PatientRoster> Logger);
 
 /// <summary>The account's roster of up to five patients, each registered from a completed verification.</summary>
 [Tags("Patients")]
@@ -37,7 +33,7 @@ public sealed class PatientFunctions(PatientServices services)
             : PatientNotFound();
 
     [Function(nameof(AddPatient))]
-    [EndpointSummary("Register a patient from a completed verification of the front of an ID card.")]
+    [EndpointSummary("Register a patient from a completed verification of the front of an ID card, or from a matched identity check.")]
     [ProducesProblem(StatusCodes.Status400BadRequest)]
     [ProducesProblem(StatusCodes.Status409Conflict)]
     [ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
@@ -45,39 +41,28 @@ public sealed class PatientFunctions(PatientServices services)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "patients")] HttpRequest request, CancellationToken cancellationToken)
     {
         var caller = CallerAccount.Of(request);
-        if (await ReadRequestAsync(request, cancellationToken) is not { VerificationId: { Length: > 0 } verificationId })
+        var body = await ReadRequestAsync(request, cancellationToken);
+        var source = body switch
+        {
+            { VerificationId: { Length: > 0 } verificationId, IdentityCheckId: null } => await services.Sources.FromVerificationAsync(caller.Key, verificationId, cancellationToken),
+            { IdentityCheckId: { Length: > 0 } identityCheckId, VerificationId: null } => await services.Sources.FromIdentityCheckAsync(caller.Key, identityCheckId, cancellationToken),
+            _ => default,
+        };
+        if (source is { Card: null, Problem: null })
         {
             return Problems.BadRequest("malformed_request", "The request body could not be read.",
-                "Send JSON like {\"verificationId\": \"…\"} with the id of a completed verification of the front of an ID card.");
+                "Send JSON like {\"verificationId\": \"…\"} with the id of a completed verification of the front of an ID card, or {\"identityCheckId\": \"…\"} with the id of a matched identity check.");
         }
 
-        var job = await services.Verifications.FindAsync(caller.Key, verificationId, cancellationToken);
-        if (job is null)
+        if (source.Card is not { } card)
         {
-            return Unusable("verification_not_found", "There is no verification with this id for your account. Submit the patient's ID card first.");
+            return source.Problem!;
         }
 
-        if (job.Status != RuntimeStatus.Completed || job.OutputJson is null)
-        {
-            return Unusable("verification_not_completed", "This verification has not completed successfully. Wait for it to finish, or submit the card again.");
-        }
-
-        var output = JsonSerializer.Deserialize<IdCardFrontOutput>(job.OutputJson, Json);
-        if (output is null || output.Side != "front")
-        {
-            return Unusable("verification_not_front", "This verification is of the back of the card. Register a patient from the front, the side with the portrait.");
-        }
-
-        if (!output.IdNumberValid || output.IdNumber is null || output.Name is null)
-        {
-            return Unusable("id_number_invalid", "The ID number read from this card is not valid. Photograph the front again so that every digit is sharp.");
-        }
-
-        var card = new PatientCard(job.Id, output.Name, output.IdNumber, output.Gender, output.Ethnicity, output.BirthDate, output.Address);
         switch (await services.Roster.AddAsync(caller.Key, card, cancellationToken))
         {
             case AddPatientOutcome.Added added:
-                Log.PatientAdded(services.Logger, added.Patient.Id, job.Id);
+                Log.PatientAdded(services.Logger, added.Patient.Id, card.VerificationId);
                 return TypedResults.Created(services.Urls.Absolute(request, $"/api/patients/{added.Patient.Id}"), added.Patient.ToSummary());
             case AddPatientOutcome.AlreadyListed:
                 return Problems.Create(StatusCodes.Status409Conflict, "patient_already_listed", "This person is already a patient of this account.",
@@ -121,9 +106,6 @@ public sealed class PatientFunctions(PatientServices services)
             return null;
         }
     }
-
-    private static ProblemHttpResult Unusable(string code, string detail) =>
-        Problems.Create(StatusCodes.Status422UnprocessableEntity, code, "This verification cannot register a patient.", detail);
 
     private static ProblemHttpResult PatientNotFound() => Problems.Create(StatusCodes.Status404NotFound, "patient_not_found", "No such patient.",
         "There is no patient with this id for your account; it may have been removed already.");

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Shiming.IdentityChecks;
 
 namespace Shiming.Patients;
 
@@ -15,7 +16,7 @@ public sealed class PatientOptions
 }
 
 /// <summary>The body of <c>POST /api/patients</c>.</summary>
-public sealed record AddPatientRequest(string? VerificationId);
+public sealed record AddPatientRequest(string? VerificationId, string? IdentityCheckId);
 
 /// <summary>A patient as lists show one: identifying values partly hidden.</summary>
 public sealed record PatientSummary(
@@ -24,7 +25,8 @@ public sealed record PatientSummary(
     string IdNumberMasked,
     string? Gender,
     string VerificationId,
-    DateTimeOffset AddedTime);
+    DateTimeOffset AddedTime,
+    IdentityCheckResult? IdentityCheck);
 
 /// <summary>A patient as stored, decrypted: the card's fields and the keyed hash of the ID number.</summary>
 public sealed record Patient(
@@ -39,11 +41,15 @@ public sealed record Patient(
     string PersonIndex,
     DateTimeOffset AddedTime)
 {
+    /// <summary>What the authority said when the patient was added; null for one added while the check was off.</summary>
+    public IdentityCheckResult? IdentityCheck { get; init; }
+
     public PatientSummary ToSummary() => new(
         Id,
         Privacy.PersonalDataMasking.MaskName(Name),
-        IdCards.ChineseIdNumber.Mask(IdNumber),
+        IdentityChecks.ChineseIdNumber.Mask(IdNumber),
         Gender,
         VerificationId,
-        AddedTime);
+        AddedTime,
+        IdentityCheck);
 }

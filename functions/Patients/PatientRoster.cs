@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using Shiming.IdentityChecks;
 using Shiming.Storage;
 using Shiming.Privacy;
 
@@ -59,7 +60,7 @@ public sealed class PatientRoster
 
             var patient = new Patient(
                 id, card.Name, card.IdNumber.ToUpperInvariant(), card.Gender, card.Ethnicity, card.BirthDate, card.Address,
-                card.VerificationId, personIndex, _time.GetUtcNow());
+                card.VerificationId, personIndex, _time.GetUtcNow()) { IdentityCheck = card.IdentityCheck };
             if (await TryWriteAsync(accountKey, [.. patients, patient], etag, cancellationToken))
             {
                 return new AddPatientOutcome.Added(patient);
@@ -119,7 +120,7 @@ public sealed class PatientRoster
         string? Protect(string? value, string field) => value is null ? null : _protector.Protect(value, Purpose(accountKey, p.Id, field));
         return new StoredPatient(
             p.Id, Protect(p.Name, "Name")!, Protect(p.IdNumber, "IdNumber")!, Protect(p.Gender, "Gender"), Protect(p.Ethnicity, "Ethnicity"),
-            Protect(p.BirthDate, "BirthDate"), Protect(p.Address, "Address"), p.VerificationId, p.PersonIndex, p.AddedTime);
+            Protect(p.BirthDate, "BirthDate"), Protect(p.Address, "Address"), p.VerificationId, p.PersonIndex, p.AddedTime, p.IdentityCheck);
     }
 
     private Patient Decrypt(string accountKey, StoredPatient s)
@@ -127,7 +128,7 @@ public sealed class PatientRoster
         string? Unprotect(string? value, string field) => value is null ? null : _protector.Unprotect(value, Purpose(accountKey, s.Id, field));
         return new Patient(
             s.Id, Unprotect(s.Name, "Name")!, Unprotect(s.IdNumber, "IdNumber")!, Unprotect(s.Gender, "Gender"), Unprotect(s.Ethnicity, "Ethnicity"),
-            Unprotect(s.BirthDate, "BirthDate"), Unprotect(s.Address, "Address"), s.VerificationId, s.PersonIndex, s.AddedTime);
+            Unprotect(s.BirthDate, "BirthDate"), Unprotect(s.Address, "Address"), s.VerificationId, s.PersonIndex, s.AddedTime) { IdentityCheck = s.IdentityCheck };
     }
 
     private static string Purpose(string accountKey, string patientId, string field) => $"Patients/{field}/{accountKey}/{patientId}";
@@ -135,11 +136,15 @@ public sealed class PatientRoster
     /// <summary>One roster entry as stored: every personal value encrypted.</summary>
     private sealed record StoredPatient(
         string Id, string Name, string IdNumber, string? Gender, string? Ethnicity, string? BirthDate, string? Address,
-        string VerificationId, string PersonIndex, DateTimeOffset AddedTime);
+        string VerificationId, string PersonIndex, DateTimeOffset AddedTime, IdentityCheckResult? IdentityCheck = null);
 }
 
 /// <summary>The card fields a patient is registered from.</summary>
-public sealed record PatientCard(string VerificationId, string Name, string IdNumber, string? Gender, string? Ethnicity, string? BirthDate, string? Address);
+public sealed record PatientCard(string VerificationId, string Name, string IdNumber, string? Gender, string? Ethnicity, string? BirthDate, string? Address)
+{
+    /// <summary>What the authority said of the person, when checked.</summary>
+    public IdentityCheckResult? IdentityCheck { get; init; }
+}
 
 public abstract record AddPatientOutcome
 {

@@ -9,6 +9,7 @@ public static class PatientServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<PatientRoster>();
+        services.AddSingleton<PatientSources>();
         services.AddSingleton<PatientServices>();
         return services;
     }

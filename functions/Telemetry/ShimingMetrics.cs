@@ -83,9 +83,15 @@ public sealed class ShimingMetrics : IDisposable
     /// <param name="outcome"><c>completed</c>, <c>failed</c> or <c>terminated</c>.</param>
     /// <param name="errorCode">Shiming's own error code of a failed job.</param>
     /// <param name="poisoned">The job's message went to the poison queue.</param>
-    public void JobFinished(string kind, string outcome, string? errorCode = null, bool poisoned = false)
+    /// <param name="result">The kind's own result of a completed job, when it has one (an identity check's <c>matched</c>, …).</param>
+    public void JobFinished(string kind, string outcome, string? errorCode = null, bool poisoned = false, string? result = null)
     {
         var tags = new TagList { { "kind", kind }, { "outcome", outcome } };
+        if (result is not null)
+        {
+            tags.Add("result", result);
+        }
+
         if (errorCode is not null)
         {
             tags.Add("error_code", errorCode);

@@ -6,18 +6,9 @@ namespace Shiming.TextRecognitions;
 /// <summary>Text recognition as a kind of job: <c>/api/text-recognitions</c>, Baidu's general text OCR in the edition asked for.</summary>
 public static class TextRecognitionKind
 {
-    public static readonly JobKind Definition = new()
-    {
-        Name = "text",
-        Route = "text-recognitions",
-        OrchestrationName = "TextRecognition",
-        Description = "text recognition",
-        BaiduApi = "text",
-        DefaultQpsLimit = 10,
-        NotFound = new JobNotFound(
-            "text_recognition_not_found", "No such text recognition.",
-            "There is no text recognition with this id for your account. It may have been purged; submit the picture again."),
-    };
+    public static readonly JobKind Definition = new(
+        "text", "text-recognitions", "TextRecognition", "text recognition", BaiduApi: "text", DefaultQpsLimit: 10,
+        JobNotFound.For("text recognition", "the picture"));
 
     /// <summary>The edition (<c>?accuracy=</c>, <c>?locations=</c>) is the job's variant.</summary>
     public static SubmissionCheck Check(HttpRequest request) =>

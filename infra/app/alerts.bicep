@@ -23,6 +23,12 @@ param failedJobsPercent int = 20
 @description('Fewest finished jobs in the window for the failure share to count: a single failure in a quiet hour is no trend.')
 param failedJobsMinimum int = 10
 
+@description('Share of identity checks the authority could not answer (result unavailable), in percent, above which the identity alert fires.')
+param unavailableChecksPercent int = 20
+
+@description('Fewest identity checks in the window for the unavailable share to count.')
+param unavailableChecksMinimum int = 10
+
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
   name: logAnalyticsName
 }
@@ -78,6 +84,14 @@ var rules = [
     severity: 2
     window: 'PT1H'
     query: 'AppMetrics | where Name == "shiming.jobs.finished" | extend Outcome = tostring(Properties.outcome) | where Outcome in ("completed", "failed") | summarize Failed = sumif(Sum, Outcome == "failed"), Finished = sum(Sum) | where Finished >= ${failedJobsMinimum} and Failed * 100.0 > Finished * ${failedJobsPercent}'
+  }
+  {
+    name: 'identity-unavailable'
+    displayName: 'Shiming: the authority cannot answer identity checks'
+    description: 'More than ${unavailableChecksPercent}% of the identity checks in the last hour ended unavailable (at least ${unavailableChecksMinimum} checks): people cannot be registered; check Baidu\'s status and the identity check on the Baidu application.'
+    severity: 2
+    window: 'PT1H'
+    query: 'AppMetrics | where Name == "shiming.jobs.finished" and tostring(Properties.kind) == "identity" | extend Result = tostring(Properties.result) | where isnotempty(Result) | summarize Unavailable = sumif(Sum, Result == "unavailable"), Checked = sum(Sum) | where Checked >= ${unavailableChecksMinimum} and Unavailable * 100.0 > Checked * ${unavailableChecksPercent}'
   }
 ]
 

@@ -19,10 +19,10 @@ public sealed class AlertTests
     private static IReadOnlyList<JsonElement> Rules => [.. Templates.Alerts.Variables.GetProperty("rules").EnumerateArray()];
 
     [TestMethod]
-    public void There_is_a_rule_for_the_poison_queue_Baidu_refusing_an_old_backlog_and_failing_jobs()
+    public void There_is_a_rule_for_the_poison_queue_Baidu_refusing_an_old_backlog_failing_jobs_and_unanswered_identity_checks()
     {
         CollectionAssert.AreEqual(
-            new[] { "poison-queue", "baidu-refusing", "backlog-old", "jobs-failing" },
+            new[] { "poison-queue", "baidu-refusing", "backlog-old", "jobs-failing", "identity-unavailable" },
             Rules.Select(r => r.GetProperty("name").GetString()).ToArray());
         var rule = Templates.Alerts.Resources("Microsoft.Insights/scheduledQueryRules").Single();
         Assert.AreEqual("[length(variables('rules'))]", rule.StringAt("copy.count"));
@@ -56,6 +56,7 @@ public sealed class AlertTests
         StringAssert.Contains(query("backlog-old"), "parameters('oldestWaitingSeconds')");
         StringAssert.Contains(query("jobs-failing"), "parameters('failedJobsPercent')");
         StringAssert.Contains(query("baidu-refusing"), "parameters('refusingMinutes')");
+        StringAssert.Contains(query("identity-unavailable"), "parameters('unavailableChecksPercent')");
         Assert.AreEqual(600, Templates.Main.Default("alertOldestWaitingSeconds").GetInt32());
         Assert.AreEqual("[parameters('alertOldestWaitingSeconds')]", Templates.Argument("alerts", "oldestWaitingSeconds"));
         Assert.AreEqual("[parameters('alertFailedJobsPercent')]", Templates.Argument("alerts", "failedJobsPercent"));

@@ -30,6 +30,10 @@ public sealed class PackageLayoutTests
         ("GetImageModerationStatus", "httpTrigger", "get", "image-moderations/{id}"),
         ("TerminateImageModeration", "httpTrigger", "post", "image-moderations/{id}/terminate"),
         ("PurgeImageModeration", "httpTrigger", "delete", "image-moderations/{id}"),
+        ("SubmitIdentityCheck", "httpTrigger", "post", "identity-checks"),
+        ("GetIdentityCheckStatus", "httpTrigger", "get", "identity-checks/{id}"),
+        ("TerminateIdentityCheck", "httpTrigger", "post", "identity-checks/{id}/terminate"),
+        ("PurgeIdentityCheck", "httpTrigger", "delete", "identity-checks/{id}"),
         ("ListPatients", "httpTrigger", "get", "patients"),
         ("AddPatient", "httpTrigger", "post", "patients"),
         ("GetPatient", "httpTrigger", "get", "patients/{id}"),
@@ -39,6 +43,7 @@ public sealed class PackageLayoutTests
         ("DrainVerifications", "timerTrigger", "", "*/1 * * * * *"),
         ("DrainTextRecognitions", "timerTrigger", "", "*/1 * * * * *"),
         ("DrainImageModerations", "timerTrigger", "", "*/1 * * * * *"),
+        ("DrainIdentityChecks", "timerTrigger", "", "*/1 * * * * *"),
         ("PurgeExpiredVerifications", "timerTrigger", "", "0 30 3 * * *"),
     ];
 

@@ -17,6 +17,7 @@ public sealed class FunctionMetadataTests
         "SubmitVerification", "GetVerificationStatus", "TerminateVerification", "PurgeVerification",
         "SubmitTextRecognition", "GetTextRecognitionStatus", "TerminateTextRecognition", "PurgeTextRecognition",
         "SubmitImageModeration", "GetImageModerationStatus", "TerminateImageModeration", "PurgeImageModeration",
+        "SubmitIdentityCheck", "GetIdentityCheckStatus", "TerminateIdentityCheck", "PurgeIdentityCheck",
         "ListPatients", "AddPatient", "GetPatient", "RemovePatient", "GetOpenApiDocument", "WebPage",
     ];
 
@@ -39,7 +40,7 @@ public sealed class FunctionMetadataTests
     public void The_build_writes_every_function_and_no_function_json()
     {
         CollectionAssert.AreEquivalent(
-            HttpFunctions.Concat(["DrainVerifications", "DrainTextRecognitions", "DrainImageModerations", "PurgeExpiredVerifications"]).ToArray(),
+            HttpFunctions.Concat(["DrainVerifications", "DrainIdentityChecks", "DrainTextRecognitions", "DrainImageModerations", "PurgeExpiredVerifications"]).ToArray(),
             s_metadata.EnumerateArray().Select(f => f.GetProperty("name").GetString()).ToArray());
         Assert.IsTrue(s_metadata.EnumerateArray().All(f => f.GetProperty("language").GetString() == "dotnet-isolated"));
         Assert.IsEmpty(Directory.GetFiles(WorkerHost.ScriptRoot, "function.json", SearchOption.AllDirectories));
@@ -87,7 +88,7 @@ public sealed class FunctionMetadataTests
     public void The_timers_are_a_drain_of_each_kind_every_second_and_the_daily_retention_purge()
     {
         var from = new DateTime(2026, 1, 5, 10, 15, 0, DateTimeKind.Utc);
-        foreach (var name in new[] { "DrainVerifications", "DrainTextRecognitions", "DrainImageModerations" })
+        foreach (var name in new[] { "DrainVerifications", "DrainIdentityChecks", "DrainTextRecognitions", "DrainImageModerations" })
         {
             Assert.HasCount(5, Schedule(name).GetNextOccurrences(from, from.AddSeconds(5.5)).ToList(), name);
         }

@@ -94,6 +94,8 @@ internal sealed partial class ShimingTestApp : IAsyncDisposable
             ["Baidu:ApiKey"] = emulator.Options.ApiKey,
             ["Baidu:SecretKey"] = emulator.Options.SecretKey,
             ["Baidu:QpsLimit"] = "10",
+            // The authority's check follows a front only where a test asks for it, so that other tests see cards as they are read.
+            ["IdentityCheck:Enabled"] = "false",
             ["Verifications:ImageContainer"] = $"images-{suffix}",
             ["Verifications:JobQueue"] = $"jobs-{suffix}",
             ["Verifications:JobTable"] = $"jobs{suffix}",

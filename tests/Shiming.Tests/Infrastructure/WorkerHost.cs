@@ -9,7 +9,7 @@ internal static class WorkerHost
     /// <summary>The newest Queue service version the shared Azurite accepts.</summary>
     public const Azure.Storage.Queues.QueueClientOptions.ServiceVersion AzuriteQueueVersion = Azure.Storage.Queues.QueueClientOptions.ServiceVersion.V2026_06_06;
 
-    public static readonly string[] TimerFunctions = ["DrainVerifications", "DrainTextRecognitions", "DrainImageModerations", "PurgeExpiredVerifications"];
+    public static readonly string[] TimerFunctions = ["DrainVerifications", "DrainIdentityChecks", "DrainTextRecognitions", "DrainImageModerations", "PurgeExpiredVerifications"];
 
     /// <summary>The app's build output: functions.metadata, worker.config.json, host.json and the worker.</summary>
     public static string ScriptRoot

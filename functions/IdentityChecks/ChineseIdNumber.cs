@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Shiming.IdCards;
+namespace Shiming.IdentityChecks;
 
 /// <summary>Rules of the 18-character resident identity number (GB 11643-1999).</summary>
 public static class ChineseIdNumber

@@ -1,6 +1,6 @@
-using Shiming.IdCards;
+using Shiming.IdentityChecks;
 
-namespace Shiming.Tests.IdCards;
+namespace Shiming.Tests.IdentityChecks;
 
 [TestClass]
 public sealed class ChineseIdNumberTests
