@@ -3,7 +3,9 @@
 // The full ID number never reaches the page: only `idNumberMasked` is shown, and `idNumber` is dropped
 // from the result as soon as it arrives.
 
-import { fitImage, isTerminal, pollVerification, readProblem, ShimingProblem, submitCard, terminateVerification } from './shiming-client.js';
+import {
+  fitImage, identityCheckOf, isIdentityMatched, isTerminal, jobStage, pollVerification, readProblem, ShimingProblem, submitCard, terminateVerification,
+} from './shiming-client.js';
 import { advice, DEFAULT_LANGUAGE, LANGUAGES, translate } from './i18n.js';
 
 const MAX_PATIENTS = 5;
@@ -20,6 +22,7 @@ const el = {
   form: $('card-form'),
   cameraInput: $('camera-input'),
   fileInput: $('file-input'),
+  identityNotice: $('identity-notice'),
   preview: $('preview'),
   previewImage: $('preview-image'),
   previewCaption: $('preview-caption'),
@@ -33,6 +36,9 @@ const el = {
   resultSection: $('result-section'),
   resultHeading: $('result-heading'),
   resultFields: $('result-fields'),
+  identityCheck: $('identity-check'),
+  identityResult: $('identity-result'),
+  identityAdvice: $('identity-advice'),
   warnings: $('warnings'),
   warningList: $('warning-list'),
   addHint: $('add-hint'),
@@ -116,6 +122,8 @@ function render() {
 }
 
 function renderChoice() {
+  // The page cannot know whether the service checks identities; the front side is the one that would be checked.
+  el.identityNotice.hidden = el.form.elements.side.value !== 'front';
   el.preview.hidden = !state.file;
   if (state.file) {
     if (el.previewImage.getAttribute('src') !== state.previewUrl) {
@@ -141,8 +149,10 @@ function renderProgress() {
 
 function renderStatus() {
   const { phase, status, result } = state;
+  const stage = phase === 'waiting' ? jobStage(status) : null;
   el.statusSection.hidden = phase === 'idle' && !result;
-  el.cancel.hidden = !(phase === 'uploading' || phase === 'waiting');
+  // Once the card has been read only the authority's answer is awaited: there is nothing left to cancel.
+  el.cancel.hidden = !(phase === 'uploading' || phase === 'waiting') || stage === 'identityCheck';
   const details = [];
   let text = '';
   if (phase === 'preparing') {
@@ -150,7 +160,7 @@ function renderStatus() {
   } else if (phase === 'uploading') {
     text = t('uploading'); // the progress bar tells how far
   } else if (phase === 'waiting' && status) {
-    text = t(status.runtimeStatus === 'Running' ? 'Running' : 'Pending');
+    text = t(stage === 'identityCheck' ? 'identityCheck' : status.runtimeStatus === 'Running' ? 'Running' : 'Pending');
     const waiting = status.customStatus;
     if (waiting && Number.isInteger(waiting.queuePosition)) {
       details.push(t('queuePosition', { n: waiting.queuePosition }));
@@ -173,6 +183,7 @@ function renderStatus() {
     }
   }
   el.statusSection.dataset.state = phase === 'finished' && result ? result.runtimeStatus : phase;
+  el.statusSection.dataset.stage = stage ?? '';
   if (el.statusText.textContent !== text) {
     el.statusText.textContent = text; // unchanged text is not announced again
   }
@@ -219,16 +230,23 @@ function renderResult() {
     return [dt, dd];
   }));
 
+  renderIdentityCheck(output);
+
   const warnings = output.warnings ?? [];
   el.warnings.hidden = warnings.length === 0;
   el.warningList.replaceChildren(...warnings.map(w => listItem(advice(state.language, w.code, w.message))));
 
   const full = (state.patients?.length ?? 0) >= MAX_PATIENTS;
+  const identity = identityCheckOf(state.result)?.result;
   let hint = null;
   if (output.side !== 'front') {
     hint = 'addHintBack';
   } else if (!output.idNumberValid) {
     hint = 'addHintInvalid';
+  } else if (identity === 'mismatched') {
+    hint = 'addHintMismatched';
+  } else if (identity === 'unavailable') {
+    hint = 'addHintUnavailable';
   } else if (state.added) {
     hint = 'addHintAdded';
   } else if (full) {
@@ -239,6 +257,31 @@ function renderResult() {
   el.addPatient.textContent = t(state.adding ? 'adding' : 'addPatient');
   el.addHint.hidden = hint === null;
   el.addHint.textContent = hint ? t(hint) : '';
+}
+
+/** The authority's answer for a front side; a back side, or a service without the check, has none. */
+function renderIdentityCheck(output) {
+  const check = identityCheckOf(state.result);
+  el.identityCheck.hidden = !check;
+  if (!check) {
+    delete el.identityCheck.dataset.result;
+    return;
+  }
+  el.identityCheck.dataset.result = check.result;
+  const mark = { matched: '✓', mismatched: '✗', unavailable: '!', skipped: '–' }[check.result];
+  const known = mark !== undefined;
+  el.identityResult.textContent = known ? `${mark} ${t(`identity_${check.result}`)}` : check.result;
+  const lines = [];
+  if (check.result === 'skipped') {
+    // A number that passes its checksum is skipped only when the service does not check.
+    lines.push(t(output.idNumberValid ? 'identity_skippedOff' : 'identity_skippedInvalid'));
+  } else if (known) {
+    lines.push(t(`identity_${check.result}Advice`));
+  }
+  if (check.checkedAt && check.result !== 'skipped') {
+    lines.push(t('checkedAt', { time: formatTime(new Date(check.checkedAt)) }));
+  }
+  el.identityAdvice.textContent = lines.join(' ');
 }
 
 function renderRoster() {
@@ -271,6 +314,13 @@ function renderRoster() {
     gender.className = 'patient-gender';
     gender.textContent = genderText(patient.gender) ?? '';
     who.append(name, ' ', gender);
+    if (isIdentityMatched(patient)) {
+      const verified = document.createElement('span');
+      verified.className = 'patient-verified';
+      verified.textContent = `✓ ${t('patientVerified')}`;
+      verified.title = t('patientVerifiedLabel');
+      who.append(' ', verified);
+    }
 
     const id = document.createElement('span');
     id.className = 'patient-id';
@@ -565,6 +615,7 @@ el.fileInput.addEventListener('change', () => chooseFile(el.fileInput));
 for (const radio of el.form.elements.side) {
   radio.addEventListener('change', () => {
     state.message = null;
+    renderChoice();
     renderMessage();
   });
 }

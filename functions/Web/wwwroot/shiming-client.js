@@ -14,6 +14,9 @@
  * if (finished.runtimeStatus === 'Completed') show(finished.output.idNumberMasked);
  * ```
  *
+ * While the identity check is on, a front side stays `Running` after the reading until the authority has
+ * answered: {@link jobStage} tells that stage apart, and {@link identityCheckOf} reads the result.
+ *
  * Every refusal is thrown as a {@link ShimingProblem}: its `detail` is advice a person can follow.
  * Polling honours `Retry-After` within bounds, rides out brief network and server faults, stops at
  * `Completed`, `Failed` or `Terminated`, and stops at once when its `AbortSignal` fires.
@@ -39,6 +42,53 @@ export function isTerminal(runtimeStatus) {
 }
 
 /**
+ * The answers of the authority's identity check (公安身份核验): `matched`, `mismatched` (the record differs, or
+ * there is none), `unavailable` (no answer after the retries: try again later) and `skipped` (the number failed
+ * its checksum, or the check is off).
+ */
+export const IDENTITY_CHECK_RESULTS = Object.freeze(['matched', 'mismatched', 'unavailable', 'skipped']);
+
+/**
+ * The stage an unfinished job has reached, as `customStatus.stage` names it: `'identityCheck'` while a read
+ * front side waits for the authority's answer. Null for a finished job, or one the service names no stage for
+ * (waiting in line, or being read).
+ *
+ * @param {object | null | undefined} status a status body.
+ * @returns {string | null}
+ */
+export function jobStage(status) {
+  if (!status || isTerminal(status.runtimeStatus)) {
+    return null;
+  }
+  const stage = status.customStatus?.stage;
+  return typeof stage === 'string' && stage.length > 0 ? stage : null;
+}
+
+/**
+ * The identity check's result: of a finished front side (`output.identityCheck` of a status body) or of a
+ * patient (`identityCheck` of a roster entry).
+ *
+ * @param {object | null | undefined} statusOrPatient a status body or a patient summary.
+ * @returns {{result: string, checkedAt: string | null} | null} null when there is none: a back side, a job
+ *   not completed, a patient added while the check was off, or a service without the check.
+ */
+export function identityCheckOf(statusOrPatient) {
+  const check = statusOrPatient?.output !== undefined ? statusOrPatient.output?.identityCheck : statusOrPatient?.identityCheck;
+  if (!check || typeof check.result !== 'string') {
+    return null;
+  }
+  return { result: check.result, checkedAt: typeof check.checkedAt === 'string' ? check.checkedAt : null };
+}
+
+/**
+ * @param {object | null | undefined} statusOrPatient a status body or a patient summary.
+ * @returns {boolean} whether the authority confirmed the name and number.
+ */
+export function isIdentityMatched(statusOrPatient) {
+  return identityCheckOf(statusOrPatient)?.result === 'matched';
+}
+
+/**
  * A refusal or a failure to reach Shiming: the RFC 9457 problem details of the answer, or one made up
  * for a network failure (`status` 0, `code` `network_error`).
  */
@@ -46,7 +96,8 @@ export class ShimingProblem extends Error {
   /**
    * @param {object} init
    * @param {number} init.status HTTP status, or 0 when no answer came.
-   * @param {string} init.code Shiming's stable code, for example `image_too_large` or `roster_full`.
+   * @param {string} init.code Shiming's stable code, for example `image_too_large` or `roster_full`: the answer's
+   *   `code`, or else the last segment of its `type`.
    * @param {string} init.title What went wrong, in a few words.
    * @param {string} init.detail What a person can do about it.
    * @param {number | null} [init.retryAfterMs] When the answer said to come back, in milliseconds.
@@ -361,12 +412,18 @@ function toProblem(status, body, retryAfter) {
   const problem = body && typeof body === 'object' ? body : {};
   return new ShimingProblem({
     status,
-    code: typeof problem.code === 'string' ? problem.code : `http_${status}`,
+    code: typeof problem.code === 'string' ? problem.code : codeOfType(problem.type) ?? `http_${status}`,
     title: typeof problem.title === 'string' ? problem.title : `HTTP ${status}`,
     detail: typeof problem.detail === 'string' ? problem.detail : '',
     retryAfterMs: retryAfter ? retryAfterMilliseconds(retryAfter) : null,
     body: body ?? null,
   });
+}
+
+/** A problem's stable code is the last segment of its `type` (`urn:shiming:problem:identity_mismatched`). */
+function codeOfType(type) {
+  const match = typeof type === 'string' && type !== 'about:blank' ? /[/:#]([a-z][a-z0-9_]*)$/.exec(type) : null;
+  return match ? match[1] : null;
 }
 
 function networkProblem(cause) {

@@ -148,6 +148,82 @@ public sealed class ShimingClientModuleTests
     }
 
     [TestMethod]
+    public async Task Polling_reports_the_identity_check_stage_and_the_finished_front_carries_the_authoritys_result()
+    {
+        var result = await RunAsync("""
+            const answers = [
+              [202, { runtimeStatus: 'Pending', customStatus: { queuePosition: 2, estimatedStartTime: '2030-01-01T00:00:02Z' } }],
+              [202, { runtimeStatus: 'Running', customStatus: null }],
+              [202, { runtimeStatus: 'Running', customStatus: { stage: 'identityCheck', queuePosition: 4, estimatedStartTime: '2030-01-01T00:00:09Z' } }],
+              [200, { runtimeStatus: 'Completed', customStatus: null,
+                      output: { side: 'front', idNumberValid: true, identityCheck: { result: 'mismatched', checkedAt: '2030-01-01T00:00:10Z' } } }],
+            ];
+            let calls = 0;
+            const fetch = async () => {
+              const [status, body] = answers[calls++];
+              return new Response(JSON.stringify(body), { status, headers: { 'Retry-After': '1' } });
+            };
+            const stages = [];
+            const final = await client.pollVerification('/status', { fetch, sleep: async () => {}, onUpdate: s => stages.push(client.jobStage(s)) });
+            return {
+              stages,
+              check: client.identityCheckOf(final),
+              matched: client.isIdentityMatched(final),
+              results: client.IDENTITY_CHECK_RESULTS,
+            };
+            """);
+
+        var stages = result.GetProperty("stages").EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Null ? null : e.GetString()).ToArray();
+        CollectionAssert.AreEqual(new string?[] { null, null, "identityCheck", null }, stages);
+        Assert.AreEqual("mismatched", result.GetProperty("check").GetProperty("result").GetString());
+        Assert.AreEqual("2030-01-01T00:00:10Z", result.GetProperty("check").GetProperty("checkedAt").GetString());
+        Assert.IsFalse(result.GetProperty("matched").GetBoolean());
+        CollectionAssert.AreEqual(
+            new[] { "matched", "mismatched", "unavailable", "skipped" },
+            result.GetProperty("results").EnumerateArray().Select(e => e.GetString()).ToArray());
+    }
+
+    [TestMethod]
+    public async Task A_patient_or_a_back_side_without_a_check_has_no_identity_result_and_a_matched_patient_is_verified()
+    {
+        var result = await RunAsync("""
+            return {
+              matchedPatient: client.isIdentityMatched({ id: 'p1', identityCheck: { result: 'matched', checkedAt: '2030-01-01T00:00:00Z' } }),
+              uncheckedPatient: client.identityCheckOf({ id: 'p2', identityCheck: null }),
+              back: client.identityCheckOf({ runtimeStatus: 'Completed', output: { side: 'back' } }),
+              failed: client.identityCheckOf({ runtimeStatus: 'Failed', output: null }),
+              skipped: client.identityCheckOf({ runtimeStatus: 'Completed', output: { side: 'front', identityCheck: { result: 'skipped' } } }),
+            };
+            """);
+
+        Assert.IsTrue(result.GetProperty("matchedPatient").GetBoolean());
+        Assert.AreEqual(JsonValueKind.Null, result.GetProperty("uncheckedPatient").ValueKind);
+        Assert.AreEqual(JsonValueKind.Null, result.GetProperty("back").ValueKind);
+        Assert.AreEqual(JsonValueKind.Null, result.GetProperty("failed").ValueKind);
+        Assert.AreEqual("skipped", result.GetProperty("skipped").GetProperty("result").GetString());
+        Assert.AreEqual(JsonValueKind.Null, result.GetProperty("skipped").GetProperty("checkedAt").ValueKind);
+    }
+
+    [TestMethod]
+    public async Task A_refusal_without_a_code_takes_its_code_from_the_last_segment_of_its_type()
+    {
+        var result = await RunAsync("""
+            const read = async body => client.readProblem(new Response(JSON.stringify(body), { status: 422, headers: { 'Content-Type': 'application/problem+json' } }));
+            const byUrn = await read({ type: 'urn:shiming:problem:identity_mismatched', title: 'Not the same person.', detail: 'Check the card.' });
+            const byUrl = await read({ type: 'https://example.org/problems/identity_unavailable', title: 'Try later.' });
+            const byCode = await read({ type: 'urn:shiming:problem:other', code: 'identity_not_verified' });
+            const generic = await read({ type: 'https://tools.ietf.org/html/rfc9110#section-15.5.21', title: 'Unprocessable' });
+            return { byUrn: byUrn.code, detail: byUrn.detail, byUrl: byUrl.code, byCode: byCode.code, generic: generic.code };
+            """);
+
+        Assert.AreEqual("identity_mismatched", result.GetProperty("byUrn").GetString());
+        Assert.AreEqual("Check the card.", result.GetProperty("detail").GetString());
+        Assert.AreEqual("identity_unavailable", result.GetProperty("byUrl").GetString());
+        Assert.AreEqual("identity_not_verified", result.GetProperty("byCode").GetString());
+        Assert.AreEqual("http_422", result.GetProperty("generic").GetString());
+    }
+
+    [TestMethod]
     public async Task A_refused_upload_is_thrown_with_the_services_code_and_advice()
     {
         var result = await RunAsync("""
