@@ -89,20 +89,17 @@ public sealed class JobDrain(
         }
 
         ended.AddRange(await Task.WhenAll(running));
-        var finished = ended.Count(o => o == JobOutcome.Finished);
-        var returned = ended.Count(o => o == JobOutcome.Returned);
-        Log.Drained(logger, ended.Count == 0 ? LogLevel.Debug : LogLevel.Information, ended.Count, finished, returned);
+        Log.Drained(logger, ended.Count == 0 ? LogLevel.Debug : LogLevel.Information, ended.Count, ended.Count(o => o == JobOutcome.Finished), ended.Count(o => o == JobOutcome.Returned));
     }
 
     /// <param name="stopping">Signalled when the worker stops: a job whose call has not started goes back at once.</param>
     private async Task<JobOutcome> ProcessAsync(QueueMessage message, CancellationToken stopping)
     {
-        var waiting = true;
+        var waiting = 1;
         void StopWaiting()
         {
-            if (waiting)
+            if (Interlocked.Exchange(ref waiting, 0) == 1)
             {
-                waiting = false;
                 Interlocked.Decrement(ref _waiting);
             }
         }
@@ -140,7 +137,7 @@ public sealed class JobDrain(
 
         if (job.FollowUp is not null)
         {
-            return await followUps.ResumeAsync(line, job, message, cancellationToken); // its own call is done and recorded
+            return await followUps.ResumeAsync(line, job, message, cancellationToken); // its call is done and recorded
         }
 
         var image = job.InputJson is { } details ? BinaryData.FromString(details) : await line.Transitions.GetImageAsync(job.Id, cancellationToken);
