@@ -32,7 +32,7 @@ public sealed class HostJsonTests
         Assert.AreEqual(2, settings.Queues.NewBatchThreshold);
         Assert.AreEqual(TimeSpan.FromSeconds(1), settings.Queues.MaxPollingInterval);
         Assert.AreEqual(TimeSpan.FromSeconds(15), settings.Singleton.ListenerLockPeriod);
-        Assert.AreEqual(TimeSpan.FromSeconds(1), settings.Singleton.ListenerLockRecoveryPollingInterval);
+        Assert.AreEqual(TimeSpan.FromSeconds(15), settings.Singleton.ListenerLockRecoveryPollingInterval);
     }
 
     [TestMethod]

@@ -17,7 +17,7 @@ internal sealed class HttpForwarder(
     WorkerSupervisor supervisor,
     string routePrefix,
     IReadOnlySet<string> disabledFunctions,
-    ParameterPolicyFactory policies,
+    IInlineConstraintResolver constraints,
     ILogger<HttpForwarder> logger) : IDisposable
 {
     public const string InvocationIdHeader = "x-ms-invocation-id";
@@ -62,24 +62,17 @@ internal sealed class HttpForwarder(
 
         var routes = _routes is { } cached && ReferenceEquals(cached.Worker, worker)
             ? cached.Routes
-            : (_routes = (worker, new RouteTable(worker.Functions, routePrefix, policies))).Value.Routes;
-        switch (routes.Match(context))
+            : (_routes = (worker, new RouteTable(worker.Functions, routePrefix, constraints))).Value.Routes;
+        if (await routes.MatchAsync(context).ConfigureAwait(false) is not { } found
+            || disabledFunctions.Contains(found.Function.Name))
         {
-            case RouteMatch.NotFound:
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
-                return;
-            case RouteMatch.MethodNotAllowed notAllowed:
-                context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-                context.Response.Headers.Allow = string.Join(", ", notAllowed.Allowed);
-                return;
-            case RouteMatch.Found found when disabledFunctions.Contains(found.Function.Name):
-                // The host answers a disabled function 404 unless the request has the master key, which the emulator has not.
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
-                return;
-            case RouteMatch.Found found:
-                await InvokeAsync(context, worker, found.Function, found.Values).ConfigureAwait(false);
-                return;
+            // No route takes this path and method (the host has no 405), or a disabled function's, which the host
+            // answers 404 unless the request has the master key, which the emulator has not.
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
         }
+
+        await InvokeAsync(context, worker, found.Function, found.Values).ConfigureAwait(false);
     }
 
     private async Task InvokeAsync(HttpContext context, ReadyWorker worker, FunctionDescription function, RouteValueDictionary values)
@@ -89,16 +82,35 @@ internal sealed class HttpForwarder(
         logger.LogInformation("Executing 'Functions.{Function}' (Reason='This function was programmatically called via the host APIs.', Id={InvocationId})", function.Name, invocationId);
 
         using var forwarding = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        using var invoking = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var forward = ForwardAsync(context, worker.HttpUri, invocationId, forwarding.Token);
+        var invoke = worker.Channel.InvokeAsync(Request(context, function, values, invocationId), function.Name, invoking.Token);
+        if (await Task.WhenAny(forward, invoke).ConfigureAwait(false) == forward
+            && await Task.WhenAny(invoke, Task.Delay(TakenGrace, context.RequestAborted)).ConfigureAwait(false) != invoke)
+        {
+            // The worker's listener answered without the function's result: it refused the request (a path it cannot
+            // route) or did not take it. The invocation is let go at once, not held until the worker gives up on it.
+            await invoking.CancelAsync().ConfigureAwait(false);
+            if (await RefusedAsync(context, forward).ConfigureAwait(false))
+            {
+                logger.LogWarning(
+                    "The worker's listener answered {Status} for 'Functions.{Function}' (Id={InvocationId}) without running it",
+                    context.Response.StatusCode,
+                    function.Name,
+                    invocationId);
+                await ObserveAsync(invoke).ConfigureAwait(false);
+                return;
+            }
+        }
+
         InvocationResponse? answer = null;
         try
         {
-            answer = await worker.Channel.InvokeAsync(Request(context, function, values, invocationId), function.Name, context.RequestAborted)
-                .ConfigureAwait(false);
+            answer = await invoke.ConfigureAwait(false);
         }
-        catch (WorkerUnavailableException)
+        catch (Exception e) when (e is WorkerUnavailableException or OperationCanceledException)
         {
-            // The worker died while it had the request; the host answers as for a failed function.
+            // The worker died while it had the request, or never took it; the host answers as for a failed function.
         }
 
         var succeeded = answer?.Result.Status == StatusResult.Types.Status.Success;
@@ -152,12 +164,43 @@ internal sealed class HttpForwarder(
         }
     }
 
+    // How long the function's result may trail the listener's answer: the worker writes the response, then reports.
+    private static readonly TimeSpan TakenGrace = TimeSpan.FromSeconds(1);
+
+    // Passes on a 4xx the listener gave by itself (its own refusal of the request); anything else is left to the caller.
+    private static async Task<bool> RefusedAsync(HttpContext context, Task<HttpResponseMessage> forward)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await forward.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            return false;
+        }
+
+        using (response)
+        {
+            if ((int)response.StatusCode is < 400 or >= 500)
+            {
+                return false;
+            }
+
+            context.Response.StatusCode = (int)response.StatusCode;
+            return true;
+        }
+    }
+
     // The worker's whole answer is read at once, so a large body cannot hold the worker up while the host waits
     // for the invocation's result.
     private async Task<HttpResponseMessage> ForwardAsync(HttpContext context, Uri workerUri, string invocationId, CancellationToken ct)
     {
         var request = context.Request;
-        var target = new Uri(workerUri, request.Path.ToUriComponent() + request.QueryString.ToUriComponent());
+        // The raw target as the client sent it, as the host's forwarder passes it on: decoding and encoding the path again
+        // would change what the worker's listener sees (%2500, the text %00, would reach it as %00).
+        var raw = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
+        var target = new Uri(workerUri, raw is { Length: > 0 } && raw[0] == '/' ? raw : request.Path.ToUriComponent() + request.QueryString.ToUriComponent());
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), target);
         if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
         {
@@ -222,7 +265,7 @@ internal sealed class HttpForwarder(
         {
             await task.ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or WorkerUnavailableException)
         {
             // The answer is not used.
         }
