@@ -27,6 +27,7 @@ public sealed class FunctionsHost : IAsyncDisposable
     private readonly HttpForwarder _forwarder;
     private readonly CancellationTokenSource _listening;
     private readonly ScriptJobHost _jobHost;
+    private readonly ILogger _hostLogger;
     private readonly ILoggerFactory? _ownedLoggerFactory;
     private readonly TimeSpan _gracePeriod;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _adminRuns = new();
@@ -41,6 +42,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         CancellationTokenSource listening,
         ScriptJobHost jobHost,
         ILoggerFactory? ownedLoggerFactory,
+        ILogger hostLogger,
         TimeSpan gracePeriod,
         HostJson hostJson,
         WorkerLog log,
@@ -53,6 +55,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         _forwarder = forwarder;
         _listening = listening;
         _jobHost = jobHost;
+        _hostLogger = hostLogger;
         _ownedLoggerFactory = ownedLoggerFactory;
         _gracePeriod = gracePeriod;
         HostJson = hostJson;
@@ -78,6 +81,10 @@ public sealed class FunctionsHost : IAsyncDisposable
 
     /// <summary>How the last worker process ended, once one has.</summary>
     public WorkerExit? LastWorkerExit => _supervisor.LastExit;
+
+    /// <summary>Completes when the worker kept exiting (three times, each within 30 minutes of the one before) and the host
+    /// stopped restarting it, as the Functions host does before it recycles itself; requests then get 503.</summary>
+    public Task WorkerRestartsExhausted => _supervisor.GaveUp;
 
     /// <summary>The process id of the worker that is ready now (waiting for one that is starting).</summary>
     public async Task<int> GetWorkerProcessIdAsync(CancellationToken ct = default) =>
@@ -169,6 +176,7 @@ public sealed class FunctionsHost : IAsyncDisposable
             kestrel.Listen(IPAddress.Loopback, options.Port ?? local.LocalHttpPort ?? 7071, l => l.Protocols = HttpProtocols.Http1));
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddRouting();
+        builder.Services.AddHttpForwarder();
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
         {
             // As Core Tools sets it up from Host.CORS: any method and header for the listed origins.
@@ -195,6 +203,7 @@ public sealed class FunctionsHost : IAsyncDisposable
             hostJson.RoutePrefix,
             disabled,
             frontDoor.Services.GetRequiredService<IInlineConstraintResolver>(),
+            frontDoor.Services.GetRequiredService<Yarp.ReverseProxy.Forwarder.IHttpForwarder>(),
             loggerFactory.CreateLogger<HttpForwarder>());
         if (local.CorsOrigins.Count > 0)
         {
@@ -232,7 +241,7 @@ public sealed class FunctionsHost : IAsyncDisposable
 
         // The host exists before the front door opens, so the admin API knows its functions from the first request.
         host = new FunctionsHost(
-            rpcServer, frontDoor, supervisor, forwarder, listening, jobHost, owned, options.GracePeriod, hostJson, log,
+            rpcServer, frontDoor, supervisor, forwarder, listening, jobHost, owned, hostLogger, options.GracePeriod, hostJson, log,
             first.Functions, disabled);
         try
         {
@@ -289,9 +298,23 @@ public sealed class FunctionsHost : IAsyncDisposable
         using var grace = new CancellationTokenSource(_gracePeriod);
 
         // The listeners stop (and give up their locks) while the worker finishes what it holds.
-        await Task.WhenAll(_frontDoor.StopAsync(grace.Token), _jobHost.StopAsync(grace.Token), _supervisor.StopAsync()).ConfigureAwait(false);
+        await Task.WhenAll(_frontDoor.StopAsync(grace.Token), StopJobHostAsync(grace.Token), _supervisor.StopAsync()).ConfigureAwait(false);
         await Task.WhenAll(_adminRuns.Keys).ConfigureAwait(false);
         await _rpcServer.StopAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    // Storage that went first (Azurite stopped before the host) fails the release of the listener locks: their leases
+    // run out by themselves, so it is one warning, not a stack trace.
+    private async Task StopJobHostAsync(CancellationToken ct)
+    {
+        try
+        {
+            await _jobHost.StopAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AggregateException or OperationCanceledException)
+        {
+            _hostLogger.LogWarning("The listeners' locks could not be released ({Error}); their leases run out by themselves", e.GetBaseException().Message);
+        }
     }
 
     public async ValueTask DisposeAsync()
