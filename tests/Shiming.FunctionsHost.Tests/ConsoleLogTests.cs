@@ -57,6 +57,32 @@ public sealed class ConsoleLogTests
         Assert.IsFalse(records.Any(r => r.Level < LogLevel.Error && r.Message.Contains("(Failed, Id=", StringComparison.Ordinal)));
     }
 
+    [TestMethod]
+    public async Task Storage_gone_before_the_host_stops_is_one_warning_and_no_exception()
+    {
+        var collector = new FakeLogCollector();
+        using var loggers = Collecting(collector);
+        var storage = await Shiming.Tests.Infrastructure.Azurite.StartAsync();
+        FunctionsHost host;
+        try
+        {
+            host = await TestHosts.StartAsync(settings: new Dictionary<string, string> { ["AzureWebJobsStorage"] = storage.ConnectionString }, loggerFactory: loggers);
+            await host.WorkerLog.WaitForAsync(e => e.Message.StartsWith("Tick started", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            // As Ctrl-C on a command that stopped Azurite first: the timer's listener lock cannot be given up.
+            await storage.DisposeAsync();
+        }
+
+        await host.DisposeAsync();
+
+        var records = collector.GetSnapshot();
+        var warnings = records.Where(r => r.Level == LogLevel.Warning && r.Message.Contains("lock", StringComparison.OrdinalIgnoreCase)).ToArray();
+        Assert.HasCount(1, warnings, string.Join("\n", records.Where(r => r.Level >= LogLevel.Warning).Select(r => $"{r.Category} {r.Level} {r.Message}")));
+        Assert.IsNull(warnings[0].Exception);
+    }
+
     private static bool IsExecuted(FakeLogRecord record, string function, string outcome) =>
         (record.Message.StartsWith($"Executed '{function}' ({outcome}", StringComparison.Ordinal)
             || record.Message.StartsWith($"Executed 'Functions.{function}' ({outcome}", StringComparison.Ordinal));

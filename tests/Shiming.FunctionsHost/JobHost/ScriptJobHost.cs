@@ -120,10 +120,17 @@ internal sealed class ScriptJobHost : IAsyncDisposable
 
     public Task StopAsync(CancellationToken ct) => _host.StopAsync(ct);
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        _host.Dispose();
-        return ValueTask.CompletedTask;
+        try
+        {
+            await ((IAsyncDisposable)_host).DisposeAsync().ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // Microsoft.Azure.WebJobs 3.0.48: a listener whose lock release failed at stop (storage gone) tries again on
+            // dispose, and its renewal timer throws "already stopped". The failure was reported at stop; the lease runs out.
+        }
     }
 
     // Settings under both spellings: AzureWebJobsStorage__blobServiceUri is the environment's form of the section the
