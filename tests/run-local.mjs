@@ -50,7 +50,8 @@ async function waitForPort(port, name, seconds = 60) {
 }
 
 function start(name, command, args, env = {}, cwd = root) {
-  const child = spawn(command, args, { cwd, stdio: "inherit", env: { ...process.env, ...env } });
+  // Each child in a process group of its own: Ctrl-C reaches this script alone, which stops them in order.
+  const child = spawn(command, args, { cwd, stdio: "inherit", detached: true, env: { ...process.env, ...env } });
   child.on("exit", (code, signal) => {
     if (!stopping) {
       log(`${name} exited (${signal ?? code}); stopping the rest`);
@@ -62,12 +63,24 @@ function start(name, command, args, env = {}, cwd = root) {
 }
 
 let stopping = false;
-function stop(code = 0) {
+function exited(child, seconds) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { child.kill("SIGKILL"); resolve(); }, seconds * 1000);
+    child.once("exit", () => { clearTimeout(timer); resolve(); });
+  });
+}
+
+// The last started first: the Functions host stops (and gives up its locks in storage) before the Baidu emulator
+// and Azurite go.
+async function stop(code = 0) {
+  if (stopping) return;
   stopping = true;
-  for (const child of children) {
-    if (child.exitCode === null) child.kill("SIGTERM");
+  for (const child of [...children].reverse()) {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    await exited(child, 30);
   }
-  setTimeout(() => process.exit(code), 500);
+  process.exit(code);
 }
 process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
