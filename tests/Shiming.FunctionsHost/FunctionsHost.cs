@@ -403,6 +403,12 @@ public sealed class FunctionsHost : IAsyncDisposable
         .SetMinimumLevel(LogLevel.Information)
         .AddFilter("Function", workerLevel)
         .AddFilter("Microsoft", LogLevel.Warning)
+        .AddFilter("Azure", LogLevel.Warning)
+
+        // The JobHost's per-run result and aggregate items are data for Application Insights, not console lines (a
+        // failure is on the console already, as the function's Executed line).
+        .AddFilter("Host.Results", LogLevel.None)
+        .AddFilter("Host.Aggregator", LogLevel.None)
         .AddFilter("Grpc", LogLevel.Warning)
         .AddFilter("Host.Worker.Console", LogLevel.Warning));
 }
