@@ -58,6 +58,28 @@ public sealed class ConsoleLogTests
     }
 
     [TestMethod]
+    public async Task Host_json_log_levels_quiet_a_functions_executed_lines_and_keep_its_failures()
+    {
+        // The test worker's host.json sets Function.Work to Warning, as the app's quiets its drains.
+        var collector = new FakeLogCollector();
+        using var loggers = Collecting(collector);
+        await using var host = await TestHosts.StartAsync(loggerFactory: loggers);
+
+        Assert.IsTrue((await host.RunFunctionAsync("Work", $"ok-{Guid.NewGuid():N}")).Succeeded);
+        var failed = await host.RunFunctionAsync("Work", $"fail-{Guid.NewGuid():N}");
+        Assert.IsTrue((await host.RunFunctionAsync("Report", $"ok-{Guid.NewGuid():N}")).Succeeded);
+        await host.StopAsync();
+
+        var records = collector.GetSnapshot();
+        Assert.IsFalse(records.Any(r => r.Category == "Function.Work" && r.Message.StartsWith("Executing '", StringComparison.Ordinal)));
+        Assert.IsFalse(records.Any(r => r.Category == "Function.Work" && IsExecuted(r, "Work", "Succeeded")));
+        var failure = records.Single(r => r.Category == "Function.Work" && IsExecuted(r, "Work", "Failed"));
+        Assert.AreEqual(LogLevel.Error, failure.Level);
+        StringAssert.Contains(failure.Message, failed.InvocationId);
+        Assert.IsTrue(records.Any(r => r.Category == "Function.Report" && IsExecuted(r, "Report", "Succeeded")), "Other functions keep their lines.");
+    }
+
+    [TestMethod]
     public async Task Storage_gone_before_the_host_stops_is_one_warning_and_no_exception()
     {
         var collector = new FakeLogCollector();
