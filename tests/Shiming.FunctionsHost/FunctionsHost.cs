@@ -139,6 +139,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         var owned = loggerFactory is null ? CreateConsoleLoggerFactory() : null;
         loggerFactory ??= owned!;
         var hostJson = HostJson.Load(scriptRoot);
+        var functionLoggers = ScriptJobHost.Filtered(loggerFactory, hostJson);
         var local = LocalSettings.Load(scriptRoot);
         if (options.CorsOrigins is { } origins)
         {
@@ -204,6 +205,7 @@ public sealed class FunctionsHost : IAsyncDisposable
             disabled,
             frontDoor.Services.GetRequiredService<IInlineConstraintResolver>(),
             frontDoor.Services.GetRequiredService<Yarp.ReverseProxy.Forwarder.IHttpForwarder>(),
+            functionLoggers,
             loggerFactory.CreateLogger<HttpForwarder>());
         if (local.CorsOrigins.Count > 0)
         {

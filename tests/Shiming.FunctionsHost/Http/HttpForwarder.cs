@@ -21,6 +21,7 @@ internal sealed class HttpForwarder(
     IReadOnlySet<string> disabledFunctions,
     IInlineConstraintResolver constraints,
     IHttpForwarder forwarder,
+    ILoggerFactory functionLoggers,
     ILogger<HttpForwarder> logger) : IDisposable
 {
     public const string InvocationIdHeader = "x-ms-invocation-id";
@@ -81,7 +82,10 @@ internal sealed class HttpForwarder(
     {
         var invocationId = Guid.NewGuid().ToString();
         var started = Stopwatch.GetTimestamp();
-        logger.LogInformation("Executing 'Functions.{Function}' (Reason='This function was programmatically called via the host APIs.', Id={InvocationId})", function.Name, invocationId);
+
+        // The host's lines for a run, under the function's category, so host.json's log levels apply to them.
+        var functionLogger = functionLoggers.CreateLogger($"Function.{function.Name}");
+        functionLogger.LogInformation("Executing 'Functions.{Function}' (Reason='This function was programmatically called via the host APIs.', Id={InvocationId})", function.Name, invocationId);
 
         using var invoking = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var invoke = worker.Channel.InvokeAsync(Request(context, function, values, invocationId), function.Name, invoking.Token);
@@ -120,11 +124,11 @@ internal sealed class HttpForwarder(
         var duration = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         if (answer?.Result.Status == StatusResult.Types.Status.Success && error == ForwarderError.None)
         {
-            logger.LogInformation(Invocation.Executed, "Executed 'Functions.{Function}' (Succeeded, Id={InvocationId}, Duration={Duration}ms)", function.Name, invocationId, duration);
+            functionLogger.LogInformation(Invocation.Executed, "Executed 'Functions.{Function}' (Succeeded, Id={InvocationId}, Duration={Duration}ms)", function.Name, invocationId, duration);
             return;
         }
 
-        logger.LogError(
+        functionLogger.LogError(
             Invocation.ExecutedWithFailure,
             "Executed 'Functions.{Function}' (Failed, Id={InvocationId}, Duration={Duration}ms){Failure}",
             function.Name,
@@ -185,7 +189,11 @@ internal sealed class HttpForwarder(
         }
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        functionLoggers.Dispose();
+    }
 
     /// <summary>Sends the raw request target with the invocation id, and holds the worker's answer until the function's
     /// result is known: a failed function's answer is replaced by a bare 500, as the host's is.</summary>

@@ -157,6 +157,13 @@ internal sealed class ScriptJobHost : IAsyncDisposable
         public Task<string> GetHostIdAsync(CancellationToken cancellationToken) => Task.FromResult(id);
     }
 
+    /// <summary>The emulator's loggers behind host.json's <c>logging.logLevel</c>, for the lines the host writes itself.</summary>
+    public static ILoggerFactory Filtered(ILoggerFactory loggerFactory, HostJson hostJson) => LoggerFactory.Create(logging =>
+    {
+        logging.AddProvider(new ForwardingLoggerProvider(loggerFactory));
+        hostJson.ApplyLogLevels(logging);
+    });
+
     // The JobHost logs into the emulator's logger factory, through host.json's filters.
     private sealed class ForwardingLoggerProvider(ILoggerFactory target) : ILoggerProvider
     {
