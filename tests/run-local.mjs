@@ -49,25 +49,51 @@ async function waitForPort(port, name, seconds = 60) {
   throw new Error(`${name} did not open port ${port} within ${seconds} s`);
 }
 
-function start(name, command, args, env = {}, cwd = root) {
-  const child = spawn(command, args, { cwd, stdio: "inherit", env: { ...process.env, ...env } });
+function start(name, command, args, env = {}, cwd = root, { signalGroup: group = true } = {}) {
+  // Each child in a process group of its own: Ctrl-C reaches this script alone, which stops them in order.
+  const child = spawn(command, args, { cwd, stdio: "inherit", detached: true, env: { ...process.env, ...env } });
   child.on("exit", (code, signal) => {
     if (!stopping) {
       log(`${name} exited (${signal ?? code}); stopping the rest`);
       stop(code ?? 1);
     }
   });
+  child.signalGroup = group;
   children.push(child);
   return child;
 }
 
 let stopping = false;
-function stop(code = 0) {
-  stopping = true;
-  for (const child of children) {
-    if (child.exitCode === null) child.kill("SIGTERM");
+function exited(child, seconds) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { signalGroup(child, "SIGKILL"); resolve(); }, seconds * 1000);
+    child.once("exit", () => { clearTimeout(timer); resolve(); });
+  });
+}
+
+// The whole group, as Ctrl-C would reach it: `dotnet run` and the program it started.
+function signalGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Gone already.
   }
-  setTimeout(() => process.exit(code), 500);
+}
+
+// The last started first: the Functions host stops (and gives up its locks in storage) before the Baidu emulator
+// and Azurite go.
+async function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of [...children].reverse()) {
+    if (child.exitCode === null && child.signalCode === null) {
+      if (child.signalGroup) signalGroup(child, "SIGINT");
+      else child.kill("SIGINT");
+    }
+    await exited(child, 30);
+  }
+  process.exit(code);
 }
 process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
@@ -123,9 +149,12 @@ const settings = {
 if (coreTools) {
   start("func", "func", ["start", "--port", String(port)], settings, scriptRoot);
 } else {
+  // Started as itself, not under `dotnet run`, and signalled alone: its worker must not get the Ctrl-C, as no worker
+  // does in Azure; the host stops it with WorkerTerminate once the runs in flight have had their grace period.
   start("Functions host emulator", "dotnet",
-    ["run", "--no-build", "--project", "tests/Shiming.FunctionsHost", "--", "--script-root", scriptRoot, "--port", String(port)],
-    settings);
+    [path.join(root, "tests", "Shiming.FunctionsHost", "bin", "Debug", "net10.0", "Shiming.FunctionsHost.dll"),
+      "--script-root", scriptRoot, "--port", String(port)],
+    settings, root, { signalGroup: false });
 }
 await waitForPort(port, "the Functions host", 120);
 log(`Shiming is serving http://localhost:${port}/api (Ctrl-C stops everything)`);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Shiming.FunctionsHost.Configuration;
 
 namespace Shiming.FunctionsHost.Tests;
@@ -20,6 +21,8 @@ public sealed class HostJsonTests
         Assert.AreEqual(QueueMessageEncoding.Base64, settings.Queues.MessageEncoding);
         Assert.AreEqual(TimeSpan.FromSeconds(60), settings.Singleton.ListenerLockPeriod);
         Assert.AreEqual(TimeSpan.FromMinutes(1), settings.Singleton.ListenerLockRecoveryPollingInterval);
+        Assert.AreEqual(TimeSpan.FromMinutes(30), settings.FunctionTimeout);
+        Assert.IsEmpty(settings.LogLevels);
     }
 
     [TestMethod]
@@ -32,7 +35,46 @@ public sealed class HostJsonTests
         Assert.AreEqual(2, settings.Queues.NewBatchThreshold);
         Assert.AreEqual(TimeSpan.FromSeconds(1), settings.Queues.MaxPollingInterval);
         Assert.AreEqual(TimeSpan.FromSeconds(15), settings.Singleton.ListenerLockPeriod);
-        Assert.AreEqual(TimeSpan.FromSeconds(1), settings.Singleton.ListenerLockRecoveryPollingInterval);
+        Assert.AreEqual(TimeSpan.FromSeconds(15), settings.Singleton.ListenerLockRecoveryPollingInterval);
+        Assert.AreEqual(TimeSpan.FromMinutes(5), settings.FunctionTimeout);
+        Assert.AreEqual(LogLevel.Warning, settings.LogLevels["Function.Work"]);
+        Assert.AreEqual(LogLevel.Information, settings.LogLevels["function.work.user"]);
+    }
+
+    [TestMethod]
+    [DataRow("-1", null)]
+    [DataRow("00:10:00", 600)]
+    public void A_function_timeout_of_minus_one_is_none(string value, int? seconds)
+    {
+        var root = Directory.CreateTempSubdirectory("host-json-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(root, "host.json"), $$"""{ "version": "2.0", "functionTimeout": "{{value}}" }""");
+
+            Assert.AreEqual(seconds is { } s ? TimeSpan.FromSeconds(s) : null, HostJson.Load(root).FunctionTimeout);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void A_recovery_polling_interval_under_15_seconds_is_refused_as_the_sdk_refuses_it()
+    {
+        var root = Directory.CreateTempSubdirectory("host-json-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(root, "host.json"), """{ "version": "2.0", "singleton": { "listenerLockRecoveryPollingInterval": "00:00:10" } }""");
+
+            var error = Assert.ThrowsExactly<InvalidDataException>(() => HostJson.Load(root));
+
+            StringAssert.Contains(error.Message, "singleton.listenerLockRecoveryPollingInterval");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 
     [TestMethod]

@@ -60,6 +60,23 @@ public sealed class QueueTriggerTests
         Assert.IsFalse(await ContainsAsync(_queue, text));
     }
 
+    [TestMethod]
+    public async Task A_message_that_is_not_base64_moves_to_the_poison_queue_and_the_listener_goes_on()
+    {
+        var raw = new QueueClient((await Azurite.GetSharedAsync()).ConnectionString, WorkQueue,
+            new QueueClientOptions(TestHosts.AzuriteQueueVersion) { MessageEncoding = QueueMessageEncoding.None });
+        var notBase64 = $"not base64 {Guid.NewGuid():N}!";
+        await raw.SendMessageAsync(notBase64);
+        var after = $"after-{Guid.NewGuid():N}";
+        await _queue.SendMessageAsync(after);
+
+        await _host.WorkerLog.WaitForAsync(e => e.Message.StartsWith($"Work received {after} ", StringComparison.Ordinal), Wait);
+        var poison = new QueueClient((await Azurite.GetSharedAsync()).ConnectionString, $"{WorkQueue}-poison",
+            new QueueClientOptions(TestHosts.AzuriteQueueVersion) { MessageEncoding = QueueMessageEncoding.None });
+        await WaitUntilAsync(async () => await poison.ExistsAsync()
+            && (await poison.PeekMessagesAsync(32)).Value.Any(m => m.Body.ToString() == notBase64));
+    }
+
     private static async Task<bool> ContainsAsync(QueueClient queue, string text)
     {
         if (!await queue.ExistsAsync())

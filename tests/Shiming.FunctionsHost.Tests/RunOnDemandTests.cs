@@ -83,24 +83,6 @@ public sealed class RunOnDemandTests
     }
 
     [TestMethod]
-    public async Task A_timer_run_on_demand_waits_for_the_run_that_is_going_so_runs_never_overlap()
-    {
-        var workerId = await _host.GetWorkerProcessIdAsync();
-
-        // Tick runs for 1.5 s every second: two runs on demand at once come while a scheduled one is going.
-        var runs = await Task.WhenAll(_host.RunFunctionAsync("Tick"), _host.RunFunctionAsync("Tick"));
-
-        Assert.IsTrue(runs.All(r => r.Succeeded));
-        Assert.IsTrue(runs.All(r => r.Logs.Any(e => e.Message.StartsWith("Tick started IsPastDue=False", StringComparison.Ordinal))));
-        var running = 0;
-        foreach (var entry in _host.WorkerLog.Entries.Where(e => e.WorkerProcessId == workerId && e.Category == "Function.Tick"))
-        {
-            running += entry.Message.StartsWith("Tick started", StringComparison.Ordinal) ? 1 : -1;
-            Assert.IsTrue(running is 0 or 1, "Tick runs overlapped.");
-        }
-    }
-
-    [TestMethod]
     public async Task Only_timer_and_queue_functions_run_on_demand()
     {
         await Assert.ThrowsExactlyAsync<ArgumentException>(() => _host.RunFunctionAsync("NoSuchFunction"));

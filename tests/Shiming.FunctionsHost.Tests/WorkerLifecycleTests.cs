@@ -104,4 +104,21 @@ public sealed class WorkerLifecycleTests
         Assert.AreEqual(next, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("processId").GetInt32());
         Assert.IsTrue((await host.RunFunctionAsync("Report", "after-kill")).Succeeded);
     }
+
+    [TestMethod]
+    public async Task A_worker_that_keeps_dying_is_given_up_after_three_deaths_and_requests_get_503()
+    {
+        await using var host = await TestHosts.StartAsync();
+        using var client = new HttpClient { BaseAddress = host.BaseAddress };
+
+        // The host restarts a worker after its first and second deaths; the third within 30 minutes ends the restarts.
+        await host.KillWorkerAsync();
+        await host.KillWorkerAsync();
+        Assert.IsFalse(host.WorkerRestartsExhausted.IsCompleted);
+        await host.KillWorkerAsync();
+
+        await host.WorkerRestartsExhausted.WaitAsync(TimeSpan.FromSeconds(60));
+        using var response = await client.GetAsync("test-api/echo/after-giving-up");
+        Assert.AreEqual(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+    }
 }

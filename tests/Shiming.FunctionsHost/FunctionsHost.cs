@@ -9,8 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Shiming.FunctionsHost.Configuration;
 using Shiming.FunctionsHost.Http;
-using Shiming.FunctionsHost.Queues;
-using Shiming.FunctionsHost.Timers;
+using Shiming.FunctionsHost.JobHost;
 using Shiming.FunctionsHost.Worker;
 
 namespace Shiming.FunctionsHost;
@@ -27,11 +26,10 @@ public sealed class FunctionsHost : IAsyncDisposable
     private readonly WorkerSupervisor _supervisor;
     private readonly HttpForwarder _forwarder;
     private readonly CancellationTokenSource _listening;
-    private readonly IReadOnlyList<Task> _listeners;
+    private readonly ScriptJobHost _jobHost;
+    private readonly ILogger _hostLogger;
     private readonly ILoggerFactory? _ownedLoggerFactory;
     private readonly TimeSpan _gracePeriod;
-    private readonly IReadOnlyDictionary<string, TimerScheduler> _timers;
-    private readonly IReadOnlyDictionary<string, QueueTriggerListener> _queues;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _adminRuns = new();
     private int _stopped;
     private int _disposed;
@@ -42,30 +40,28 @@ public sealed class FunctionsHost : IAsyncDisposable
         WorkerSupervisor supervisor,
         HttpForwarder forwarder,
         CancellationTokenSource listening,
-        IReadOnlyList<Task> listeners,
+        ScriptJobHost jobHost,
         ILoggerFactory? ownedLoggerFactory,
+        ILogger hostLogger,
         TimeSpan gracePeriod,
         HostJson hostJson,
         WorkerLog log,
         IReadOnlyList<FunctionDescription> functions,
-        IReadOnlySet<string> disabledFunctions,
-        IReadOnlyDictionary<string, TimerScheduler> timers,
-        IReadOnlyDictionary<string, QueueTriggerListener> queues)
+        IReadOnlySet<string> disabledFunctions)
     {
         _rpcServer = rpcServer;
         _frontDoor = frontDoor;
         _supervisor = supervisor;
         _forwarder = forwarder;
         _listening = listening;
-        _listeners = listeners;
+        _jobHost = jobHost;
+        _hostLogger = hostLogger;
         _ownedLoggerFactory = ownedLoggerFactory;
         _gracePeriod = gracePeriod;
         HostJson = hostJson;
         WorkerLog = log;
         Functions = functions;
         DisabledFunctions = disabledFunctions;
-        _timers = timers;
-        _queues = queues;
     }
 
     /// <summary>The front door, e.g. http://127.0.0.1:7071/.</summary>
@@ -86,6 +82,10 @@ public sealed class FunctionsHost : IAsyncDisposable
     /// <summary>How the last worker process ended, once one has.</summary>
     public WorkerExit? LastWorkerExit => _supervisor.LastExit;
 
+    /// <summary>Completes when the worker kept exiting (three times, each within 30 minutes of the one before) and the host
+    /// stopped restarting it, as the Functions host does before it recycles itself; requests then get 503.</summary>
+    public Task WorkerRestartsExhausted => _supervisor.GaveUp;
+
     /// <summary>The process id of the worker that is ready now (waiting for one that is starting).</summary>
     public async Task<int> GetWorkerProcessIdAsync(CancellationToken ct = default) =>
         (await _supervisor.GetReadyAsync(ct).ConfigureAwait(false)).Process.Id;
@@ -96,25 +96,18 @@ public sealed class FunctionsHost : IAsyncDisposable
     public Task<int> KillWorkerAsync(CancellationToken ct = default) => _supervisor.KillAsync(ct);
 
     /// <summary>Runs a timer or queue-triggered function once, now, as the host's admin API does (disabled functions
-    /// included), and waits for the worker's answer. A timer gets the TimerInfo the host builds (never past due) after
-    /// any run of it that is going; a queue function gets <paramref name="input"/> as its message. Cancelling
-    /// <paramref name="ct"/> before the run starts gives up waiting; after, it sends the worker InvocationCancel and
-    /// still waits for the answer.</summary>
+    /// included), through the JobHost's <c>CallAsync</c>, and waits for the worker's answer. As in the host, the run takes
+    /// no listener lock: it may overlap a scheduled run of the same timer. A timer gets the TimerInfo the Timer extension
+    /// builds for a call (never past due); a queue function gets <paramref name="input"/> as its message. Cancelling
+    /// <paramref name="ct"/> sends the worker InvocationCancel and still waits for the answer.</summary>
     /// <exception cref="ArgumentException">No non-HTTP function has that name (HTTP functions are called at their URL).</exception>
     public async Task<FunctionRunResult> RunFunctionAsync(string name, string? input = null, CancellationToken ct = default)
     {
-        Invocation invocation;
-        if (_timers.TryGetValue(name, out var timer))
+        var (invocation, failure) = await _jobHost.CallAsync(name, input, ct).ConfigureAwait(false);
+        if (invocation is null)
         {
-            invocation = await timer.RunNowAsync(ct).ConfigureAwait(false);
-        }
-        else if (_queues.TryGetValue(name, out var queue))
-        {
-            invocation = await queue.RunNowAsync(input, ct).ConfigureAwait(false);
-        }
-        else
-        {
-            throw new ArgumentException($"The worker has no timer or queue-triggered function named '{name}'.", nameof(name));
+            ct.ThrowIfCancellationRequested();
+            throw new InvalidOperationException($"'{name}' did not reach the worker: {failure?.Message}");
         }
 
         return FunctionRunResult.From(invocation, WorkerLog.ForInvocation(invocation.InvocationId));
@@ -146,6 +139,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         var owned = loggerFactory is null ? CreateConsoleLoggerFactory() : null;
         loggerFactory ??= owned!;
         var hostJson = HostJson.Load(scriptRoot);
+        var functionLoggers = ScriptJobHost.Filtered(loggerFactory, hostJson);
         var local = LocalSettings.Load(scriptRoot);
         if (options.CorsOrigins is { } origins)
         {
@@ -183,6 +177,7 @@ public sealed class FunctionsHost : IAsyncDisposable
             kestrel.Listen(IPAddress.Loopback, options.Port ?? local.LocalHttpPort ?? 7071, l => l.Protocols = HttpProtocols.Http1));
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddRouting();
+        builder.Services.AddHttpForwarder();
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
         {
             // As Core Tools sets it up from Host.CORS: any method and header for the listed origins.
@@ -208,7 +203,9 @@ public sealed class FunctionsHost : IAsyncDisposable
             supervisor,
             hostJson.RoutePrefix,
             disabled,
-            frontDoor.Services.GetRequiredService<ParameterPolicyFactory>(),
+            frontDoor.Services.GetRequiredService<IInlineConstraintResolver>(),
+            frontDoor.Services.GetRequiredService<Yarp.ReverseProxy.Forwarder.IHttpForwarder>(),
+            functionLoggers,
             loggerFactory.CreateLogger<HttpForwarder>());
         if (local.CorsOrigins.Count > 0)
         {
@@ -217,68 +214,37 @@ public sealed class FunctionsHost : IAsyncDisposable
 
         FunctionsHost? host = null;
         var admin = new AdminApi(
-            name => host is not null && (host._timers.ContainsKey(name) || host._queues.ContainsKey(name)),
+            name => host is not null && host._jobHost.Has(name),
             (name, input) => host?.StartAdminRun(name, input));
         frontDoor.Run(context => AdminApi.Handles(context) ? admin.HandleAsync(context) : forwarder.HandleAsync(context));
 
         var listening = new CancellationTokenSource();
-        var listeners = new List<Task>();
-        var timers = new Dictionary<string, TimerScheduler>(StringComparer.OrdinalIgnoreCase);
-        var hostId = HostId(scriptRoot, environment);
-        var queues = new Dictionary<string, QueueTriggerListener>(StringComparer.OrdinalIgnoreCase);
-        foreach (var function in first.Functions)
+        foreach (var name in disabled)
         {
-            var isDisabled = disabled.Contains(function.Name);
-            if (isDisabled)
-            {
-                hostLogger.LogInformation("Function '{Function}' is disabled", function.Name);
-            }
+            hostLogger.LogInformation("Function '{Function}' is disabled", name);
+        }
 
-            switch (function.TriggerType?.ToLowerInvariant())
-            {
-                case "timertrigger":
-                    var scheduler = new TimerScheduler(
-                        supervisor,
-                        function.Name,
-                        new TimerPlan(Resolve(function.TriggerProperty("schedule") ?? "", environment)),
-                        bool.TryParse(function.TriggerProperty("runOnStartup"), out var runOnStartup) && runOnStartup,
-                        TimerListenerLock.Create(environment.GetValueOrDefault("AzureWebJobsStorage"), hostId, function.Name, hostJson.Singleton, TimeProvider.System, hostLogger),
-                        TimeProvider.System,
-                        hostLogger);
-                    timers[function.Name] = scheduler;
-                    if (!isDisabled)
-                    {
-                        listeners.Add(Task.Run(() => scheduler.RunAsync(listening.Token), CancellationToken.None));
-                    }
-
-                    break;
-                case "queuetrigger":
-                    var connection = function.TriggerProperty("connection") is { Length: > 0 } name ? name : "AzureWebJobsStorage";
-                    var connectionString = environment.GetValueOrDefault(connection)
-                        ?? environment.GetValueOrDefault("AzureWebJobs" + connection)
-                        ?? throw new InvalidOperationException($"Function {function.Name} needs the connection setting '{connection}', which is not set.");
-                    var queue = new QueueTriggerListener(
-                        supervisor,
-                        function.Name,
-                        connectionString,
-                        Resolve(function.TriggerProperty("queueName") ?? "", environment),
-                        hostJson.Queues,
-                        options.QueueServiceVersion,
-                        hostLogger);
-                    queues[function.Name] = queue;
-                    if (!isDisabled)
-                    {
-                        listeners.Add(Task.Run(() => queue.RunAsync(listening.Token), CancellationToken.None));
-                    }
-
-                    break;
-            }
+        ScriptJobHost jobHost;
+        try
+        {
+            jobHost = await ScriptJobHost.StartAsync(
+                first.Functions, disabled, environment, HostId(scriptRoot, environment), hostJson, supervisor, loggerFactory, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await supervisor.DisposeAsync().ConfigureAwait(false);
+            await rpcServer.DisposeAsync().ConfigureAwait(false);
+            await frontDoor.DisposeAsync().ConfigureAwait(false);
+            forwarder.Dispose();
+            listening.Dispose();
+            owned?.Dispose();
+            throw;
         }
 
         // The host exists before the front door opens, so the admin API knows its functions from the first request.
         host = new FunctionsHost(
-            rpcServer, frontDoor, supervisor, forwarder, listening, listeners, owned, options.GracePeriod, hostJson, log,
-            first.Functions, disabled, timers, queues);
+            rpcServer, frontDoor, supervisor, forwarder, listening, jobHost, owned, hostLogger, options.GracePeriod, hostJson, log,
+            first.Functions, disabled);
         try
         {
             await frontDoor.StartAsync(ct).ConfigureAwait(false);
@@ -287,7 +253,8 @@ public sealed class FunctionsHost : IAsyncDisposable
         {
             // A port that is taken, say: the worker and the triggers started for this host go with it.
             await listening.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(listeners).ConfigureAwait(false);
+            await jobHost.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await jobHost.DisposeAsync().ConfigureAwait(false);
             await supervisor.DisposeAsync().ConfigureAwait(false);
             await rpcServer.DisposeAsync().ConfigureAwait(false);
             await frontDoor.DisposeAsync().ConfigureAwait(false);
@@ -331,10 +298,25 @@ public sealed class FunctionsHost : IAsyncDisposable
 
         await _listening.CancelAsync().ConfigureAwait(false);
         using var grace = new CancellationTokenSource(_gracePeriod);
-        await Task.WhenAll(_frontDoor.StopAsync(grace.Token), _supervisor.StopAsync()).ConfigureAwait(false);
-        await Task.WhenAll(_listeners).ConfigureAwait(false);
+
+        // The listeners stop (and give up their locks) while the worker finishes what it holds.
+        await Task.WhenAll(_frontDoor.StopAsync(grace.Token), StopJobHostAsync(grace.Token), _supervisor.StopAsync()).ConfigureAwait(false);
         await Task.WhenAll(_adminRuns.Keys).ConfigureAwait(false);
         await _rpcServer.StopAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    // Storage that went first (Azurite stopped before the host) fails the release of the listener locks: their leases
+    // run out by themselves, so it is one warning, not a stack trace.
+    private async Task StopJobHostAsync(CancellationToken ct)
+    {
+        try
+        {
+            await _jobHost.StopAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AggregateException or OperationCanceledException)
+        {
+            _hostLogger.LogWarning("The listeners' locks could not be released ({Error}); their leases run out by themselves", e.GetBaseException().Message);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -348,6 +330,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         await _frontDoor.DisposeAsync().ConfigureAwait(false);
         await _rpcServer.DisposeAsync().ConfigureAwait(false);
         await _supervisor.DisposeAsync().ConfigureAwait(false);
+        await _jobHost.DisposeAsync().ConfigureAwait(false);
         _forwarder.Dispose();
         _listening.Dispose();
         _ownedLoggerFactory?.Dispose();
@@ -422,6 +405,12 @@ public sealed class FunctionsHost : IAsyncDisposable
         .SetMinimumLevel(LogLevel.Information)
         .AddFilter("Function", workerLevel)
         .AddFilter("Microsoft", LogLevel.Warning)
+        .AddFilter("Azure", LogLevel.Warning)
+
+        // The JobHost's per-run result and aggregate items are data for Application Insights, not console lines (a
+        // failure is on the console already, as the function's Executed line).
+        .AddFilter("Host.Results", LogLevel.None)
+        .AddFilter("Host.Aggregator", LogLevel.None)
         .AddFilter("Grpc", LogLevel.Warning)
         .AddFilter("Host.Worker.Console", LogLevel.Warning));
 }

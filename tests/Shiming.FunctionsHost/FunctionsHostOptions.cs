@@ -18,8 +18,8 @@ public sealed class FunctionsHostOptions
     /// <summary>How long a worker may take from process start to its functions loaded.</summary>
     public TimeSpan WorkerStartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>The Queue service version the queue triggers speak; null takes the SDK's newest. An emulator that lags
-    /// behind the SDK (Azurite without <c>--skipApiVersionCheck</c>) needs an older one.</summary>
+    /// <summary>No longer used: the queue triggers are the Storage Queues extension's, which speaks its SDK's newest
+    /// service version (Azurite must run with <c>--skipApiVersionCheck</c>, as the tests' does). Kept so callers build.</summary>
     public Azure.Storage.Queues.QueueClientOptions.ServiceVersion? QueueServiceVersion { get; init; }
 
     /// <summary>The wait before a worker that died is started again.</summary>

@@ -87,14 +87,15 @@ await using (host)
     }
 
     Console.WriteLine();
-    try
+    var stopped = Task.Delay(Timeout.Infinite, stop.Token);
+    if (await Task.WhenAny(stopped, host.WorkerRestartsExhausted) != stopped)
     {
-        await Task.Delay(Timeout.Infinite, stop.Token);
+        // The host recycles itself here; the emulator stops, and the command says why.
+        Console.Error.WriteLine("The Functions host emulator stopped: the worker kept exiting.");
+        return 1;
     }
-    catch (OperationCanceledException)
-    {
-        Console.WriteLine("Stopping the worker...");
-    }
+
+    Console.WriteLine("Stopping the worker...");
 }
 
 return 0;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 
 namespace Shiming.FunctionsHost.Configuration;
 
@@ -11,6 +12,29 @@ public sealed record HostJson
     public QueueSettings Queues { get; init; } = new();
 
     public SingletonSettings Singleton { get; init; } = new();
+
+    /// <summary><c>functionTimeout</c>: how long one invocation may run before the host cancels it and fails it; null
+    /// (the value <c>-1</c>) for no limit. The default is the Flex Consumption plan's, 30 minutes.</summary>
+    public TimeSpan? FunctionTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary><c>logging.logLevel</c>: the least level logged per category prefix (<c>default</c> for every other).</summary>
+    public IReadOnlyDictionary<string, LogLevel> LogLevels { get; init; } = new Dictionary<string, LogLevel>();
+
+    /// <summary>Applies <see cref="LogLevels"/> as the host's logger filter does: the longest matching category prefix wins.</summary>
+    public void ApplyLogLevels(ILoggingBuilder logging)
+    {
+        foreach (var (category, level) in LogLevels)
+        {
+            if (category.Equals("default", StringComparison.OrdinalIgnoreCase))
+            {
+                logging.SetMinimumLevel(level);
+            }
+            else
+            {
+                logging.AddFilter(category, level);
+            }
+        }
+    }
 
     public static HostJson Load(string scriptRoot)
     {
@@ -35,10 +59,36 @@ public sealed record HostJson
             throw new InvalidDataException($"{path}: singleton.listenerLockPeriod must be between 00:00:15 and 00:01:00.");
         }
 
+        var recoveryPollingInterval = Time(singleton, "listenerLockRecoveryPollingInterval") ?? singletonDefaults.ListenerLockRecoveryPollingInterval;
+        if (recoveryPollingInterval < TimeSpan.FromSeconds(15))
+        {
+            // The WebJobs SDK's SingletonOptions refuses it, so the host does not start on it.
+            throw new InvalidDataException($"{path}: singleton.listenerLockRecoveryPollingInterval must be at least 00:00:15.");
+        }
+
         var batchSize = Int(queues, "batchSize") ?? defaults.BatchSize;
+        var logLevels = new Dictionary<string, LogLevel>(StringComparer.OrdinalIgnoreCase);
+        if (Child(Child(root, "logging"), "logLevel") is { } levels)
+        {
+            foreach (var (category, value) in levels)
+            {
+                logLevels[category] = Enum.TryParse<LogLevel>(value?.ToString(), ignoreCase: true, out var level)
+                    ? level
+                    : throw new InvalidDataException($"{path}: logging.logLevel.{category} is not a log level.");
+            }
+        }
+
+        var functionTimeout = String(root, "functionTimeout") switch
+        {
+            null => new HostJson().FunctionTimeout,
+            "-1" => null,
+            var text => TimeSpan.Parse(text, System.Globalization.CultureInfo.InvariantCulture),
+        };
         return new HostJson
         {
             RoutePrefix = (String(http, "routePrefix") ?? "api").Trim('/'),
+            FunctionTimeout = functionTimeout,
+            LogLevels = logLevels,
             Queues = new QueueSettings
             {
                 BatchSize = batchSize,
@@ -54,7 +104,7 @@ public sealed record HostJson
             Singleton = new SingletonSettings
             {
                 ListenerLockPeriod = listenerLockPeriod,
-                ListenerLockRecoveryPollingInterval = Time(singleton, "listenerLockRecoveryPollingInterval") ?? singletonDefaults.ListenerLockRecoveryPollingInterval,
+                ListenerLockRecoveryPollingInterval = recoveryPollingInterval,
             },
         };
     }

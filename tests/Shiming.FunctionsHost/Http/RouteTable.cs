@@ -1,80 +1,67 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.Routing.Patterns;
-using Microsoft.AspNetCore.Routing.Template;
+using Microsoft.AspNetCore.Routing.Constraints;
+using Microsoft.Azure.WebJobs.Extensions.Http;
 using Shiming.FunctionsHost.Worker;
 
 namespace Shiming.FunctionsHost.Http;
 
-/// <summary>What a request's path and method found among the HTTP-triggered functions.</summary>
-internal abstract record RouteMatch
-{
-    public sealed record Found(FunctionDescription Function, RouteValueDictionary Values) : RouteMatch;
-
-    public sealed record MethodNotAllowed(IReadOnlyList<string> Allowed) : RouteMatch;
-
-    public sealed record NotFound : RouteMatch;
-}
-
-/// <summary>The HTTP routes of the worker's functions: route prefix plus each trigger's route (its name when it has
-/// none), constraints included, the more specific template first, as ASP.NET Core routing orders them.</summary>
+/// <summary>
+/// The HTTP routes of the worker's functions, built as the host's <c>WebScriptHostHttpRoutesManager</c> builds them with
+/// the Http extension's <see cref="WebJobsRouteBuilder"/>: route prefix plus each trigger's route (its name when it has
+/// none), the trigger's methods as an <see cref="HttpMethodRouteConstraint"/>, in function order. The first route that
+/// matches wins; a path whose routes all refuse the method matches none, so it is a 404 as in the host, not a 405.
+/// </summary>
 internal sealed class RouteTable
 {
-    private readonly IReadOnlyList<Entry> _entries;
+    private readonly IRouter? _router;
+    private readonly IReadOnlyDictionary<string, FunctionDescription> _functions;
 
-    public RouteTable(IEnumerable<FunctionDescription> functions, string routePrefix, ParameterPolicyFactory policies)
+    public RouteTable(IEnumerable<FunctionDescription> functions, string routePrefix, IInlineConstraintResolver constraints)
     {
-        var entries = new List<Entry>();
-        foreach (var function in functions.Where(f => string.Equals(f.TriggerType, "httpTrigger", StringComparison.OrdinalIgnoreCase)))
+        var http = functions.Where(f => string.Equals(f.TriggerType, "httpTrigger", StringComparison.OrdinalIgnoreCase)).ToArray();
+        _functions = http.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        var builder = new WebJobsRouter(constraints).CreateBuilder(new MatchOnly(), routePrefix);
+        foreach (var function in http)
         {
-            var route = function.TriggerProperty("route") ?? function.Name;
-            var template = string.Join('/', new[] { routePrefix, route.Trim('/') }.Where(s => s.Length > 0));
-            var pattern = RoutePatternFactory.Parse(template);
-            var methods = function.Trigger?["methods"]?.AsArray().Select(m => m!.ToString().ToUpperInvariant()).ToArray();
-            var constraints = pattern.Parameters
-                .SelectMany(p => p.ParameterPolicies.Select(r => (p.Name, Policy: policies.Create(p, r))))
-                .Where(c => c.Policy is IRouteConstraint)
-                .Select(c => (c.Name, Constraint: (IRouteConstraint)c.Policy))
-                .ToArray();
-            var routeTemplate = new RouteTemplate(pattern);
-            entries.Add(new Entry(
-                function,
-                new TemplateMatcher(routeTemplate, new RouteValueDictionary(pattern.Defaults)),
-                methods is { Length: > 0 } ? methods : null,
-                constraints,
-                RoutePrecedence.ComputeInbound(routeTemplate)));
-        }
-
-        _entries = [.. entries.OrderBy(e => e.Precedence)];
-    }
-
-    public RouteMatch Match(HttpContext context)
-    {
-        var allowed = new List<string>();
-        foreach (var entry in _entries)
-        {
-            var values = new RouteValueDictionary();
-            if (!entry.Matcher.TryMatch(context.Request.Path, values)
-                || !entry.Constraints.All(c => c.Constraint.Match(context, null, c.Name, values, RouteDirection.IncomingRequest)))
+            var routeConstraints = new RouteValueDictionary();
+            if (function.Trigger?["methods"]?.AsArray().Select(m => m!.ToString()).ToArray() is { Length: > 0 } methods)
             {
-                continue;
+                routeConstraints.Add("httpMethod", new HttpMethodRouteConstraint(methods));
             }
 
-            if (entry.Methods is null || entry.Methods.Contains(context.Request.Method.ToUpperInvariant()))
-            {
-                return new RouteMatch.Found(entry.Function, values);
-            }
-
-            allowed.AddRange(entry.Methods);
+            var route = function.TriggerProperty("route") is { Length: > 0 } template ? template : function.Name;
+            builder.MapFunctionRoute(function.Name, route, routeConstraints, function.Name);
         }
 
-        return allowed.Count > 0 ? new RouteMatch.MethodNotAllowed([.. allowed.Distinct()]) : new RouteMatch.NotFound();
+        _router = builder.Count > 0 ? builder.Build() : null;
     }
 
-    private sealed record Entry(
-        FunctionDescription Function,
-        TemplateMatcher Matcher,
-        string[]? Methods,
-        (string Name, IRouteConstraint Constraint)[] Constraints,
-        decimal Precedence);
+    /// <summary>The function the request's path and method select, with its route values; null when none does.</summary>
+    public async Task<(FunctionDescription Function, RouteValueDictionary Values)?> MatchAsync(HttpContext context)
+    {
+        if (_router is null)
+        {
+            return null;
+        }
+
+        var route = new RouteContext(context);
+        await _router.RouteAsync(route).ConfigureAwait(false);
+        if (route.Handler is null
+            || route.RouteData.DataTokens[HttpExtensionConstants.FunctionNameRouteTokenKey] is not string name
+            || !_functions.TryGetValue(name, out var function))
+        {
+            return null;
+        }
+
+        var values = new RouteValueDictionary(route.RouteData.Values);
+        values.Remove("httpMethod");
+        return (function, values);
+    }
+
+    // The route's handler is not run: the forwarder takes the match and forwards the request itself.
+    private sealed class MatchOnly : IWebJobsRouteHandler
+    {
+        public Task InvokeAsync(HttpContext context, string functionName) => Task.CompletedTask;
+    }
 }

@@ -27,6 +27,8 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _gate = new();
+    private readonly Stack<DateTimeOffset> _errors = new();
+    private readonly TaskCompletionSource _gaveUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource<ReadyWorker> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _supervising;
     private int _killedProcessId;
@@ -49,6 +51,44 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
     }
 
     public WorkerExit? LastExit { get; private set; }
+
+    /// <summary>Completes when the worker kept dying and the host stopped restarting it, as the host's
+    /// <c>RpcFunctionInvocationDispatcher</c> does: three errors, each within 30 minutes of the one before, and it gives up
+    /// (the host then recycles itself).</summary>
+    public Task GaveUp => _gaveUp.Task;
+
+    private const int RestartErrorLimit = 3;
+    private static readonly TimeSpan ThresholdBetweenRestarts = TimeSpan.FromMinutes(30);
+
+    // The host's error bucket: an error long after the last one starts the count again.
+    private bool RecordErrorAndGiveUp()
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (_errors.TryPeek(out var last) && now - last > ThresholdBetweenRestarts)
+        {
+            _errors.Clear();
+        }
+
+        _errors.Push(now);
+        if (_errors.Count < RestartErrorLimit)
+        {
+            return false;
+        }
+
+        _logger.LogError("Exceeded language worker restart retry count for runtime:dotnet-isolated. Shutting down and proactively recycling the Functions Host to recover");
+        lock (_gate)
+        {
+            if (_ready.Task.IsCompleted)
+            {
+                _ready = new TaskCompletionSource<ReadyWorker>(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            _ready.TrySetException(new WorkerUnavailableException("The worker kept exiting; the host stopped restarting it."));
+        }
+
+        _gaveUp.TrySetResult();
+        return true;
+    }
 
     /// <summary>The worker that is ready now, or the next one to become ready.</summary>
     public Task<ReadyWorker> GetReadyAsync(CancellationToken ct)
@@ -165,10 +205,14 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
             _registry.Remove(current.Channel);
             LastExit = new WorkerExit(current.Process.Id, current.Process.ExitCode, Killed: Volatile.Read(ref _killedProcessId) == current.Process.Id);
             _logger.LogWarning(
-                "Worker process {ProcessId} exited with code {ExitCode}; starting a new one",
+                "Worker process {ProcessId} exited with code {ExitCode}",
                 current.Process.Id,
                 current.Process.ExitCode);
             current.Process.Dispose();
+            if (RecordErrorAndGiveUp())
+            {
+                return;
+            }
 
             while (true)
             {
@@ -185,7 +229,11 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
                 }
                 catch (Exception e) when (e is WorkerUnavailableException or InvalidOperationException or TimeoutException or Win32Exception or OperationCanceledException)
                 {
-                    _logger.LogError(e, "A new worker did not start; trying again");
+                    _logger.LogError(e, "A new worker did not start");
+                    if (RecordErrorAndGiveUp())
+                    {
+                        return;
+                    }
                 }
             }
         }

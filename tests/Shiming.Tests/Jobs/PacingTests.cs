@@ -46,4 +46,38 @@ public sealed class PacingTests
         Assert.HasCount(cards, calls);
         Assert.IsLessThanOrEqualTo(qps, StartWindows.MaxStartsInAnySecond(calls.Select(c => c.ArrivedAt)));
     }
+
+    [TestMethod]
+    public async Task Runs_on_demand_beside_the_scheduled_drain_stay_inside_the_budget_and_take_no_job_twice()
+    {
+        // The host's run on demand takes no listener lock, so it overlaps the drain the timer runs every second.
+        const int qps = 5;
+        const int cards = 20;
+        await using var app = await ShimingTestApp.StartAsync(
+            s =>
+            {
+                s["Baidu:QpsLimit"] = qps.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                s["Verifications:MaxLiveJobsPerAccount"] = "100";
+                s["Baidu:PacingMarginMin"] = "0.2";
+            },
+            emulatorOptions: new EmulatorOptions { QpsLimit = qps });
+
+        var submitted = await Task.WhenAll(Enumerable.Range(0, cards).Select(async i =>
+        {
+            var content = new ByteArrayContent(SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(7100 + i))));
+            content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+            using var response = await app.Client.PostAsync("/api/verifications", content);
+            Assert.AreEqual(HttpStatusCode.Accepted, response.StatusCode);
+            return response.Headers.Location!.ToString();
+        }));
+        var onDemand = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => app.Host.RunFunctionAsync("DrainVerifications")));
+        var results = await Task.WhenAll(submitted.Select(uri => app.WaitForTerminalAsync(uri, TimeSpan.FromMinutes(3))));
+
+        Assert.IsTrue(onDemand.All(r => r.Succeeded));
+        Assert.IsTrue(results.All(r => r.GetProperty("runtimeStatus").GetString() == "Completed"));
+        var calls = app.Emulator.Calls.Where(c => c.Endpoint == "idcard").ToList();
+        Assert.IsFalse(calls.Any(c => c.ErrorCode == 18), "Baidu refused a call as over its QPS limit");
+        Assert.HasCount(cards, calls, "A job was read twice.");
+        Assert.IsLessThanOrEqualTo(qps, Budget.MaxStartsInAnySecond(calls.Select(c => c.ArrivedAt)));
+    }
 }
