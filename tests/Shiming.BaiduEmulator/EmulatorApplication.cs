@@ -14,6 +14,7 @@ internal static class EmulatorApplication
     public static EmulatorState AddEmulator(this WebApplicationBuilder builder, EmulatorOptions options, TimeProvider timeProvider)
     {
         options.Validate();
+        RequestThreads.Reserve();
         var state = new EmulatorState(options, timeProvider);
         builder.Services.AddSingleton(state);
         return state;
