@@ -120,7 +120,7 @@ public sealed class CallLogTests
 
         var call = document.RootElement.EnumerateArray().Single();
         CollectionAssert.AreEquivalent(
-            new[] { "arrivedAt", "endpoint", "side", "errorCode", "imageStatus", "fault", "answeredAt", "conclusionType" },
+            new[] { "arrivedAt", "endpoint", "side", "errorCode", "imageStatus", "fault", "answeredAt", "conclusionType", "verifyStatus", "subject" },
             call.EnumerateObject().Select(property => property.Name).ToList());
         var texts = call.EnumerateObject().Where(property => property.Value.ValueKind == JsonValueKind.String).Select(property => property.Value.GetString()!).ToList();
         CollectionAssert.DoesNotContain(texts, person.Name);

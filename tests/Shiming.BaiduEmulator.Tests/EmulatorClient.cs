@@ -18,6 +18,9 @@ internal sealed record BaiduReply(HttpStatusCode Status, string? ContentType, Js
     /// <summary>The text APIs' lines, in the order answered.</summary>
     public IReadOnlyList<string> Lines => [.. Body.GetProperty("words_result").EnumerateArray().Select(line => line.GetProperty("words").GetString()!)];
 
+    /// <summary>The identity check with validity's <c>result.verify_status</c>.</summary>
+    public int VerifyStatus => Body.GetProperty("result").GetProperty("verify_status").GetInt32();
+
     /// <summary>The moderation API's <c>conclusionType</c>.</summary>
     public int? ConclusionType => Body.TryGetProperty("conclusionType", out var type) ? type.GetInt32() : null;
 }
@@ -79,6 +82,31 @@ internal sealed class EmulatorClient(BaiduEmulatorHost host) : IDisposable
         PostIdCardAsync(
             $"{ModerationPath}?access_token={Uri.EscapeDataString(token)}",
             [new("image", Convert.ToBase64String(image)), .. extra.Select(e => new KeyValuePair<string, string>(e.Name, e.Value))]);
+
+    public const string IdMatchPath = "rest/2.0/face/v3/person/idmatch";
+    public const string IdMatchDatePath = "rest/2.0/face/v4/idmatch_date";
+
+    /// <summary>Posts a raw body (JSON, or whatever a test sends in its place) to an identity check.</summary>
+    public async Task<BaiduReply> PostJsonAsync(string path, string token, string json)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await Http.PostAsync($"{path}?access_token={Uri.EscapeDataString(token)}", content);
+        return await ReadAsync(response);
+    }
+
+    /// <summary>Asks <c>idmatch</c> whether the name belongs to the number.</summary>
+    public Task<BaiduReply> IdMatchAsync(string token, string idNumber, string name) =>
+        PostJsonAsync(IdMatchPath, token, JsonSerializer.Serialize(new Dictionary<string, string> { ["id_card_number"] = idNumber, ["name"] = name }));
+
+    /// <summary>Asks <c>idmatch_date</c> whether the name and the validity dates belong to the number.</summary>
+    public Task<BaiduReply> IdMatchDateAsync(string token, string idNumber, string name, string startDate, string endDate) =>
+        PostJsonAsync(IdMatchDatePath, token, JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["id_card_number"] = idNumber,
+            ["name"] = name,
+            ["start_date"] = startDate,
+            ["end_date"] = endDate,
+        }));
 
     /// <summary>Posts a form to any of the emulator's APIs.</summary>
     public Task<BaiduReply> PostAsync(string pathAndQuery, IEnumerable<KeyValuePair<string, string>> form) => PostIdCardAsync(pathAndQuery, form);

@@ -196,6 +196,10 @@ public sealed class PerApiSettingsTests
         }
 
         await client.ModerateAsync(token, Picture);
+        var person = SyntheticIdentities.CreatePerson(new Random(82));
+        host.RegisterPerson(new RegisteredPerson(person.IdNumber, person.Name, "20150304", "20350304"));
+        await client.IdMatchAsync(token, person.IdNumber, person.Name);
+        await client.IdMatchDateAsync(token, person.IdNumber, person.Name, "20150304", "20350304");
 
         CollectionAssert.AreEqual(EmulatorApis.All.ToList(), host.Calls.Select(call => call.Endpoint).ToList());
         Assert.IsTrue(host.Calls.Skip(1).All(call => call.Side is null && call.ErrorCode is null && call.ImageStatus is null));

@@ -25,12 +25,54 @@ public sealed partial class StandaloneEmulatorTests
             Assert.AreEqual(0, exitCode, error);
             Assert.AreEqual(path + Environment.NewLine, output);
             var truth = CardGroundTruth.Parse(PngFile.Texts(await File.ReadAllBytesAsync(path, TestContext.CancellationToken))[CardGroundTruth.PngKeyword]);
-            Assert.AreEqual(CardGroundTruth.ForFront(SyntheticIdentities.CreatePerson(new Random(5))).ToJson(), truth.ToJson());
+            var random = new Random(5);
+            var person = SyntheticIdentities.CreatePerson(random);
+            var back = SyntheticIdentities.CreateBack(random, person);
+            Assert.AreEqual(
+                (CardGroundTruth.ForFront(person) with { Authority = CardAuthority.For(AuthorityOutcome.Matched, back) }).ToJson(),
+                truth.ToJson(),
+                "the fields, and the authority's record with the dates of the back made with the same seed");
         }
         finally
         {
             directory.Delete(recursive: true);
         }
+    }
+
+    [TestMethod]
+    [DataRow("mismatched", AuthorityOutcome.Mismatched)]
+    [DataRow("lost", AuthorityOutcome.Lost)]
+    [DataRow("unavailable", AuthorityOutcome.Unavailable)]
+    public async Task Generate_card_with_an_authority_outcome_carries_it_to_the_identity_checks(string argument, AuthorityOutcome outcome)
+    {
+        var directory = Directory.CreateTempSubdirectory("shiming-card-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "front.png");
+
+            var (exitCode, _, error) = await RunToEndAsync("generate-card", "--side", "front", "--authority", argument, "--out", path, "--seed", "6");
+
+            Assert.AreEqual(0, exitCode, error);
+            var truth = CardGroundTruth.Parse(PngFile.Texts(await File.ReadAllBytesAsync(path, TestContext.CancellationToken))[CardGroundTruth.PngKeyword]);
+            var random = new Random(6);
+            var person = SyntheticIdentities.CreatePerson(random);
+            Assert.AreEqual(CardAuthority.For(outcome, SyntheticIdentities.CreateBack(random, person)), truth.Authority);
+            Assert.AreEqual(person.IdNumber, truth.Fields[IdCardFields.IdNumber], "the printed fields are the person's, whatever the authority says");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public async Task Generate_card_with_an_unknown_authority_outcome_explains_its_usage()
+    {
+        var (exitCode, output, error) = await RunToEndAsync("generate-card", "--side", "front", "--authority", "forged", "--out", "never-written.png");
+
+        Assert.AreEqual(2, exitCode);
+        Assert.AreEqual(string.Empty, output);
+        Assert.Contains("--authority matched|mismatched|lost|unavailable", error);
     }
 
     [TestMethod]

@@ -7,10 +7,17 @@ namespace Shiming.BaiduEmulator;
 /// What one call is answered with: the body (null when a fault sends none), the <c>error_code</c> and
 /// <c>image_status</c> (or moderation's <c>conclusionType</c>) for the call log, and the injected fault, if any.
 /// </summary>
-internal sealed record ApiAnswer(JsonObject? Body, int? ErrorCode, string? ImageStatus, string? Fault = null, int? ConclusionType = null);
+/// <param name="Billed">Whether the call uses the quota; unset, a call is billed when it is answered with a success body.</param>
+/// <param name="VerifyStatus">The identity check's <c>result.verify_status</c>, for the call log.</param>
+/// <param name="Subject">A keyed hash of the ID number an identity check asked about, for the call log (never the number).</param>
+internal sealed record ApiAnswer(
+    JsonObject? Body, int? ErrorCode, string? ImageStatus, string? Fault = null, int? ConclusionType = null, bool? Billed = null, int? VerifyStatus = null, string? Subject = null)
+{
+    public bool IsBilled => Billed ?? (ErrorCode is null && Fault is null);
+}
 
-/// <summary>The request of one call as the API sees it: its form, the settings of that API, the emulator's state.</summary>
-internal sealed record ApiRequest(EmulatorState State, EmulatorOptions Options, IFormCollection Form)
+/// <summary>The request of one call as the API sees it: its form (or raw body), the settings of that API, the emulator's state.</summary>
+internal sealed record ApiRequest(EmulatorState State, EmulatorOptions Options, IFormCollection Form, byte[]? Body = null)
 {
     public string? Parameter(string name) => Form.TryGetValue(name, out var value) ? value.ToString() : null;
 
@@ -21,10 +28,12 @@ internal sealed record ApiRequest(EmulatorState State, EmulatorOptions Options, 
 
 /// <summary>
 /// What every Baidu API the emulator answers has in common. Every outcome, failures included, is an HTTP 200 with a
-/// JSON body, as Baidu's APIs answer; the checks run in the order a gateway would: token, QPS, quota, then the request
-/// itself. Injected faults (<see cref="EmulatorOptions"/>) are drawn after the token, QPS and quota checks, so a call
-/// over the real limit is still a genuine error 18. Each API has its own settings (<see cref="EmulatorOptions.For"/>)
-/// and its own QPS window, quota and fault draws (<see cref="EmulatorState.For"/>).
+/// JSON body, as Baidu's APIs answer; the checks run in the order a gateway would: token, permission, QPS, quota, then
+/// the request itself. The gateway's checks (admission) are decided when the call arrives, before its body is read, so
+/// neither a large upload nor a busy moment later in the call moves its place in the QPS window. Injected faults
+/// (<see cref="EmulatorOptions"/>) are drawn after admission, so a call over the real limit is still a genuine error 18.
+/// Each API has its own settings (<see cref="EmulatorOptions.For"/>) and its own QPS window, quota and fault draws
+/// (<see cref="EmulatorState.For"/>).
 /// </summary>
 internal static class BaiduCall
 {
@@ -33,20 +42,25 @@ internal static class BaiduCall
     /// <param name="api">The API's name, as the call log and <c>Emulator:Apis</c> have it.</param>
     /// <param name="answerRequest">The API itself: its parameters, its image limits, its answer.</param>
     /// <param name="sideParameter">The form field the call log records as the call's side, if the API has one.</param>
-    public static async Task HandleAsync(HttpContext context, string api, Func<ApiRequest, CancellationToken, Task<ApiAnswer>> answerRequest, string? sideParameter = null)
+    /// <param name="jsonBody">Whether the API takes a JSON body (the identity checks) rather than a form.</param>
+    public static async Task HandleAsync(
+        HttpContext context, string api, Func<ApiRequest, CancellationToken, Task<ApiAnswer>> answerRequest, string? sideParameter = null, bool jsonBody = false)
     {
         var state = context.RequestServices.GetRequiredService<EmulatorState>();
         var sequence = state.Calls.NextSequence();
         var arrivedAt = state.TimeProvider.GetUtcNow();
         var options = state.Options.For(api);
+        var admission = Admit(state, options, api, context.Request.Query["access_token"].ToString(), arrivedAt);
         string? side = null;
         ApiAnswer? answer = null;
         DateTimeOffset? answeredAt = null;
         try
         {
-            var request = new ApiRequest(state, options, await ReadFormAsync(context, options));
+            var request = jsonBody
+                ? new ApiRequest(state, options, FormCollection.Empty, await ReadBodyAsync(context))
+                : new ApiRequest(state, options, await ReadFormAsync(context, options));
             side = sideParameter is null ? null : request.Parameter(sideParameter);
-            answer = await AnswerAsync(request, api, context.Request.Query["access_token"].ToString(), arrivedAt, answerRequest, context.RequestAborted);
+            answer = admission.Refused ?? await AnswerAsync(request, api, admission, arrivedAt, answerRequest, context.RequestAborted);
             answeredAt = await SendAsync(context, state, options, api, answer);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -55,7 +69,8 @@ internal static class BaiduCall
         }
         finally
         {
-            state.Calls.Add(sequence, new EmulatorCall(arrivedAt, api, side, answer?.ErrorCode, answer?.ImageStatus, answer?.Fault, answeredAt, answer?.ConclusionType));
+            state.Calls.Add(sequence, new EmulatorCall(
+                arrivedAt, api, side, answer?.ErrorCode, answer?.ImageStatus, answer?.Fault, answeredAt, answer?.ConclusionType, answer?.VerifyStatus, answer?.Subject));
         }
     }
 
@@ -116,38 +131,51 @@ internal static class BaiduCall
         await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }
 
-    private static async Task<ApiAnswer> AnswerAsync(
-        ApiRequest request, string api, string accessToken, DateTimeOffset now, Func<ApiRequest, CancellationToken, Task<ApiAnswer>> answerRequest, CancellationToken cancellationToken)
+    /// <summary>The gateway's checks, at arrival: token, permission, QPS window, quota; a refusal, or what the admitted call holds.</summary>
+    private static Admission Admit(EmulatorState state, EmulatorOptions options, string api, string accessToken, DateTimeOffset now)
     {
-        var (state, options) = (request.State, request.Options);
         if (accessToken.Length == 0)
         {
-            return Failure(state, 100, "Invalid parameter");
+            return new Admission(Failure(state, 100, "Invalid parameter"), null, default);
         }
 
         switch (state.Tokens.Check(accessToken, out var token))
         {
             case TokenState.Unknown:
-                return Failure(state, 110, "Access token invalid or no longer valid");
+                return new Admission(Failure(state, 110, "Access token invalid or no longer valid"), null, default);
             case TokenState.Expired:
-                return Failure(state, 111, "Access token expired");
+                return new Admission(Failure(state, 111, "Access token expired"), null, default);
+        }
+
+        if (!options.Enabled)
+        {
+            // The API is not ticked on the application (or the account is not verified for it).
+            return new Admission(Failure(state, 6, "no permission to access data"), null, default);
         }
 
         var application = token!.ClientId;
         var counters = state.For(api);
         if (!counters.Qps.TryAcquire(application, options.QpsLimit, now))
         {
-            return Failure(state, 18, "Open api qps request limit reached");
+            return new Admission(Failure(state, 18, "Open api qps request limit reached"), null, default);
         }
 
         switch (counters.Quota.TryTake(options, now, out var quotaDay))
         {
             case EmulatorFaults.TotalQuota:
-                return Failure(state, 19, "Open api total request limit reached") with { Fault = EmulatorFaults.TotalQuota };
+                return new Admission(Failure(state, 19, "Open api total request limit reached") with { Fault = EmulatorFaults.TotalQuota }, application, default);
             case EmulatorFaults.DailyQuota:
-                return Failure(state, 17, "Open api daily request limit reached") with { Fault = EmulatorFaults.DailyQuota };
+                return new Admission(Failure(state, 17, "Open api daily request limit reached") with { Fault = EmulatorFaults.DailyQuota }, application, default);
         }
 
+        return new Admission(null, application, quotaDay);
+    }
+
+    private static async Task<ApiAnswer> AnswerAsync(
+        ApiRequest request, string api, Admission admission, DateTimeOffset now, Func<ApiRequest, CancellationToken, Task<ApiAnswer>> answerRequest, CancellationToken cancellationToken)
+    {
+        var (state, options) = (request.State, request.Options);
+        var counters = state.For(api);
         var answer = counters.Faults.DrawFault(options, now) switch
         {
             null => await answerRequest(request, cancellationToken),
@@ -159,16 +187,24 @@ internal static class BaiduCall
         if (answer.Fault == EmulatorFaults.QpsBurst)
         {
             // Baidu does not count a call it turned away with error 18.
-            counters.Qps.Release(application, now);
+            counters.Qps.Release(admission.Application!, now);
         }
 
-        if (answer.ErrorCode is not null || answer.Fault is not null)
+        if (!answer.IsBilled)
         {
-            // Only billed calls use the quota: those answered with a success body.
-            counters.Quota.GiveBack(quotaDay);
+            // Only billed calls use the quota: those answered with a success body, or an identity check's verdict.
+            counters.Quota.GiveBack(admission.QuotaDay);
         }
 
         return answer;
+    }
+
+    /// <summary>A JSON API's body, as bytes; at most 1 MB, which a name and a number never come near.</summary>
+    private static async Task<byte[]> ReadBodyAsync(HttpContext context)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        return buffer.ToArray();
     }
 
     private static async Task<IFormCollection> ReadFormAsync(HttpContext context, EmulatorOptions options)
@@ -203,6 +239,9 @@ internal static class BaiduCall
         }
     }
 }
+
+/// <summary>The gateway's verdict on a call at its arrival: a refusal, or the application and quota day it was admitted under.</summary>
+internal sealed record Admission(ApiAnswer? Refused, string? Application, DateOnly QuotaDay);
 
 /// <summary>An image parameter that passed Baidu's checks: its bytes and what its header says.</summary>
 internal sealed record ImageInput(ReadOnlyMemory<byte> Bytes, InspectedImage Image);

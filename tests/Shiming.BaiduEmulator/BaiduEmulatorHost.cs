@@ -33,7 +33,7 @@ public sealed class BaiduEmulatorHost : IAsyncDisposable
     /// </summary>
     public RecognitionAvailability Recognition { get; }
 
-    /// <summary>The OCR calls received so far, in arrival order (a snapshot).</summary>
+    /// <summary>The calls received so far, in arrival order (a snapshot).</summary>
     public IReadOnlyList<EmulatorCall> Calls => _state.Calls.Snapshot();
 
     /// <summary>Starts an emulator.</summary>
@@ -81,6 +81,31 @@ public sealed class BaiduEmulatorHost : IAsyncDisposable
 
     /// <summary>Revokes every access token issued so far: calls with them get error 110 until the client fetches a new one.</summary>
     public void RevokeTokens() => _state.Tokens.RevokeAll();
+
+    /// <summary>Registers a person with the emulator's authority, replacing any earlier record for the number (as <c>POST /emulator/people</c>).</summary>
+    public void RegisterPerson(RegisteredPerson person)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        if (!ResidentIdNumber.IsValid(person.IdNumber) || string.IsNullOrEmpty(person.Name))
+        {
+            throw new ArgumentException("A registered person needs a name and an ID number that passes GB 11643.", nameof(person));
+        }
+
+        _state.People.Register(person);
+    }
+
+    /// <summary>How many people the authority's records hold.</summary>
+    public int PeopleRegistered => _state.People.Count;
+
+    /// <summary>Forgets every registered person.</summary>
+    public void ClearPeople() => _state.People.Clear();
+
+    /// <summary>The <see cref="EmulatorCall.Subject"/> the call log records for identity checks of <paramref name="idNumber"/>.</summary>
+    public string SubjectOf(string idNumber)
+    {
+        ArgumentNullException.ThrowIfNull(idNumber);
+        return _state.People.SubjectOf(idNumber);
+    }
 
     /// <summary>Forgets the calls received so far.</summary>
     public void ClearCalls() => _state.Calls.Clear();

@@ -8,13 +8,16 @@ namespace Shiming.BaiduEmulator;
 /// What a synthetic card image says about itself. The emulator cannot read pixels, so the answer travels inside
 /// the file: in a PNG as a <c>tEXt</c> chunk with keyword <see cref="PngKeyword"/>, in a JPEG as a COM segment
 /// that starts with <see cref="JpegCommentPrefix"/>. The text is ASCII JSON (non-ASCII as \uXXXX escapes):
-/// <c>{"side":"front","fields":{"姓名":"…",…},"imageStatus":"blurred","riskType":"copy"}</c>, the last two optional.
+/// <c>{"side":"front","fields":{"姓名":"…",…},"imageStatus":"blurred","riskType":"copy","authority":{…}}</c>, the last
+/// three optional; <c>authority</c> (<see cref="CardAuthority"/>) tells the identity checks what to answer for a front.
 /// </summary>
 /// <param name="Side"><c>front</c> or <c>back</c>: the side the card really shows.</param>
 /// <param name="Fields">What Baidu should read, keyed by its Chinese field names.</param>
 /// <param name="ImageStatus">The <c>image_status</c> to answer; <c>normal</c> when null.</param>
 /// <param name="RiskType">The <c>risk_type</c> to answer when risk detection is asked for; <c>normal</c> when null.</param>
-public sealed record CardGroundTruth(string Side, IReadOnlyDictionary<string, string> Fields, string? ImageStatus = null, string? RiskType = null)
+/// <param name="Authority">What the identity checks answer for the front's holder; matched, without dates, when null.</param>
+public sealed record CardGroundTruth(
+    string Side, IReadOnlyDictionary<string, string> Fields, string? ImageStatus = null, string? RiskType = null, CardAuthority? Authority = null)
 {
     /// <summary>Keyword of the PNG <c>tEXt</c> chunk.</summary>
     public const string PngKeyword = "ShimingGroundTruth";
@@ -77,6 +80,23 @@ public sealed record CardGroundTruth(string Side, IReadOnlyDictionary<string, st
                 writer.WriteString("riskType", RiskType);
             }
 
+            if (Authority is not null)
+            {
+                writer.WriteStartObject("authority");
+                writer.WriteString("outcome", CardAuthority.NameOf(Authority.Outcome));
+                if (Authority.ValidFrom is not null)
+                {
+                    writer.WriteString("validFrom", Authority.ValidFrom);
+                }
+
+                if (Authority.ValidUntil is not null)
+                {
+                    writer.WriteString("validUntil", Authority.ValidUntil);
+                }
+
+                writer.WriteEndObject();
+            }
+
             writer.WriteEndObject();
         }
 
@@ -118,13 +138,28 @@ public sealed record CardGroundTruth(string Side, IReadOnlyDictionary<string, st
                 fields[field.Name] = field.Value.GetString()!;
             }
 
-            return new CardGroundTruth(side, fields, OptionalString(root, "imageStatus"), OptionalString(root, "riskType"));
+            return new CardGroundTruth(side, fields, OptionalString(root, "imageStatus"), OptionalString(root, "riskType"), ParseAuthority(root));
         }
         catch (JsonException)
         {
             // The JSON itself is test data: keep it out of the message.
             throw new FormatException("Ground truth is not valid JSON.");
         }
+    }
+
+    private static CardAuthority? ParseAuthority(JsonElement root)
+    {
+        if (!root.TryGetProperty("authority", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (element.ValueKind != JsonValueKind.Object || !CardAuthority.TryParse(OptionalString(element, "outcome"), out var outcome))
+        {
+            throw new FormatException("Ground truth \"authority\" must be an object whose \"outcome\" is matched, mismatched, lost or unavailable.");
+        }
+
+        return new CardAuthority(outcome, OptionalString(element, "validFrom"), OptionalString(element, "validUntil"));
     }
 
     private static string RequiredString(JsonElement root, string name) =>

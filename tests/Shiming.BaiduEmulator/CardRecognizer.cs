@@ -11,13 +11,11 @@ internal sealed record OcrWord(string Text, CardBox Box, int Line, double Confid
 
 /// <summary>
 /// Reads an image that carries no ground truth: PaddleOCR for the lines of text, and for a card <see cref="CardReader"/>
-/// for the fields. At most one reading per core at a time, each bounded by <see cref="EmulatorOptions.RecognitionTimeout"/>.
+/// for the fields. At most one reading per core at a time, on <see cref="RecognitionWorkers"/>, each bounded by
+/// <see cref="EmulatorOptions.RecognitionTimeout"/>.
 /// </summary>
 internal static class CardRecognizer
 {
-    // The models are CPU-bound: more readings than cores only make each one slower.
-    private static readonly SemaphoreSlim Slots = new(Environment.ProcessorCount, Environment.ProcessorCount);
-
     /// <summary>
     /// The card in the image, or null when no card fields are found. Throws <see cref="InvalidDataException"/> when the
     /// picture cannot be decoded and <see cref="TimeoutException"/> when reading overruns the timeout.
@@ -35,26 +33,19 @@ internal static class CardRecognizer
     private static async Task<T> ReadAsync<T>(EmulatorOptions options, ReadOnlyMemory<byte> image, Func<IReadOnlyList<OcrWord>, T> interpret, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var ocr = PaddleOcr.For(PaddleOcr.ResolveFolder(options.OcrModels));
         var began = Stopwatch.GetTimestamp();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.RecognitionTimeout);
+        using var run = new RunOptions();
+
+        // A run that is under way stops at the deadline too, not only the steps between runs.
+        using var stop = deadline.Token.Register(() => run.Terminate = true);
         try
         {
-            await Slots.WaitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException("Recognition waited longer than its timeout for a free core.");
-        }
-
-        try
-        {
-            using var run = new RunOptions();
-
-            // A run that is under way stops at the deadline too, not only the steps between runs.
-            using var stop = deadline.Token.Register(() => run.Terminate = true);
-            var read = await Task.Run(() => interpret(Read(ocr, image, run, deadline.Token)), CancellationToken.None);
+            // Opening the models, decoding and reading all happen on a reading thread, never on the request's.
+            var read = await RecognitionWorkers.RunAsync(
+                () => interpret(Read(PaddleOcr.For(PaddleOcr.ResolveFolder(options.OcrModels)), image, run, deadline.Token)),
+                deadline.Token);
 
             // The deadline's timer fires on the thread pool, which a busy machine may run late: a reading that ended
             // past its timeout is one that took too long all the same.
@@ -64,11 +55,7 @@ internal static class CardRecognizer
         }
         catch (Exception exception) when (exception is OperationCanceledException or OnnxRuntimeException && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException("Recognition took longer than its timeout.", exception);
-        }
-        finally
-        {
-            Slots.Release();
+            throw new TimeoutException("Recognition (waiting for a free core included) took longer than its timeout.", exception);
         }
     }
 

@@ -7,6 +7,9 @@ namespace Shiming.BaiduEmulator;
 /// </summary>
 public sealed class EmulatorApiOptions
 {
+    /// <summary>Whether this API is ticked on the application; false answers error 6. See <see cref="EmulatorOptions.Enabled"/>.</summary>
+    public bool? Enabled { get; set; }
+
     /// <summary>Calls per second for this API alone; see <see cref="EmulatorOptions.QpsLimit"/>.</summary>
     public int? QpsLimit { get; set; }
 
@@ -74,13 +77,19 @@ public static class EmulatorApis
     /// <summary><c>/rest/2.0/solution/v1/img_censor/v2/user_defined</c>, image moderation (内容审核平台-图像).</summary>
     public const string UserDefined = "user_defined";
 
+    /// <summary><c>/rest/2.0/face/v3/person/idmatch</c>, the identity check of a name and an ID number (身份证与名字比对).</summary>
+    public const string IdMatch = "idmatch";
+
+    /// <summary><c>/rest/2.0/face/v4/idmatch_date</c>, the identity check with the card's validity dates (含有效期核验).</summary>
+    public const string IdMatchDate = "idmatch_date";
+
     /// <summary>Every API the emulator answers.</summary>
-    public static IReadOnlyList<string> All { get; } = [IdCard, GeneralBasic, AccurateBasic, General, Accurate, UserDefined];
+    public static IReadOnlyList<string> All { get; } = [IdCard, GeneralBasic, AccurateBasic, General, Accurate, UserDefined, IdMatch, IdMatchDate];
 
     /// <summary>
     /// Where Baidu's documentation gives an API other limits than the emulator-wide defaults (which are the ID-card
     /// API's): the high-accuracy text APIs take 10 MB and 8192 px; moderation takes 5 KB to 4 MB of Base64 and 128 to
-    /// 4096 px, and its paid QPS is 50.
+    /// 4096 px, and its paid QPS is 50; the identity checks have 2 QPS each, the free tier of an enterprise account.
     /// </summary>
     internal static EmulatorApiOptions BaiduDefaults(string api) => api switch
     {
@@ -93,6 +102,7 @@ public static class EmulatorApis
             MinImageSide = 128,
             MaxImageSide = 4096,
         },
+        IdMatch or IdMatchDate => new EmulatorApiOptions { QpsLimit = 2 },
         _ => new EmulatorApiOptions(),
     };
 }

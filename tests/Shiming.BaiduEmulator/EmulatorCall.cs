@@ -11,6 +11,12 @@ namespace Shiming.BaiduEmulator;
 /// fault means the caller really exceeded the QPS limit; one with <c>qps_burst</c> was injected.
 /// </param>
 /// <param name="ConclusionType">The moderation API's <c>conclusionType</c> answered (1–4), or null for other APIs and error bodies.</param>
+/// <param name="VerifyStatus">The identity check with validity (<c>idmatch_date</c>)'s <c>verify_status</c>, or null.</param>
+/// <param name="Subject">
+/// For an identity check, a hash of the ID number asked about, keyed with a secret of this emulator run
+/// (<see cref="BaiduEmulatorHost.SubjectOf"/> gives a number's): calls about one person can be told apart, the
+/// number cannot be recovered. Never the name or the number itself.
+/// </param>
 /// <param name="AnsweredAt">
 /// When the answer was sent (after any injected latency) or the connection aborted, by the emulator's clock; null when
 /// the client gave up first.
@@ -23,4 +29,6 @@ public sealed record EmulatorCall(
     string? ImageStatus,
     string? Fault = null,
     DateTimeOffset? AnsweredAt = null,
-    int? ConclusionType = null);
+    int? ConclusionType = null,
+    int? VerifyStatus = null,
+    string? Subject = null);

@@ -22,6 +22,15 @@ public sealed class EmulatorOptions
     /// </summary>
     public int QpsLimit { get; set; } = 10;
 
+    /// <summary>
+    /// Whether the APIs are ticked on the application (and the account verified for them); false answers every call
+    /// with error 6 <c>no permission to access data</c>. Usually set for one API: <c>Emulator:Apis:idmatch:Enabled</c>.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How the identity checks (<c>idmatch</c>, <c>idmatch_date</c>) answer where Baidu leaves the choice open.</summary>
+    public EmulatorIdentityCheckOptions IdentityCheck { get; set; } = new();
+
     /// <summary>How long an issued access token stays valid; reported as <c>expires_in</c>.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromDays(30);
 
@@ -126,6 +135,7 @@ public sealed class EmulatorOptions
                 continue;
             }
 
+            merged.Enabled = overrides.Enabled ?? merged.Enabled;
             merged.QpsLimit = overrides.QpsLimit ?? merged.QpsLimit;
             merged.LatencyMedian = overrides.LatencyMedian ?? merged.LatencyMedian;
             merged.LatencyP99 = overrides.LatencyP99 ?? merged.LatencyP99;
@@ -159,6 +169,7 @@ public sealed class EmulatorOptions
             }
         }
 
+        IdentityCheck.Validate();
         ValidateShared("Emulator:");
         foreach (var api in Apis.Keys)
         {

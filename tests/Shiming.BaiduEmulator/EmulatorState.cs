@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 
 namespace Shiming.BaiduEmulator;
 
-/// <summary>Everything one running emulator remembers: issued tokens, each API's QPS window, quotas and fault draws, the call log.</summary>
+/// <summary>Everything one running emulator remembers: issued tokens, each API's QPS window, quotas and fault draws, the call log, the authority's records.</summary>
 internal sealed class EmulatorState(EmulatorOptions options, TimeProvider timeProvider)
 {
     private readonly ConcurrentDictionary<string, ApiCounters> _apis = new(StringComparer.Ordinal);
@@ -18,6 +18,8 @@ internal sealed class EmulatorState(EmulatorOptions options, TimeProvider timePr
     public TokenRegistry Tokens { get; } = new(timeProvider);
 
     public CallLog Calls { get; } = new();
+
+    public IdentityRegistry People { get; } = new();
 
     /// <summary>
     /// The QPS window, quota and fault draws of one API. Baidu counts each API on its own (a burst of text OCR does not

@@ -67,6 +67,9 @@ internal static class IdCardEndpoint
             return NotACard(state);
         }
 
+        // A synthetic front's holder is known to the authority from the moment the card is read (see CardAuthority).
+        state.People.RegisterFromCard(truth);
+
         var fields = truth.Fields.Select(field => new AnsweredField(field.Key, field.Value, CardLayout.FieldBox(field.Key, field.Value) ?? default)).ToList();
         return Recognised(request, truth.Side, fields, declaredSide, truth.ImageStatus, truth.RiskType);
     }

@@ -23,6 +23,13 @@ public static class SyntheticCardImages
     public static byte[] RenderFront(SyntheticPerson person, string? imageStatus = null, string? riskType = null) =>
         Render(CardGroundTruth.ForFront(person, imageStatus, riskType));
 
+    /// <summary>
+    /// A PNG of the portrait side whose holder the emulator's identity checks answer for as <paramref name="authority"/>
+    /// says, once its ID-card API has read the card; with <paramref name="back"/>, the card's validity dates too.
+    /// </summary>
+    public static byte[] RenderFront(SyntheticPerson person, AuthorityOutcome authority, SyntheticCardBack? back = null) =>
+        Render(CardGroundTruth.ForFront(person) with { Authority = CardAuthority.For(authority, back) });
+
     /// <summary>A PNG of the emblem side with the back as ground truth.</summary>
     public static byte[] RenderBack(SyntheticCardBack back, string? imageStatus = null) =>
         Render(CardGroundTruth.ForBack(back, imageStatus));
