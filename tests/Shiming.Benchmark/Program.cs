@@ -334,7 +334,7 @@ Console.WriteLine(string.Create(invariant, $"| the burst, over which a job's cos
 Console.WriteLine(string.Create(invariant, $"| worker CPU time (user + system) per job finished{everyKind} | {(jobsFinished == 0 ? "n/a" : $"{cpuInBurst.TotalMilliseconds / jobsFinished:0.0} ms")} ({cpuInBurst.TotalSeconds:0.00} s in all) |"));
 var idleCpuPerSecond = idle > TimeSpan.Zero ? (cpuAtBurst - startUpCpu).TotalMilliseconds / idle.TotalSeconds : double.NaN;
 Console.WriteLine(string.Create(invariant, $"| worker CPU time at start-up (to the first answer); a second while idle before the burst | {startUpCpu.TotalSeconds:0.00} s; {idleCpuPerSecond:0.0} ms (over {idle.TotalSeconds:0.0} s) |"));
-Console.WriteLine(string.Create(invariant, $"| storage requests per job finished{everyKind}, blob / queue / table (total) | {(jobsFinished == 0 ? "n/a" : StorageRequests.Describe(requestsInBurst, jobsFinished))}; {requestsInBurst.Count:N0} in all |"));
+Console.WriteLine(string.Create(invariant, $"| storage requests per job finished{everyKind}, blob / queue / table (total) | {(jobsFinished == 0 ? "n/a" : StorageRequests.Describe(requestsInBurst, jobsFinished))}; {requestsInBurst.Count:N0} in all, {requestsInBurst.Count(r => !r.Forwarded)} not passed on by the counting proxy |"));
 Console.WriteLine(string.Create(invariant, $"| storage requests a second while idle before the burst, blob / queue / table (total) | {(idle > TimeSpan.Zero ? StorageRequests.Describe(requestsIdle, idle.TotalSeconds) : "n/a")} |"));
 
 var everyKindFinished = !options.Mixed || await plan.WriteTableAsync(emulator.BaseAddress, burstStartedAt, outcomes, requestsInBurst);

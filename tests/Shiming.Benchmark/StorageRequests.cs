@@ -12,8 +12,11 @@ using Yarp.ReverseProxy.Forwarder;
 
 namespace Shiming.Benchmark;
 
-/// <summary>One request an app made to storage: when it reached the proxy, which service, and its path and query.</summary>
-internal sealed record StorageRequest(DateTimeOffset At, string Service, string Target);
+/// <summary>
+/// One request an app made to storage: when it reached the proxy, which service, its path and query, and whether the
+/// proxy could pass it on (an answer from Azurite, of any status) or not.
+/// </summary>
+internal sealed record StorageRequest(DateTimeOffset At, string Service, string Target, bool Forwarded);
 
 /// <summary>
 /// Every request the apps (their workers and their hosts) make to storage, counted by a reverse proxy in front of
@@ -78,14 +81,15 @@ internal sealed partial class StorageRequests : IAsyncDisposable
         proxy.Run(async context =>
         {
             var route = byPort[context.Connection.LocalPort];
-            requests._requests.Enqueue(new StorageRequest(DateTimeOffset.UtcNow, route.Service, context.Request.Path + context.Request.QueryString));
-            await forwarder.SendAsync(context, route.Destination, client, config, HttpTransformer.Default);
+            var at = DateTimeOffset.UtcNow;
+            var error = await forwarder.SendAsync(context, route.Destination, client, config, HttpTransformer.Default);
+            requests._requests.Enqueue(new StorageRequest(at, route.Service, context.Request.Path + context.Request.QueryString, error == ForwarderError.None));
         });
         await proxy.StartAsync();
         return requests;
     }
 
-    /// <summary>The requests that reached the proxy from <paramref name="from"/> up to <paramref name="to"/>.</summary>
+    /// <summary>The requests that reached the proxy from <paramref name="from"/> up to <paramref name="to"/> and are over.</summary>
     public IReadOnlyList<StorageRequest> Between(DateTimeOffset from, DateTimeOffset to) => [.. _requests.Where(r => r.At >= from && r.At < to)];
 
     /// <summary>Blob / queue / table (total), each divided by <paramref name="per"/> (jobs, or seconds).</summary>
