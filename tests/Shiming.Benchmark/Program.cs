@@ -99,7 +99,6 @@ await using var apps = await AppInstances.StartAsync(
     index => index == 0 ? line => { pacing.Read(index, line); stopLog.Read(line); } : line => pacing.Read(index, line));
 await using var workerCpu = new WorkerCpu(apps);
 var startUpCpu = workerCpu.Total();
-var readyAt = DateTimeOffset.UtcNow;
 
 // The clients stand for phones elsewhere: on this machine they yield to the app and the emulator.
 using (var self = Process.GetCurrentProcess())
@@ -159,7 +158,16 @@ var outcomes = await Task.WhenAll(following);
 // What a job costs is taken over the burst: from just before the first submission until every client has seen its
 // job's end (or given up on it), the polls of the last job included.
 var burstEndedAt = DateTimeOffset.UtcNow;
-var cpuInBurst = workerCpu.Total() - cpuAtBurst;
+var cpuAtEnd = workerCpu.Total();
+var cpuInBurst = cpuAtEnd - cpuAtBurst;
+// Then what the apps cost while idle, warm (their timers alone), to set beside: the per-job figures hold the idle cost
+// of the burst's length too.
+Progress("every job followed to its end; measuring the apps idle");
+var idle = TimeSpan.FromSeconds(10);
+await Task.Delay(idle);
+var idleEndedAt = DateTimeOffset.UtcNow;
+var cpuIdle = workerCpu.Total() - cpuAtEnd;
+idle = idleEndedAt - burstEndedAt;
 var results = outcomes.Where((r, i) => plan.Submissions[i].Kind == plan.Cards && r is not RefusedJob).ToArray();
 if (options.Mixed)
 {
@@ -324,18 +332,16 @@ Console.WriteLine(string.Create(invariant, $"| worker peak memory (VmHWM, the la
 Console.WriteLine(string.Create(invariant, $"| app log warnings / errors | {apps.All.Sum(a => a.Warnings)} / {apps.All.Sum(a => a.Errors)} |"));
 
 // What a job costs, whatever else the machine is doing: the workers' CPU time and the apps' storage transactions over the
-// burst, divided by the jobs finished (of every kind), and the same while the apps idled before it (the timers alone).
+// burst, divided by the jobs finished (of every kind), and the same a second while the apps idled after it.
 var jobsFinished = outcomes.Count(r => r is not null and not RefusedJob);
-var idle = burstStartedAt - readyAt;
 var requestsInBurst = storage.Between(burstStartedAt, burstEndedAt);
-var requestsIdle = storage.Between(readyAt, burstStartedAt);
+var requestsIdle = storage.Between(burstEndedAt, idleEndedAt);
 var everyKind = options.Mixed ? " (every kind)" : "";
 Console.WriteLine(string.Create(invariant, $"| the burst, over which a job's cost is taken: first submission to the last job's end seen by its client | {(burstEndedAt - burstStartedAt).TotalSeconds:0.0} s, {jobsFinished} jobs finished{everyKind} |"));
 Console.WriteLine(string.Create(invariant, $"| worker CPU time (user + system) per job finished{everyKind} | {(jobsFinished == 0 ? "n/a" : $"{cpuInBurst.TotalMilliseconds / jobsFinished:0.0} ms")} ({cpuInBurst.TotalSeconds:0.00} s in all) |"));
-var idleCpuPerSecond = idle > TimeSpan.Zero ? (cpuAtBurst - startUpCpu).TotalMilliseconds / idle.TotalSeconds : double.NaN;
-Console.WriteLine(string.Create(invariant, $"| worker CPU time at start-up (to the first answer); a second while idle before the burst | {startUpCpu.TotalSeconds:0.00} s; {idleCpuPerSecond:0.0} ms (over {idle.TotalSeconds:0.0} s) |"));
+Console.WriteLine(string.Create(invariant, $"| worker CPU time at start-up (to the first answer); a second while idle after the burst | {startUpCpu.TotalSeconds:0.00} s; {cpuIdle.TotalMilliseconds / idle.TotalSeconds:0.0} ms (over {idle.TotalSeconds:0.0} s) |"));
 Console.WriteLine(string.Create(invariant, $"| storage requests per job finished{everyKind}, blob / queue / table (total) | {(jobsFinished == 0 ? "n/a" : StorageRequests.Describe(requestsInBurst, jobsFinished))}; {requestsInBurst.Count:N0} in all, {requestsInBurst.Count(r => !r.Forwarded)} not passed on by the counting proxy |"));
-Console.WriteLine(string.Create(invariant, $"| storage requests a second while idle before the burst, blob / queue / table (total) | {(idle > TimeSpan.Zero ? StorageRequests.Describe(requestsIdle, idle.TotalSeconds) : "n/a")} |"));
+Console.WriteLine(string.Create(invariant, $"| storage requests a second while idle after the burst, blob / queue / table (total) | {StorageRequests.Describe(requestsIdle, idle.TotalSeconds)} |"));
 
 var everyKindFinished = !options.Mixed || await plan.WriteTableAsync(emulator.BaseAddress, burstStartedAt, outcomes, requestsInBurst);
 foreach (var client in clients)
