@@ -13,10 +13,10 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Shiming.Benchmark;
 
 /// <summary>
-/// One request an app made to storage: when it reached the proxy, which service, its path and query, and whether the
-/// proxy could pass it on (an answer from Azurite, of any status) or not.
+/// One request an app made to storage: when it reached the proxy, which service, its path and query, and how the
+/// forwarding ended (<see cref="ForwarderError.None"/>: Azurite's answer, of any status, went back to the app).
 /// </summary>
-internal sealed record StorageRequest(DateTimeOffset At, string Service, string Target, bool Forwarded);
+internal sealed record StorageRequest(DateTimeOffset At, string Service, string Target, ForwarderError Error);
 
 /// <summary>
 /// Every request the apps (their workers and their hosts) make to storage, counted by a reverse proxy in front of
@@ -83,7 +83,7 @@ internal sealed partial class StorageRequests : IAsyncDisposable
             var route = byPort[context.Connection.LocalPort];
             var at = DateTimeOffset.UtcNow;
             var error = await forwarder.SendAsync(context, route.Destination, client, config, HttpTransformer.Default);
-            requests._requests.Enqueue(new StorageRequest(at, route.Service, context.Request.Path + context.Request.QueryString, error == ForwarderError.None));
+            requests._requests.Enqueue(new StorageRequest(at, route.Service, context.Request.Path + context.Request.QueryString, error));
         });
         await proxy.StartAsync();
         return requests;
@@ -97,6 +97,18 @@ internal sealed partial class StorageRequests : IAsyncDisposable
     {
         var perService = Services.Select(s => requests.Count(r => r.Service == s) / per);
         return string.Create(CultureInfo.InvariantCulture, $"{string.Join(" / ", perService.Select(n => n.ToString("0.00", CultureInfo.InvariantCulture)))} ({requests.Count / per:0.00})");
+    }
+
+    /// <summary>
+    /// How many of <paramref name="requests"/> were not passed on and answered, by why: the app gave up on them
+    /// (<c>RequestCanceled</c>, a timeout or a stop of its own), or the way to Azurite failed.
+    /// </summary>
+    public static string DescribeUnanswered(IReadOnlyCollection<StorageRequest> requests)
+    {
+        var unanswered = requests.Where(r => r.Error != ForwarderError.None).ToList();
+        return unanswered.Count == 0
+            ? "0"
+            : string.Create(CultureInfo.InvariantCulture, $"{unanswered.Count} ({string.Join(", ", unanswered.GroupBy(r => r.Error).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()} {g.Key}"))})");
     }
 
     /// <summary>
