@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Shiming.Api;
 
 namespace Shiming.IdentityChecks;
 
@@ -20,10 +21,10 @@ public static class IdentityResults
 }
 
 /// <summary>The result attached to a card's output (<c>output.identityCheck</c>).</summary>
-public sealed record IdentityCheckResult(string Result, DateTimeOffset CheckedAt);
+public sealed record IdentityCheckResult(string Result, [property: JsonConverter(typeof(UtcTimestampConverter))] DateTimeOffset CheckedAt);
 
 /// <summary>A typed-in check's <c>output</c>.</summary>
-public sealed record IdentityCheckOutput(string Result, DateTimeOffset CheckedAt, bool WithValidity);
+public sealed record IdentityCheckOutput(string Result, [property: JsonConverter(typeof(UtcTimestampConverter))] DateTimeOffset CheckedAt, bool WithValidity);
 
 /// <summary>
 /// What a check is made of, kept encrypted in its job's record (never in a log, a queue message or a blob): the name

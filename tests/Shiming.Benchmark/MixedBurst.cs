@@ -7,8 +7,15 @@ using Shiming.Tests.Infrastructure;
 
 namespace Shiming.Benchmark;
 
-/// <summary>One kind of job as the benchmark submits it: its route, the Baidu API its calls reach, how many and its budget.</summary>
-internal sealed record BurstKind(string Name, string Route, string Endpoint, int Count, int Qps);
+/// <summary>
+/// One kind of job as the benchmark submits it: its route, the Baidu API its calls reach, how many and its budget, and
+/// its job queue in storage (the app's default name; its returned and poison queues add a suffix).
+/// </summary>
+internal sealed record BurstKind(string Name, string Route, string Endpoint, int Count, int Qps, string Queue)
+{
+    /// <summary>Whether a storage request is addressed to one of the kind's queues.</summary>
+    public bool OwnsQueue(string? queue) => queue == Queue || queue == $"{Queue}-returned" || queue == $"{Queue}-poison";
+}
 
 /// <summary>One job of the burst: its kind and the image it uploads.</summary>
 internal sealed record BurstSubmission(BurstKind Kind, byte[] Image);
@@ -45,9 +52,9 @@ internal sealed class MixedBurst
     /// </summary>
     public static MixedBurst Plan(BenchmarkOptions options, Random random)
     {
-        var cards = new BurstKind("cards", "/api/verifications?side=front", EmulatorApis.IdCard, options.Cards, options.Qps);
-        var texts = new BurstKind("texts", "/api/text-recognitions", EmulatorApis.AccurateBasic, options.Texts, options.TextQps);
-        var moderations = new BurstKind("moderations", "/api/image-moderations", EmulatorApis.UserDefined, options.Moderations, options.ModerationQps);
+        var cards = new BurstKind("cards", "/api/verifications?side=front", EmulatorApis.IdCard, options.Cards, options.Qps, "verification-jobs");
+        var texts = new BurstKind("texts", "/api/text-recognitions", EmulatorApis.AccurateBasic, options.Texts, options.TextQps, "verification-jobs-text");
+        var moderations = new BurstKind("moderations", "/api/image-moderations", EmulatorApis.UserDefined, options.Moderations, options.ModerationQps, "verification-jobs-moderation");
         var cardImages = Enumerable.Range(0, options.Cards)
             .Select(_ => SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(random)))
             .ToArray();
@@ -99,16 +106,19 @@ internal sealed class MixedBurst
     /// Writes one column per kind: budget use from the emulator's call log, and the clients' wait, from
     /// <paramref name="outcomes"/> (one per submission, in order; null for a job never seen to finish).
     /// </summary>
+    /// <param name="requests">The apps' storage requests over the burst: each goes to the kind whose job or queue it names.</param>
     /// <returns>Whether every job of every kind was accepted and finished.</returns>
-    public async Task<bool> WriteTableAsync(Uri emulator, DateTimeOffset burstStartedAt, IReadOnlyList<JobResult?> outcomes)
+    public async Task<bool> WriteTableAsync(Uri emulator, DateTimeOffset burstStartedAt, IReadOnlyList<JobResult?> outcomes, IReadOnlyList<StorageRequest> requests)
     {
         using var client = new HttpClient { BaseAddress = emulator };
         var calls = (await client.GetFromJsonAsync<List<EmulatorCall>>("emulator/calls", new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
         var kinds = Kinds.Where(k => k.Count > 0).ToArray();
+        var owners = requests.ToLookup(r => StorageRequests.JobIds(r).Select(id => _accepted.GetValueOrDefault(id)).FirstOrDefault(kind => kind is not null)
+            ?? kinds.FirstOrDefault(k => k.OwnsQueue(StorageRequests.Queue(r))));
         var columns = kinds.Select(kind =>
         {
             var mine = outcomes.Where((_, i) => Submissions[i].Kind == kind).ToArray();
-            return new KindFigures(kind, mine, [.. calls.Where(c => c.Endpoint == kind.Endpoint)]);
+            return new KindFigures(kind, mine, [.. calls.Where(c => c.Endpoint == kind.Endpoint)], [.. owners[kind]]);
         }).ToArray();
 
         string Row(string label, Func<KindFigures, string> cell) => $"| {label} | {string.Join(" | ", columns.Select(cell))} |";
@@ -123,18 +133,25 @@ internal sealed class MixedBurst
         Console.WriteLine(Row("error 18 not injected", f => f.Calls.Count(c => c.ErrorCode == 18 && c.Fault is null).ToString(Invariant)));
         Console.WriteLine(Row("submit to result p50 / p95 / p99", f => string.Create(Invariant, $"{f.Percentile(0.50):0.0} / {f.Percentile(0.95):0.0} / {f.Percentile(0.99):0.0} s")));
         Console.WriteLine(Row("completed / failed / lost", f => string.Create(Invariant, $"{f.Finished.Count(r => r.Status == "Completed")} / {f.Finished.Count(r => r.Status == "Failed")} / {f.Lost}")));
+        Console.WriteLine(Row("storage requests per job finished, those naming one of the kind's jobs or queues: blob / queue / table (total)", f => f.Finished.Count == 0 ? "n/a" : StorageRequests.Describe(f.Requests, f.Finished.Count)));
         Console.WriteLine();
         Console.WriteLine(string.Create(Invariant, $"All kinds together: {calls.Count} calls, at most {StartWindows.MaxStartsInAnySecond(calls.Select(c => c.ArrivedAt))} in any sliding second at arrival (the budgets add up to {kinds.Sum(k => k.Qps)})."));
+        var shared = owners[null!].ToList();
+        var finished = columns.Sum(f => f.Finished.Count);
+        Console.WriteLine(string.Create(Invariant, $"Storage requests naming no one kind's job or queue (new records and claims, budget and line state, timer locks): {shared.Count:N0}; per job finished of every kind, blob / queue / table (total): {(finished == 0 ? "n/a" : StorageRequests.Describe(shared, finished))}. The workers' CPU time is one figure for all kinds, in the table above."));
         return columns.All(f => f.Refused == 0 && f.Lost == 0);
     }
 
-    private sealed class KindFigures(BurstKind kind, IReadOnlyList<JobResult?> outcomes, IReadOnlyList<EmulatorCall> calls)
+    private sealed class KindFigures(BurstKind kind, IReadOnlyList<JobResult?> outcomes, IReadOnlyList<EmulatorCall> calls, IReadOnlyList<StorageRequest> requests)
     {
         private readonly double[] _latencies = [.. outcomes.OfType<JobResult>().Where(r => r is not RefusedJob).Select(r => r.SubmitToResult.TotalSeconds).Order()];
 
         public BurstKind Kind => kind;
 
         public IReadOnlyList<EmulatorCall> Calls => calls;
+
+        /// <summary>The apps' storage requests over the burst that name one of the kind's jobs or queues.</summary>
+        public IReadOnlyList<StorageRequest> Requests => requests;
 
         public IReadOnlyList<DateTimeOffset> Arrivals { get; } = [.. calls.Select(c => c.ArrivedAt).Order()];
 

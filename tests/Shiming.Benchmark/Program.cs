@@ -12,7 +12,8 @@ using Shiming.Tests.Infrastructure;
 
 // The benchmark: Azurite, the Baidu emulator and the real app (standalone, timers in-process) on this machine;
 // a burst of synthetic cards (with texts and moderations, when asked: MixedBurst.cs) submitted through the HTTP API; every job followed to its end as a client would,
-// honouring Retry-After; then what Baidu saw (the emulator's call log) and what the clients saw, as Markdown.
+// honouring Retry-After; then what Baidu saw (the emulator's call log), what the clients saw, and what a job cost the app
+// (its workers' CPU time, its storage requests), as Markdown.
 var options = new BenchmarkOptions();
 try
 {
@@ -39,6 +40,8 @@ static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', F
 var loadAtStart = LoadAverage();
 Progress($"{options.Describe()}: starting Azurite, the emulator and the app");
 await using var azurite = await Azurite.StartAsync();
+// The apps reach storage through a counting proxy: each request one billed storage transaction.
+await using var storage = await StorageRequests.StartAsync(azurite);
 // The emulator runs in a process of its own and, where allowed, at a higher CPU priority: it stands for Baidu's
 // servers, whose clock no load on this machine would hold up.
 var emulatorKeys = new EmulatorOptions();
@@ -64,7 +67,7 @@ var pacing = new PacingLog();
 var stopLog = new StopLog();
 var appSettings = new Dictionary<string, string>
 {
-    ["AzureWebJobsStorage"] = azurite.ConnectionString,
+    ["AzureWebJobsStorage"] = storage.ConnectionString,
     ["Baidu:Endpoint"] = emulator.BaseAddress.ToString(),
     ["Baidu:ApiKey"] = emulatorKeys.ApiKey,
     ["Baidu:SecretKey"] = emulatorKeys.SecretKey,
@@ -94,6 +97,8 @@ await using var apps = await AppInstances.StartAsync(
     options.Instances,
     appSettings,
     index => index == 0 ? line => { pacing.Read(index, line); stopLog.Read(line); } : line => pacing.Read(index, line));
+await using var workerCpu = new WorkerCpu(apps);
+var startUpCpu = workerCpu.Total();
 
 // The clients stand for phones elsewhere: on this machine they yield to the app and the emulator.
 using (var self = Process.GetCurrentProcess())
@@ -116,6 +121,7 @@ Progress(options.Mixed
     ? $"submitting {options.Cards} cards, {options.Texts} texts and {options.Moderations} moderations, interleaved, from {options.Accounts} accounts"
     : $"submitting {options.Cards} cards from {options.Accounts} accounts");
 var deadline = DateTime.UtcNow + plan.FollowFor;
+var cpuAtBurst = workerCpu.Total();
 var burst = Stopwatch.StartNew();
 var burstStartedAt = DateTimeOffset.UtcNow;
 var burstTime = TimeSpan.Zero;
@@ -149,6 +155,19 @@ if (options.GracefulStop is { } stopAfter)
 
 // Every job's outcome, in submission order; the card figures below are the cards' alone.
 var outcomes = await Task.WhenAll(following);
+// What a job costs is taken over the burst: from just before the first submission until every client has seen its
+// job's end (or given up on it), the polls of the last job included.
+var burstEndedAt = DateTimeOffset.UtcNow;
+var cpuAtEnd = workerCpu.Total();
+var cpuInBurst = cpuAtEnd - cpuAtBurst;
+// Then what the apps cost while idle, warm (their timers alone), to set beside: the per-job figures hold the idle cost
+// of the burst's length too.
+Progress("every job followed to its end; measuring the apps idle");
+var idle = TimeSpan.FromSeconds(10);
+await Task.Delay(idle);
+var idleEndedAt = DateTimeOffset.UtcNow;
+var cpuIdle = workerCpu.Total() - cpuAtEnd;
+idle = idleEndedAt - burstEndedAt;
 var results = outcomes.Where((r, i) => plan.Submissions[i].Kind == plan.Cards && r is not RefusedJob).ToArray();
 if (options.Mixed)
 {
@@ -312,7 +331,19 @@ if (otlp is not null)
 Console.WriteLine(string.Create(invariant, $"| worker peak memory (VmHWM, the largest instance) | {(apps.Current.SelectMany(a => a.ChildPeakMemoryMiB()).DefaultIfEmpty().Max() is > 0 and var mib ? $"{mib:0} MiB" : "n/a")} |"));
 Console.WriteLine(string.Create(invariant, $"| app log warnings / errors | {apps.All.Sum(a => a.Warnings)} / {apps.All.Sum(a => a.Errors)} |"));
 
-var everyKindFinished = !options.Mixed || await plan.WriteTableAsync(emulator.BaseAddress, burstStartedAt, outcomes);
+// What a job costs, whatever else the machine is doing: the workers' CPU time and the apps' storage transactions over the
+// burst, divided by the jobs finished (of every kind), and the same a second while the apps idled after it.
+var jobsFinished = outcomes.Count(r => r is not null and not RefusedJob);
+var requestsInBurst = storage.Between(burstStartedAt, burstEndedAt);
+var requestsIdle = storage.Between(burstEndedAt, idleEndedAt);
+var everyKind = options.Mixed ? " (every kind)" : "";
+Console.WriteLine(string.Create(invariant, $"| the burst, over which a job's cost is taken: first submission to the last job's end seen by its client | {(burstEndedAt - burstStartedAt).TotalSeconds:0.0} s, {jobsFinished} jobs finished{everyKind} |"));
+Console.WriteLine(string.Create(invariant, $"| worker CPU time (user + system) per job finished{everyKind} | {(jobsFinished == 0 ? "n/a" : $"{cpuInBurst.TotalMilliseconds / jobsFinished:0.0} ms")} ({cpuInBurst.TotalSeconds:0.00} s in all) |"));
+Console.WriteLine(string.Create(invariant, $"| worker CPU time at start-up (to the first answer); a second while idle after the burst | {startUpCpu.TotalSeconds:0.00} s; {cpuIdle.TotalMilliseconds / idle.TotalSeconds:0.0} ms (over {idle.TotalSeconds:0.0} s) |"));
+Console.WriteLine(string.Create(invariant, $"| storage requests per job finished{everyKind}, blob / queue / table (total) | {(jobsFinished == 0 ? "n/a" : StorageRequests.Describe(requestsInBurst, jobsFinished))}; {requestsInBurst.Count:N0} in all, {StorageRequests.DescribeUnanswered(requestsInBurst)} not answered through the counting proxy |"));
+Console.WriteLine(string.Create(invariant, $"| storage requests a second while idle after the burst, blob / queue / table (total) | {StorageRequests.Describe(requestsIdle, idle.TotalSeconds)} |"));
+
+var everyKindFinished = !options.Mixed || await plan.WriteTableAsync(emulator.BaseAddress, burstStartedAt, outcomes, requestsInBurst);
 foreach (var client in clients)
 {
     client.Dispose();

@@ -108,17 +108,35 @@ internal sealed class ServiceProcess : IAsyncDisposable
     public double? PeakMemoryMiB() => PeakMemoryMiB(_process.Id);
 
     /// <summary>The same for each process this one started (under the host emulator: the worker).</summary>
-    public IReadOnlyList<double> ChildPeakMemoryMiB()
-    {
-        var children = $"/proc/{_process.Id.ToString(CultureInfo.InvariantCulture)}/task/{_process.Id.ToString(CultureInfo.InvariantCulture)}/children";
-        if (!File.Exists(children))
-        {
-            return [];
-        }
+    public IReadOnlyList<double> ChildPeakMemoryMiB() => [.. ChildProcessIds().Select(PeakMemoryMiB).OfType<double>()];
 
-        return [.. File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries)
-            .Select(id => PeakMemoryMiB(int.Parse(id, CultureInfo.InvariantCulture)))
-            .OfType<double>()];
+    /// <summary>
+    /// The processes this one started that still run (under the host emulator: the worker). Linux lists a child under
+    /// the thread that started it, so every thread's list is read.
+    /// </summary>
+    public IReadOnlyList<int> ChildProcessIds()
+    {
+        try
+        {
+            return [.. Directory.EnumerateDirectories($"/proc/{_process.Id.ToString(CultureInfo.InvariantCulture)}/task")
+                .SelectMany(task =>
+                {
+                    try
+                    {
+                        return File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    }
+                    catch (IOException)
+                    {
+                        return []; // the thread ended meanwhile
+                    }
+                })
+                .Select(id => int.Parse(id, CultureInfo.InvariantCulture))
+                .Distinct()];
+        }
+        catch (IOException)
+        {
+            return []; // not Linux, or the process is gone
+        }
     }
 
     private static double? PeakMemoryMiB(int processId)

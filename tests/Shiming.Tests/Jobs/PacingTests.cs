@@ -78,6 +78,6 @@ public sealed class PacingTests
         var calls = app.Emulator.Calls.Where(c => c.Endpoint == "idcard").ToList();
         Assert.IsFalse(calls.Any(c => c.ErrorCode == 18), "Baidu refused a call as over its QPS limit");
         Assert.HasCount(cards, calls, "A job was read twice.");
-        Assert.IsLessThanOrEqualTo(qps, Budget.MaxStartsInAnySecond(calls.Select(c => c.ArrivedAt)));
+        Assert.IsLessThanOrEqualTo(qps, StartWindows.MaxStartsInAnySecond(calls.Select(c => c.ArrivedAt)));
     }
 }
