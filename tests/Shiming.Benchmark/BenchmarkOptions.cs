@@ -12,6 +12,8 @@ internal sealed class BenchmarkOptions
         ["--moderations"] = nameof(Moderations),
         ["--text-qps"] = nameof(TextQps),
         ["--moderation-qps"] = nameof(ModerationQps),
+        ["--identity-checks"] = nameof(IdentityChecks),
+        ["--identity-qps"] = nameof(IdentityQps),
         ["--qps"] = nameof(Qps),
         ["--latency"] = nameof(Latency),
         ["--latency-p99"] = nameof(LatencyP99),
@@ -27,7 +29,7 @@ internal sealed class BenchmarkOptions
     };
 
     public const string Usage =
-        "usage: benchmark [--cards 1000] [--texts 0] [--moderations 0] [--qps 10] [--text-qps 10] [--moderation-qps 50] [--latency 00:00:00.100] [--latency-p99 <timespan>] [--faults 0.05 [--qps-bursts 0]] [--accounts 100] [--seed 1] [--submitters 16] [--instances 1] [--graceful-stop <timespan>] [--telemetry true [--plot burst.svg]]";
+        "usage: benchmark [--cards 1000] [--texts 0] [--moderations 0] [--qps 10] [--text-qps 10] [--moderation-qps 50] [--identity-checks true [--identity-qps 2]] [--latency 00:00:00.100] [--latency-p99 <timespan>] [--faults 0.05 [--qps-bursts 0]] [--accounts 100] [--seed 1] [--submitters 16] [--instances 1] [--graceful-stop <timespan>] [--telemetry true [--plot burst.svg]]";
 
     /// <summary>Synthetic cards submitted in one burst.</summary>
     public int Cards { get; set; } = 1000;
@@ -43,6 +45,15 @@ internal sealed class BenchmarkOptions
 
     /// <summary>The moderation budget: <c>Baidu__Budgets__moderation__QpsLimit</c>, and the emulator's limit on <c>user_defined</c>.</summary>
     public int ModerationQps { get; set; } = 50;
+
+    /// <summary>
+    /// Whether every front read is checked with the authority (<c>IdentityCheck__Enabled</c>): a card then ends only once
+    /// its check has, in a line of its own at <see cref="IdentityQps"/>. Off by default, so that card runs measure reading.
+    /// </summary>
+    public bool IdentityChecks { get; set; }
+
+    /// <summary>The identity budget: <c>Baidu__Budgets__identity__QpsLimit</c>, and the emulator's limit on <c>idmatch</c>.</summary>
+    public int IdentityQps { get; set; } = 2;
 
     /// <summary>Every job of the burst, of every kind.</summary>
     public int Jobs => Cards + Texts + Moderations;

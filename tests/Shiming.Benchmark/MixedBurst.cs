@@ -85,6 +85,7 @@ internal sealed class MixedBurst
         [$"Emulator:Apis:{EmulatorApis.AccurateBasic}:QpsLimit"] = options.TextQps.ToString(Invariant),
         [$"Emulator:Apis:{EmulatorApis.GeneralBasic}:QpsLimit"] = options.TextQps.ToString(Invariant),
         [$"Emulator:Apis:{EmulatorApis.UserDefined}:QpsLimit"] = options.ModerationQps.ToString(Invariant),
+        [$"Emulator:Apis:{EmulatorApis.IdMatch}:QpsLimit"] = options.IdentityQps.ToString(Invariant),
     };
 
     /// <summary>The app's budget for text and moderation; cards keep <c>Baidu__QpsLimit</c>.</summary>
@@ -92,6 +93,8 @@ internal sealed class MixedBurst
     {
         settings["Baidu:Budgets:text:QpsLimit"] = options.TextQps.ToString(Invariant);
         settings["Baidu:Budgets:moderation:QpsLimit"] = options.ModerationQps.ToString(Invariant);
+        settings["Baidu:Budgets:identity:QpsLimit"] = options.IdentityQps.ToString(Invariant);
+        settings["IdentityCheck:Enabled"] = options.IdentityChecks ? "true" : "false";
     }
 
     /// <summary>Notes a job the app accepted, by the id its status URI ends with.</summary>

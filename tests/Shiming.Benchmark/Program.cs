@@ -255,9 +255,8 @@ async Task<JobResult?> FollowAsync(HttpClient http, (string Account, string Stat
 
 // What Baidu saw.
 using var emulatorClient = new HttpClient { BaseAddress = emulator.BaseAddress };
-var calls = (await emulatorClient.GetFromJsonAsync<List<EmulatorCall>>("emulator/calls", new JsonSerializerOptions(JsonSerializerDefaults.Web)))!
-    .Where(c => c.Endpoint == "idcard")
-    .ToList();
+var allCalls = (await emulatorClient.GetFromJsonAsync<List<EmulatorCall>>("emulator/calls", new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
+var calls = allCalls.Where(c => c.Endpoint == "idcard").ToList();
 var arrivals = calls.Select(c => c.ArrivedAt).Order().ToList();
 var callsPerSecond = arrivals.Count > 1 ? (arrivals.Count - 1) / (arrivals[^1] - arrivals[0]).TotalSeconds : 0;
 var maxInAnySecond = StartWindows.MaxStartsInAnySecond(arrivals);
@@ -305,6 +304,16 @@ Console.WriteLine($"| submit round trip p50 / p99 | {submits.Describe()} |");
 Console.WriteLine($"| status poll round trip p50 / p99 | {polls.Describe()} |");
 Console.WriteLine(string.Create(invariant, $"| completed / failed / terminated | {finished.Count(r => r.Status == "Completed")} / {finished.Count(r => r.Status == "Failed")} / {finished.Count(r => r.Status == "Terminated")} |"));
 Console.WriteLine(string.Create(invariant, $"| jobs lost (accepted, never finished) | {lost} |"));
+if (options.IdentityChecks)
+{
+    // The identity line: the authority's checks that followed the fronts read, on their own budget.
+    var checks = allCalls.Where(c => c.Endpoint == EmulatorApis.IdMatch).OrderBy(c => c.ArrivedAt).ToList();
+    var checkSpan = checks.Count < 2 ? TimeSpan.Zero : checks[^1].ArrivedAt - checks[0].ArrivedAt;
+    var checksPerSecond = checkSpan <= TimeSpan.Zero ? double.NaN : (checks.Count - 1) / checkSpan.TotalSeconds;
+    Console.WriteLine(string.Create(invariant, $"| identity checks (idmatch): calls, calls per second (budget {options.IdentityQps}) | {checks.Count}, {checksPerSecond:0.00} ({checksPerSecond / options.IdentityQps:P1} of the budget) |"));
+    Console.WriteLine(string.Create(invariant, $"| identity checks: most in any sliding second at arrival, error 18 | {StartWindows.MaxStartsInAnySecond(checks.Select(c => c.ArrivedAt))}, {checks.Count(c => c.ErrorCode == 18 && c.Fault is null)} |"));
+}
+
 if (stop is { } stopped)
 {
     var interrupted = stopLog.Interrupted(stopped.At, finished.ToDictionary(r => r.Id, r => r.FinishedAt, StringComparer.Ordinal));
