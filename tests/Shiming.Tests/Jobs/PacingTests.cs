@@ -19,25 +19,8 @@ public sealed class PacingTests
     {
         const int qps = 5;
         const int cards = 40;
-        await using var app = await ShimingTestApp.StartAsync(
-            s =>
-            {
-                s["Baidu:QpsLimit"] = qps.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                s["Verifications:MaxLiveJobsPerAccount"] = "100";
-
-                // Room for a loaded test machine's scheduling jitter between a start and its arrival.
-                s["Baidu:PacingMarginMin"] = "0.2";
-            },
-            emulatorOptions: new EmulatorOptions { QpsLimit = qps });
-
-        var submitted = await Task.WhenAll(Enumerable.Range(0, cards).Select(async i =>
-        {
-            var content = new ByteArrayContent(SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(7000 + i))));
-            content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
-            using var response = await app.Client.PostAsync("/api/verifications", content);
-            Assert.AreEqual(HttpStatusCode.Accepted, response.StatusCode);
-            return response.Headers.Location!.ToString();
-        }));
+        await using var app = await StartAsync(qps);
+        var submitted = await SubmitBurstAsync(app, cards, seed: 7000);
         var results = await Task.WhenAll(submitted.Select(uri => app.WaitForTerminalAsync(uri, TimeSpan.FromMinutes(3))));
 
         Assert.IsTrue(results.All(r => r.GetProperty("runtimeStatus").GetString() == "Completed"));
@@ -53,23 +36,8 @@ public sealed class PacingTests
         // The host's run on demand takes no listener lock, so it overlaps the drain the timer runs every second.
         const int qps = 5;
         const int cards = 20;
-        await using var app = await ShimingTestApp.StartAsync(
-            s =>
-            {
-                s["Baidu:QpsLimit"] = qps.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                s["Verifications:MaxLiveJobsPerAccount"] = "100";
-                s["Baidu:PacingMarginMin"] = "0.2";
-            },
-            emulatorOptions: new EmulatorOptions { QpsLimit = qps });
-
-        var submitted = await Task.WhenAll(Enumerable.Range(0, cards).Select(async i =>
-        {
-            var content = new ByteArrayContent(SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(7100 + i))));
-            content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
-            using var response = await app.Client.PostAsync("/api/verifications", content);
-            Assert.AreEqual(HttpStatusCode.Accepted, response.StatusCode);
-            return response.Headers.Location!.ToString();
-        }));
+        await using var app = await StartAsync(qps);
+        var submitted = await SubmitBurstAsync(app, cards, seed: 7100);
         var onDemand = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => app.Host.RunFunctionAsync("DrainVerifications")));
         var results = await Task.WhenAll(submitted.Select(uri => app.WaitForTerminalAsync(uri, TimeSpan.FromMinutes(3))));
 
@@ -80,4 +48,26 @@ public sealed class PacingTests
         Assert.HasCount(cards, calls, "A job was read twice.");
         Assert.IsLessThanOrEqualTo(qps, StartWindows.MaxStartsInAnySecond(calls.Select(c => c.ArrivedAt)));
     }
+
+    private static Task<ShimingTestApp> StartAsync(int qps) => ShimingTestApp.StartAsync(
+        s =>
+        {
+            s["Baidu:QpsLimit"] = qps.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            s["Verifications:MaxLiveJobsPerAccount"] = "100";
+
+            // Room for a loaded test machine's scheduling jitter between a start and its arrival.
+            s["Baidu:PacingMarginMin"] = "0.2";
+        },
+        emulatorOptions: new EmulatorOptions { QpsLimit = qps });
+
+    /// <summary>Submits <paramref name="cards"/> fronts at once and returns their status URIs.</summary>
+    private static Task<string[]> SubmitBurstAsync(ShimingTestApp app, int cards, int seed) =>
+        Task.WhenAll(Enumerable.Range(0, cards).Select(async i =>
+        {
+            var content = new ByteArrayContent(SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(seed + i))));
+            content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+            using var response = await app.Client.PostAsync("/api/verifications", content);
+            Assert.AreEqual(HttpStatusCode.Accepted, response.StatusCode);
+            return response.Headers.Location!.ToString();
+        }));
 }
