@@ -106,6 +106,8 @@ public sealed class JobDrain(
 
         try
         {
+            // Renewed while the job is in this drain's hands, however long its call or its recording takes.
+            await using var lease = LeaseKeeper.Start(line.Transitions, message, options.Value.ProcessingLease, time, logger);
             return await ProcessAsync(message, StopWaiting, stopping);
         }
         finally

@@ -42,9 +42,13 @@ public sealed class JobOptions
     [Range(1, 20)]
     public int MaxAttempts { get; set; } = 5;
 
-    /// <summary>How long a taken job stays invisible to other drains; past it, an unfinished job comes back.</summary>
+    /// <summary>
+    /// How long a taken job stays invisible to other drains, renewed every third of it while the drain works on the job;
+    /// a job whose drain died comes back within it. Short, so a crash costs seconds; long enough that a renewal
+    /// missed to a storage blip leaves another before it runs out (see docs/operations.md).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:10", "00:10:00")]
-    public TimeSpan ProcessingLease { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan ProcessingLease { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>

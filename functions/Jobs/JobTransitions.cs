@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
@@ -17,9 +16,8 @@ public sealed class JobTransitions(JobStorage storage, JobRecords records, Backl
     /// <summary>A message stays invisible for at most seven days.</summary>
     private static readonly TimeSpan MaxVisibilityTimeout = TimeSpan.FromDays(7);
 
-    // Which queue each message now taken came from, for the calls that end or move it: message ids are unique across
-    // queues, and an entry goes when its message leaves its queue (one taken and left to its lease stays until next time).
-    private readonly ConcurrentDictionary<string, QueueClient> _takenFrom = new(StringComparer.Ordinal);
+    // Which queue each message now taken came from, and its latest pop receipt, for the calls that renew, end or move it.
+    private readonly TakenMessages _taken = new(storage.Jobs);
 
     /// <summary>
     /// Takes up to <paramref name="maxJobs"/> messages, each hidden from other drains for <paramref name="lease"/>: jobs
@@ -34,7 +32,7 @@ public sealed class JobTransitions(JobStorage storage, JobRecords records, Backl
         {
             foreach (var message in (await queue.ReceiveMessagesAsync(wanted - taken.Count, lease, cancellationToken)).Value)
             {
-                _takenFrom[message.MessageId] = queue;
+                _taken.Add(queue, message);
                 taken.Add(message);
             }
 
@@ -47,15 +45,13 @@ public sealed class JobTransitions(JobStorage storage, JobRecords records, Backl
         return taken;
     }
 
-    /// <summary>The queue a taken message is in.</summary>
-    private QueueClient QueueOf(QueueMessage message) => _takenFrom.GetValueOrDefault(message.MessageId, storage.Jobs);
+    /// <summary>Keeps a taken message hidden for another <paramref name="lease"/> from now.</summary>
+    public Task<LeaseRenewal> RenewAsync(QueueMessage message, TimeSpan lease, CancellationToken cancellationToken) =>
+        _taken.RenewAsync(message, lease, cancellationToken);
 
     /// <summary>Deletes a taken message from its queue.</summary>
-    private async Task DeleteMessageAsync(QueueMessage message, CancellationToken cancellationToken)
-    {
-        await QueueOf(message).DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
-        _takenFrom.TryRemove(message.MessageId, out _);
-    }
+    private Task DeleteMessageAsync(QueueMessage message, CancellationToken cancellationToken) =>
+        _taken.RemoveAsync(message, (queue, current) => queue.DeleteMessageAsync(current.MessageId, current.PopReceipt, cancellationToken), cancellationToken);
 
     /// <summary>
     /// Moves a taken message to the returned queue, seen again after <paramref name="delay"/>: written there first, then
@@ -180,8 +176,7 @@ public sealed class JobTransitions(JobStorage storage, JobRecords records, Backl
         await storage.Images.DeleteBlobIfExistsAsync(job.Id, cancellationToken: cancellationToken);
         if (toPoison)
         {
-            await poison.MoveAsync(message, QueueOf(message), cancellationToken);
-            _takenFrom.TryRemove(message.MessageId, out _);
+            await _taken.RemoveAsync(message, (queue, current) => poison.MoveAsync(current, queue, cancellationToken), cancellationToken);
         }
         else
         {

@@ -44,4 +44,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3018, Level = LogLevel.Information, Message = "Job {JobId} handed over to its follow-up {FollowUpKind} job {FollowUpId}")]
     public static partial void FollowUpStarted(ILogger logger, string jobId, string followUpKind, string followUpId);
+
+    [LoggerMessage(EventId = 3031, Level = LogLevel.Warning, Message = "Job message {MessageId} is no longer held by this drain: its lease ran out before it could be renewed")]
+    public static partial void LeaseLost(ILogger logger, string messageId);
+
+    [LoggerMessage(EventId = 3032, Level = LogLevel.Debug, Message = "Lease of job message {MessageId} not renewed this time ({Fault}); tried again shortly")]
+    public static partial void LeaseNotRenewed(ILogger logger, string messageId, string fault);
 }
