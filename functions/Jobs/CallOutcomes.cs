@@ -115,4 +115,7 @@ public enum JobOutcome
     Finished,
     Returned,
     Skipped,
+
+    /// <summary>Storage stayed away: the job is left to come back when its lease runs out.</summary>
+    Left,
 }

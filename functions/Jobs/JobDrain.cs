@@ -1,6 +1,8 @@
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
 using Shiming.Baidu;
+using Shiming.Budget;
+using Shiming.Storage;
 using Shiming.Telemetry;
 
 namespace Shiming.Jobs;
@@ -17,6 +19,7 @@ public sealed class JobDrain(
     JobResults results,
     FollowUps followUps,
     BaiduConnections connections,
+    StorageAvailability storage,
     ShimingMetrics metrics,
     IOptions<JobOptions> options,
     TimeProvider time,
@@ -41,7 +44,17 @@ public sealed class JobDrain(
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        if (await line.Budget.GetPauseAsync(cancellationToken) is { } pause)
+        BudgetPause? pause;
+        try
+        {
+            pause = await line.Budget.GetPauseAsync(cancellationToken);
+        }
+        catch (Exception ex) when (storage.Failed(ex))
+        {
+            return; // said once (StorageAvailability); the next tick looks again
+        }
+
+        if (pause is not null)
         {
             Log.DrainPaused(logger, pause.Until, pause.Reason);
             return;
@@ -61,7 +74,7 @@ public sealed class JobDrain(
             }
 
             // Not cancelled half-way: whatever is taken is either processed or given back.
-            var messages = await line.Transitions.TakeAsync(BatchSize - Volatile.Read(ref _waiting), options.Value.ProcessingLease, CancellationToken.None);
+            var messages = await TakeAsync();
             if (messages.Count == 0)
             {
                 // The line looks empty. While calls are still out the run keeps looking: a job that arrives now, or
@@ -92,6 +105,21 @@ public sealed class JobDrain(
         Log.Drained(logger, ended.Count == 0 ? LogLevel.Debug : LogLevel.Information, ended.Count, ended.Count(o => o == JobOutcome.Finished), ended.Count(o => o == JobOutcome.Returned));
     }
 
+    /// <summary>The next jobs; none while storage is away, so that the calls already out are still waited for and recorded.</summary>
+    private async Task<IReadOnlyList<QueueMessage>> TakeAsync()
+    {
+        try
+        {
+            var messages = await line.Transitions.TakeAsync(BatchSize - Volatile.Read(ref _waiting), options.Value.ProcessingLease, CancellationToken.None);
+            storage.Succeeded();
+            return messages;
+        }
+        catch (Exception ex) when (storage.Failed(ex))
+        {
+            return [];
+        }
+    }
+
     /// <param name="stopping">Signalled when the worker stops: a job whose call has not started goes back at once.</param>
     private async Task<JobOutcome> ProcessAsync(QueueMessage message, CancellationToken stopping)
     {
@@ -109,6 +137,10 @@ public sealed class JobDrain(
             // Renewed while the job is in this drain's hands, however long its call or its recording takes.
             await using var lease = LeaseKeeper.Start(line.Transitions, message, options.Value.ProcessingLease, time, logger);
             return await ProcessAsync(message, StopWaiting, stopping);
+        }
+        catch (Exception ex) when (storage.Failed(ex))
+        {
+            return JobOutcome.Left;
         }
         finally
         {
@@ -140,6 +172,14 @@ public sealed class JobDrain(
         if (job.FollowUp is not null)
         {
             return await followUps.ResumeAsync(line, job, message, cancellationToken); // its call is done and recorded
+        }
+
+        // Running already: a drain started it and never recorded what came of it (it died, or lost storage for good), so
+        // Baidu may have answered it once; the call now is counted as a repeat.
+        var repeat = job.Status == RuntimeStatus.Running;
+        if (repeat)
+        {
+            Log.TakenAgain(logger, job.Id);
         }
 
         var image = job.InputJson is { } details ? BinaryData.FromString(details) : await line.Transitions.GetImageAsync(job.Id, cancellationToken);
@@ -185,7 +225,7 @@ public sealed class JobDrain(
             }
 
             started();
-            var outcome = await SendAsync(running, pointer, call, start);
+            var outcome = await SendAsync(running, pointer, call, start, repeat);
             line.Budget.Answered();
             return await results.FinishAsync(line, running, message, outcome, cancellationToken);
         }
@@ -196,7 +236,7 @@ public sealed class JobDrain(
     }
 
     /// <summary>Sends the call at its start time, timed from its first byte on the wire (see <see cref="BaiduDepartures"/>).</summary>
-    private async Task<RecognitionOutcome> SendAsync(Job job, JobMessage pointer, IPreparedJobCall call, DateTimeOffset start)
+    private async Task<RecognitionOutcome> SendAsync(Job job, JobMessage pointer, IPreparedJobCall call, DateTimeOffset start, bool repeat)
     {
         var startedAt = time.GetUtcNow();
         DateTimeOffset? departedAt = null;
@@ -204,7 +244,7 @@ public sealed class JobDrain(
         {
             using var watch = BaiduDepartures.Watch(time, at => line.Budget.Departed(start, (departedAt = at).Value));
             return await metrics.MeasureBaiduCallAsync(
-                job.Kind.Name, job.Kind.BaiduApi, job.Id, pointer.TraceParent, () => call.SendAsync(CancellationToken.None), CallOutcomes.Describe);
+                job.Kind.Name, job.Kind.BaiduApi, job.Id, pointer.TraceParent, () => call.SendAsync(CancellationToken.None), CallOutcomes.Describe, repeat);
         }
         finally
         {

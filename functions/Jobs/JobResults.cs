@@ -1,13 +1,41 @@
 using System.Text.Json;
 using Azure.Storage.Queues.Models;
+using Polly;
+using Polly.Retry;
+using Shiming.Storage;
 using Shiming.Telemetry;
 
 namespace Shiming.Jobs;
 
-/// <summary>Records how a job ended: its output or its error, written once, then logged and counted.</summary>
-public sealed class JobResults(FollowUps followUps, ShimingMetrics metrics, ILogger<JobResults> logger)
+/// <summary>
+/// Records how a job ended: its output or its error, written once, then logged and counted. Baidu's answer is not
+/// given up because storage is briefly away: the recording is tried again with backoff for about a minute and a half
+/// (the drain keeps renewing the job's lease meanwhile), and each step may be done again (see <see cref="JobTransitions.FinishAsync"/>).
+/// </summary>
+public sealed class JobResults(FollowUps followUps, ShimingMetrics metrics, TimeProvider time, ILogger<JobResults> logger)
 {
     private static readonly JsonSerializerOptions OutputJson = new(JsonSerializerDefaults.Web);
+
+    // 1, 2, 4, 8 s and then every 15 s, with jitter: about 90 s in all, which rides out a storage outage of a minute
+    // (each try also spends the SDK's own few retries); past it the job is left to its lease.
+    private readonly ResiliencePipeline _recording = new ResiliencePipelineBuilder { TimeProvider = time }
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(StorageFaults.IsUnavailable),
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromSeconds(1),
+            MaxDelay = TimeSpan.FromSeconds(15),
+            MaxRetryAttempts = 9,
+            UseJitter = true,
+            OnRetry = args =>
+            {
+                Log.RecordingRetried(logger, args.Context.Properties.GetValue(JobKey, ""), args.Outcome.Exception?.GetType().Name ?? "", args.RetryDelay.TotalMilliseconds);
+                return ValueTask.CompletedTask;
+            },
+        })
+        .Build();
+
+    private static readonly ResiliencePropertyKey<string> JobKey = new("shiming.job.id");
 
     /// <summary>
     /// Writes the job's final state (<c>Completed</c> with its output, or <c>Failed</c> with its error) and lets its
@@ -16,6 +44,24 @@ public sealed class JobResults(FollowUps followUps, ShimingMetrics metrics, ILog
     /// </summary>
     public async Task<JobOutcome> FinishAsync(
         JobLine line, Job job, QueueMessage message, RecognitionOutcome outcome, CancellationToken cancellationToken, bool poison = false)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(JobKey, job.Id);
+        try
+        {
+            return await _recording.ExecuteAsync(
+                static async (context, state) => await state.Self.RecordAsync(state.line, state.job, state.message, state.outcome, context.CancellationToken, state.poison),
+                context,
+                (Self: this, line, job, message, outcome, poison));
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async Task<JobOutcome> RecordAsync(
+        JobLine line, Job job, QueueMessage message, RecognitionOutcome outcome, CancellationToken cancellationToken, bool poison)
     {
         var finished = outcome switch
         {

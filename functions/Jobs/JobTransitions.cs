@@ -107,11 +107,12 @@ public sealed class JobTransitions(JobStorage storage, JobRecords records, Backl
     /// <summary>
     /// Writes the job's final state once, guarded by its ETag; then its place in line, its image and its message go
     /// (the message to the poison queue when <paramref name="toPoison"/>). False when the job changed meanwhile
-    /// (terminated, purged, or finished by another drain), and then nothing else is touched.
+    /// (terminated, purged, or finished by another drain), and then nothing else is touched. Done again after a
+    /// storage fault, a write that went through finds itself in the record and the rest follows.
     /// </summary>
     public async Task<bool> FinishAsync(Job finished, QueueMessage message, bool toPoison, CancellationToken cancellationToken)
     {
-        if (await records.TryUpdateAsync(finished, cancellationToken) is not { } written)
+        if ((await records.TryUpdateAsync(finished, cancellationToken) ?? await WrittenBeforeAsync(finished, cancellationToken)) is not { } written)
         {
             return false;
         }
@@ -120,6 +121,13 @@ public sealed class JobTransitions(JobStorage storage, JobRecords records, Backl
         await ForgetAsync(written, message, toPoison, cancellationToken);
         return true;
     }
+
+    /// <summary>The record, when it already holds <paramref name="finished"/>'s end: an earlier try wrote it and lost the answer.</summary>
+    private async Task<Job?> WrittenBeforeAsync(Job finished, CancellationToken cancellationToken) =>
+        await records.FindAsync(finished.AccountKey, finished.Id, cancellationToken) is { } found
+        && found.Status == finished.Status && found.OutputJson == finished.OutputJson && found.Error?.Code == finished.Error?.Code
+            ? found
+            : null;
 
     /// <summary>
     /// Clears what is left of a job that is already over (terminated or purged, or finished by a run that stopped

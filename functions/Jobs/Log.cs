@@ -50,4 +50,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3032, Level = LogLevel.Debug, Message = "Lease of job message {MessageId} not renewed this time ({Fault}); tried again shortly")]
     public static partial void LeaseNotRenewed(ILogger logger, string messageId, string fault);
+
+    [LoggerMessage(EventId = 3033, Level = LogLevel.Warning, Message = "Job {JobId} taken again with no outcome recorded for its earlier call; Baidu is called again")]
+    public static partial void TakenAgain(ILogger logger, string jobId);
+
+    [LoggerMessage(EventId = 3034, Level = LogLevel.Warning, Message = "Job {JobId}'s outcome not recorded yet ({Fault}); trying again in {DelayMilliseconds:0} ms")]
+    public static partial void RecordingRetried(ILogger logger, string jobId, string fault, double delayMilliseconds);
 }

@@ -15,6 +15,7 @@ public static class StorageServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddShimingStorage(this IServiceCollection services)
     {
+        services.AddSingleton<StorageAvailability>();
         services.AddSingleton(sp => StorageConnection.FromConfiguration(
             sp.GetRequiredService<IConfiguration>(),
             sp.GetRequiredService<IHostEnvironment>().IsDevelopment(),

@@ -14,6 +14,7 @@ public sealed class ShimingMetrics : IDisposable
     private readonly Counter<long> _accepted;
     private readonly Counter<long> _finished;
     private readonly Counter<long> _baiduCalls;
+    private readonly Counter<long> _repeatedCalls;
     private readonly Histogram<double> _baiduCallDuration;
     private readonly ConcurrentDictionary<string, ObservedKind> _kinds = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
@@ -28,6 +29,8 @@ public sealed class ShimingMetrics : IDisposable
             "shiming.jobs.finished", "{job}", "Jobs that reached an end: completed, failed (with its error code) or terminated.");
         _baiduCalls = _meter.CreateCounter<long>(
             "shiming.baidu.calls", "{call}", "Calls to Baidu, by outcome class: success, qps_refused, quota, token, transient, input.");
+        _repeatedCalls = _meter.CreateCounter<long>(
+            "shiming.baidu.repeated_calls", "{call}", "Calls to Baidu for a job whose earlier call's outcome was never recorded (its drain died or lost storage): calls Baidu may charge twice.");
         _baiduCallDuration = _meter.CreateHistogram<double>(
             "shiming.baidu.call.duration", "s", "How long Baidu took to answer a call.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10] });
@@ -110,8 +113,14 @@ public sealed class ShimingMetrics : IDisposable
     /// budget, spans it (linked to the job's submit span), times it and counts it by outcome class, which
     /// <paramref name="failure"/> names for an exception. Exceptions pass through unchanged.
     /// </summary>
-    public async Task<T> MeasureBaiduCallAsync<T>(string kind, string api, string jobId, string? traceParent, Func<Task<T>> call, Func<Exception, CallFailure> failure)
+    public async Task<T> MeasureBaiduCallAsync<T>(
+        string kind, string api, string jobId, string? traceParent, Func<Task<T>> call, Func<Exception, CallFailure> failure, bool repeat = false)
     {
+        if (repeat)
+        {
+            _repeatedCalls.Add(1, new KeyValuePair<string, object?>("api", api));
+        }
+
         if (_kinds.TryGetValue(kind, out var observed))
         {
             observed.Starts.Add();
@@ -121,7 +130,7 @@ public sealed class ShimingMetrics : IDisposable
             $"baidu {api}",
             ActivityKind.Client,
             parentContext: default,
-            tags: [new("shiming.job.id", jobId), new("shiming.job.kind", kind), new("shiming.baidu.api", api)],
+            tags: [new("shiming.job.id", jobId), new("shiming.job.kind", kind), new("shiming.baidu.api", api), new("shiming.baidu.repeat", repeat)],
             links: ShimingTelemetry.LinksTo(traceParent));
         var started = _time.GetTimestamp();
         var outcome = CallFailure.Success;

@@ -117,7 +117,9 @@ internal static partial class Azurite
         """;
 
     /// <summary>Starts a new instance; the caller disposes it.</summary>
-    public static async Task<AzuriteInstance> StartAsync(CancellationToken ct = default)
+    /// <param name="location">A folder to keep the data in, so that an instance started again on it finds it (in memory when null).</param>
+    /// <param name="samePortsAs">An instance, stopped, whose ports this one takes over: clients connected to it reach this one.</param>
+    public static async Task<AzuriteInstance> StartAsync(CancellationToken ct = default, string? location = null, AzuriteInstance? samePortsAs = null)
     {
         var azurite = Path.Combine(Repository.Root, "node_modules", ".bin", "azurite");
         if (!File.Exists(azurite))
@@ -139,11 +141,13 @@ internal static partial class Azurite
         string[] arguments =
         [
             "-e", Watchdog, "--", azurite,
-            "--inMemoryPersistence", "--silent", "--disableTelemetry", "--skipApiVersionCheck",
-            "--blobHost", "127.0.0.1", "--blobPort", "0",
-            "--queueHost", "127.0.0.1", "--queuePort", "0",
-            "--tableHost", "127.0.0.1", "--tablePort", "0",
+            .. location is null ? ["--inMemoryPersistence"] : new[] { "--location", location },
+            "--silent", "--disableTelemetry", "--skipApiVersionCheck",
+            "--blobHost", "127.0.0.1", "--blobPort", Port(samePortsAs?.BlobEndpoint),
+            "--queueHost", "127.0.0.1", "--queuePort", Port(samePortsAs?.QueueEndpoint),
+            "--tableHost", "127.0.0.1", "--tablePort", Port(samePortsAs?.TableEndpoint),
         ];
+        static string Port(Uri? endpoint) => (endpoint?.Port ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);

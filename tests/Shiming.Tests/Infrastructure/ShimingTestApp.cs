@@ -58,15 +58,17 @@ internal sealed partial class ShimingTestApp : IAsyncDisposable
     /// <c>AzureWebJobs.{name}.Disabled</c>), and a test runs the drain itself.</param>
     /// <param name="verboseLogs">True to have the worker log at every level (for tests of what reaches the logs).</param>
     /// <param name="corsOrigins">The host's CORS origins (<c>Host.CORS</c> of local.settings.json).</param>
+    /// <param name="storage">An Azurite of the test's own (one it stops and starts), instead of the shared one.</param>
     public static async Task<ShimingTestApp> StartAsync(
         Action<Dictionary<string, string?>>? configure = null,
         EmulatorOptions? emulatorOptions = null,
         string environment = "Development",
         bool runTimers = true,
         bool verboseLogs = false,
-        IReadOnlyList<string>? corsOrigins = null)
+        IReadOnlyList<string>? corsOrigins = null,
+        AzuriteInstance? storage = null)
     {
-        var azurite = await Infrastructure.Azurite.GetSharedAsync();
+        var azurite = storage ?? await Infrastructure.Azurite.GetSharedAsync();
         var emulator = await BaiduEmulatorHost.StartAsync(emulatorOptions);
         var settings = StandaloneSettings(azurite, emulator);
         configure?.Invoke(settings);
