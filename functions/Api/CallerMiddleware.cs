@@ -3,6 +3,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
+using Shiming.Storage;
 
 namespace Shiming.Api;
 
@@ -44,15 +45,25 @@ internal sealed class CallerMiddleware(CallerIdentity identity) : IFunctionsWork
 
 /// <summary>
 /// An HTTP function that throws answers 500 with a problem details body that says nothing of the exception; the
-/// exception is logged. (Bad input never gets here: the functions answer it with a 4xx.)
+/// exception is logged. (Bad input never gets here: the functions answer it with a 4xx.) One that throws because
+/// storage is unreachable or throttling answers 503 with <c>Retry-After</c>, logged once for the whole outage.
 /// </summary>
-internal sealed class UnhandledExceptionMiddleware(ILogger<UnhandledExceptionMiddleware> logger) : IFunctionsWorkerMiddleware
+internal sealed class UnhandledExceptionMiddleware(StorageAvailability storage, ILogger<UnhandledExceptionMiddleware> logger) : IFunctionsWorkerMiddleware
 {
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
         try
         {
             await next(context);
+        }
+        catch (Exception ex) when (context.GetHttpContext() is { } http && !http.RequestAborted.IsCancellationRequested && storage.Failed(ex))
+        {
+            if (!http.Response.HasStarted)
+            {
+                http.Response.Clear();
+                http.Response.Headers.RetryAfter = Problems.StorageRetryAfterSeconds;
+                await Problems.StorageUnreachable().ExecuteAsync(http);
+            }
         }
         catch (Exception ex) when (context.GetHttpContext() is { } http && !http.RequestAborted.IsCancellationRequested)
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Shiming.Jobs;
+using Shiming.Storage;
 
 namespace Shiming.Api;
 
@@ -15,6 +16,7 @@ public sealed class JobEndpoints(
     PublicUrls urls,
     TimeProvider time,
     IOptions<JobOptions> options,
+    StorageAvailability storage,
     ILogger<JobEndpoints> logger)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
@@ -67,15 +69,15 @@ public sealed class JobEndpoints(
             submitted = await line.Acceptance.SubmitAsync(
                 caller.Key, input, idempotencyKey, options.Value.MaxLiveJobsPerAccount, cancellationToken);
         }
+        catch (Exception ex) when (storage.Failed(ex))
+        {
+            // Logged once for the whole outage (StorageAvailability), not once a request.
+            context.Response.Headers.RetryAfter = Problems.StorageRetryAfterSeconds;
+            return Problems.StorageUnavailable();
+        }
         catch (Azure.RequestFailedException ex)
         {
             Log.SubmitStorageFailed(logger, ex.Status, ex.ErrorCode);
-            return Problems.StorageUnavailable();
-        }
-        catch (AggregateException)
-        {
-            // The SDK's retries met only transport faults: storage could not be reached.
-            Log.SubmitStorageFailed(logger, 0, null);
             return Problems.StorageUnavailable();
         }
 

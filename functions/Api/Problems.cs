@@ -46,9 +46,18 @@ public static class Problems
         StatusCodes.Status410Gone, "verification_finished", "The verification has already finished.",
         "It can no longer be terminated. Read its result, or purge it with DELETE.");
 
+    /// <summary>Storage did not answer; the caller sets <c>Retry-After</c> (<see cref="StorageRetryAfterSeconds"/>).</summary>
     public static ProblemHttpResult StorageUnavailable() => Create(
         StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "The service could not store the request.",
-        "Nothing was accepted. Try again in a few seconds.");
+        "Nothing was accepted. Try again in a few seconds (see Retry-After).");
+
+    /// <summary>Storage did not answer a request that reads or changes what is stored; nothing was changed.</summary>
+    public static ProblemHttpResult StorageUnreachable() => Create(
+        StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "The service cannot reach its storage right now.",
+        "Your verifications and patients are safe; nothing was changed. Try again in a few seconds (see Retry-After).");
+
+    /// <summary>How long a client is asked to wait after a <c>storage_unavailable</c> answer.</summary>
+    public const string StorageRetryAfterSeconds = "5";
 }
 
 /// <summary>For the OpenAPI document: the function can answer this status with a problem details body.</summary>

@@ -45,7 +45,9 @@ public static class StorageServiceCollectionExtensions
             // Every storage call here runs inside something with its own clock: a request a phone waits on, or a drain
             // whose jobs are leased for two minutes and come back on their own if a run fails. So a few quick retries
             // ride out a blip, and a longer outage fails the call within seconds instead of the SDK's default of up to a
-            // minute between tries and 100 s per try; the queue's visibility timeouts do the patient retrying.
+            // minute between tries and 100 s per try; the queue's visibility timeouts do the patient retrying. The policy
+            // retries throttling (503 ServerBusy, 500 OperationTimedOut) as it retries a lost connection; what still fails
+            // is answered 503 with Retry-After by the API, and waited out by the drains (StorageFaults).
             clients.ConfigureDefaults(options =>
             {
                 options.Retry.Mode = RetryMode.Exponential;

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Shiming.BaiduEmulator;
 using Shiming.Tests.Infrastructure;
 
@@ -65,6 +67,53 @@ public sealed class StorageOutageTests
 
             Assert.HasCount(Jobs, app.CallsTo("idcard"), "Baidu was called again for an answer already received");
             Assert.IsTrue(app.LogLines.Any(line => line.Contains("outcome not recorded yet", StringComparison.Ordinal)), "the recording was not retried");
+        }
+        finally
+        {
+            await azurite.DisposeAsync();
+            data.Delete(recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public async Task While_storage_is_away_the_API_answers_503_with_Retry_After_and_everything_picks_up_when_it_is_back()
+    {
+        var data = Directory.CreateTempSubdirectory("shiming-azurite-");
+        var azurite = await Azurite.StartAsync(location: data.FullName);
+        try
+        {
+            await using var app = await ShimingTestApp.StartAsync(configure: null, new EmulatorOptions(), runTimers: false, storage: azurite);
+            var (_, statusUri) = await app.SubmitJobAsync(SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(9700))));
+            await Task.Delay(AzuritePersists);
+            await azurite.DisposeAsync();
+
+            // Submit, status and the roster: each a 503 problem with Retry-After, none a 500 or a request left hanging.
+            var drainWhileAway = await app.Host.RunFunctionAsync("DrainVerifications");
+            using var submit = await app.SubmitAsync(SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(9701))));
+            using var status = await app.Client.GetAsync(statusUri);
+            using var patients = await app.Client.GetAsync("/api/patients");
+            foreach (var (name, response) in new[] { ("submit", submit), ("status", status), ("patients", patients) })
+            {
+                Assert.AreEqual(HttpStatusCode.ServiceUnavailable, response.StatusCode, name);
+                Assert.AreEqual("application/problem+json", response.Content.Headers.ContentType?.MediaType, name);
+                Assert.IsNotNull(response.Headers.RetryAfter?.Delta, $"{name}: no Retry-After");
+                var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+                Assert.AreEqual("storage_unavailable", problem.GetProperty("code").GetString(), name);
+            }
+
+            Assert.IsTrue(drainWhileAway.Succeeded, $"a drain failed while storage was away: {drainWhileAway.ExceptionType}");
+
+            azurite = await Azurite.StartAsync(location: data.FullName, samePortsAs: azurite);
+            var result = await app.DrainUntilFinishedAsync(statusUri);
+            Assert.AreEqual("Completed", result.GetProperty("runtimeStatus").GetString());
+            using var after = await app.Client.GetAsync("/api/patients");
+            Assert.AreEqual(HttpStatusCode.OK, after.StatusCode);
+
+            // The outage is told once when it starts and once when it ends, with no stack trace.
+            var lines = app.LogLines;
+            Assert.AreEqual(1, lines.Count(line => line.Contains("Storage is unreachable", StringComparison.Ordinal)), string.Join('\n', lines));
+            Assert.AreEqual(1, lines.Count(line => line.Contains("Storage is reachable again", StringComparison.Ordinal)));
+            Assert.IsFalse(lines.Any(line => line.Contains("   at ", StringComparison.Ordinal)), "a stack trace was logged");
         }
         finally
         {
