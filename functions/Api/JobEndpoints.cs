@@ -71,8 +71,7 @@ public sealed class JobEndpoints(
         }
         catch (Exception ex) when (storage.Failed(ex))
         {
-            // Logged once for the whole outage (StorageAvailability), not once a request.
-            context.Response.Headers.RetryAfter = Problems.StorageRetryAfterSeconds;
+            context.Response.Headers.RetryAfter = Problems.StorageRetryAfterSeconds; // logged once an outage (StorageAvailability)
             return Problems.StorageUnavailable();
         }
         catch (Azure.RequestFailedException ex)

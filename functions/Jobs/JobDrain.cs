@@ -19,8 +19,8 @@ public sealed class JobDrain(
     JobResults results,
     FollowUps followUps,
     BaiduConnections connections,
+    TimedCalls sender,
     StorageAvailability storage,
-    ShimingMetrics metrics,
     IOptions<JobOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
@@ -44,19 +44,15 @@ public sealed class JobDrain(
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        BudgetPause? pause;
-        try
+        // Storage away: said once (StorageAvailability), and the next tick looks again.
+        var (reachable, pause) = await storage.WhileReachableAsync(async () => (true, await line.Budget.GetPauseAsync(cancellationToken)), (false, null));
+        if (!reachable || pause is not null)
         {
-            pause = await line.Budget.GetPauseAsync(cancellationToken);
-        }
-        catch (Exception ex) when (storage.Failed(ex))
-        {
-            return; // said once (StorageAvailability); the next tick looks again
-        }
+            if (pause is not null)
+            {
+                Log.DrainPaused(logger, pause.Until, pause.Reason);
+            }
 
-        if (pause is not null)
-        {
-            Log.DrainPaused(logger, pause.Until, pause.Reason);
             return;
         }
 
@@ -74,7 +70,9 @@ public sealed class JobDrain(
             }
 
             // Not cancelled half-way: whatever is taken is either processed or given back.
-            var messages = await TakeAsync();
+            // None while storage is away, so that the calls already out are still waited for and recorded.
+            var messages = await storage.WhileReachableAsync(
+                () => line.Transitions.TakeAsync(BatchSize - Volatile.Read(ref _waiting), options.Value.ProcessingLease, CancellationToken.None), []);
             if (messages.Count == 0)
             {
                 // The line looks empty. While calls are still out the run keeps looking: a job that arrives now, or
@@ -103,21 +101,6 @@ public sealed class JobDrain(
 
         ended.AddRange(await Task.WhenAll(running));
         Log.Drained(logger, ended.Count == 0 ? LogLevel.Debug : LogLevel.Information, ended.Count, ended.Count(o => o == JobOutcome.Finished), ended.Count(o => o == JobOutcome.Returned));
-    }
-
-    /// <summary>The next jobs; none while storage is away, so that the calls already out are still waited for and recorded.</summary>
-    private async Task<IReadOnlyList<QueueMessage>> TakeAsync()
-    {
-        try
-        {
-            var messages = await line.Transitions.TakeAsync(BatchSize - Volatile.Read(ref _waiting), options.Value.ProcessingLease, CancellationToken.None);
-            storage.Succeeded();
-            return messages;
-        }
-        catch (Exception ex) when (storage.Failed(ex))
-        {
-            return [];
-        }
     }
 
     /// <param name="stopping">Signalled when the worker stops: a job whose call has not started goes back at once.</param>
@@ -174,14 +157,8 @@ public sealed class JobDrain(
             return await followUps.ResumeAsync(line, job, message, cancellationToken); // its call is done and recorded
         }
 
-        // Running already: a drain started it and never recorded what came of it (it died, or lost storage for good), so
-        // Baidu may have answered it once; the call now is counted as a repeat.
+        // Running already: taken before, and nothing recorded of its call (a crash, or storage lost for good).
         var repeat = job.Status == RuntimeStatus.Running;
-        if (repeat)
-        {
-            Log.TakenAgain(logger, job.Id);
-        }
-
         var image = job.InputJson is { } details ? BinaryData.FromString(details) : await line.Transitions.GetImageAsync(job.Id, cancellationToken);
         if (image is null)
         {
@@ -225,30 +202,13 @@ public sealed class JobDrain(
             }
 
             started();
-            var outcome = await SendAsync(running, pointer, call, start, repeat);
+            var outcome = await sender.SendAsync(line, running, pointer.TraceParent, call, start, repeat);
             line.Budget.Answered();
             return await results.FinishAsync(line, running, message, outcome, cancellationToken);
         }
         catch (Exception ex) when (ex is BaiduApiException || BaiduErrors.IsTransportFault(ex))
         {
             return await outcomes.FailedAsync(line, running, message, ex, cancellationToken);
-        }
-    }
-
-    /// <summary>Sends the call at its start time, timed from its first byte on the wire (see <see cref="BaiduDepartures"/>).</summary>
-    private async Task<RecognitionOutcome> SendAsync(Job job, JobMessage pointer, IPreparedJobCall call, DateTimeOffset start, bool repeat)
-    {
-        var startedAt = time.GetUtcNow();
-        DateTimeOffset? departedAt = null;
-        try
-        {
-            using var watch = BaiduDepartures.Watch(time, at => line.Budget.Departed(start, (departedAt = at).Value));
-            return await metrics.MeasureBaiduCallAsync(
-                job.Kind.Name, job.Kind.BaiduApi, job.Id, pointer.TraceParent, () => call.SendAsync(CancellationToken.None), CallOutcomes.Describe, repeat);
-        }
-        finally
-        {
-            Log.CallStarted(logger, job.Id, startedAt, start, departedAt is { } at ? (at - startedAt).TotalMilliseconds : double.NaN);
         }
     }
 }

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using Shiming.Storage;
 using Shiming.Telemetry;
 
 namespace Shiming.Jobs;

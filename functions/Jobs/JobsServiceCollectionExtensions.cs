@@ -22,6 +22,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<CallOutcomes>();
         services.AddSingleton<JobResults>();
         services.AddSingleton<FollowUps>();
+        services.AddSingleton<TimedCalls>();
         services.AddScoped<JobRetention>();
         return services;
     }

@@ -1,4 +1,5 @@
 using Azure.Storage.Queues.Models;
+using Shiming.Storage;
 
 namespace Shiming.Jobs;
 

@@ -26,6 +26,24 @@ public sealed partial class StorageAvailability(ILogger<StorageAvailability> log
         return true;
     }
 
+    /// <summary>
+    /// Runs a storage call: its result, and whether storage answered; when it is unavailable, the fallback (and the
+    /// outage is said once). Any other failure passes through.
+    /// </summary>
+    public async Task<T> WhileReachableAsync<T>(Func<Task<T>> call, T unavailable)
+    {
+        try
+        {
+            var result = await call();
+            Succeeded();
+            return result;
+        }
+        catch (Exception ex) when (Failed(ex))
+        {
+            return unavailable;
+        }
+    }
+
     /// <summary>A storage call succeeded.</summary>
     public void Succeeded()
     {

@@ -3,7 +3,7 @@ using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 
-namespace Shiming.Jobs;
+namespace Shiming.Storage;
 
 /// <summary>
 /// The queue messages this process holds: which queue each came from and its latest pop receipt. A message's lease is
