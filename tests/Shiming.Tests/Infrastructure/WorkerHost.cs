@@ -33,13 +33,30 @@ internal static class WorkerHost
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static Task<Shiming.FunctionsHost.FunctionsHost> StartAsync(
+    public static async Task<Shiming.FunctionsHost.FunctionsHost> StartAsync(
         IReadOnlyDictionary<string, string?> settings, string environment = "Development", bool runTimers = true, bool verboseLogs = false,
         TimeSpan? gracePeriod = null, int port = 0, IReadOnlyList<string>? corsOrigins = null)
     {
         // The host forwards requests to the worker's own listener, so the address clients use comes from the app's
-        // Api__PublicBaseUrl, as in Azure and under the run command: the port is chosen first to be named there.
-        port = port == 0 ? FreePort() : port;
+        // Api__PublicBaseUrl, as in Azure and under the run command: the port is chosen first to be named there. A
+        // port free when chosen can be taken before the host binds it (by another process's outgoing connection):
+        // then another is chosen.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnAsync(settings, environment, runTimers, verboseLogs, gracePeriod, port == 0 ? FreePort() : port, corsOrigins);
+            }
+            catch (IOException ex) when (port == 0 && attempt < 3 && ex.InnerException?.GetType().Name == "AddressInUseException")
+            {
+            }
+        }
+    }
+
+    private static Task<Shiming.FunctionsHost.FunctionsHost> StartOnAsync(
+        IReadOnlyDictionary<string, string?> settings, string environment, bool runTimers, bool verboseLogs,
+        TimeSpan? gracePeriod, int port, IReadOnlyList<string>? corsOrigins)
+    {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
             ["Api__PublicBaseUrl"] = $"http://127.0.0.1:{port}/",
