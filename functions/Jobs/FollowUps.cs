@@ -94,6 +94,15 @@ public sealed class FollowUps(IServiceProvider services, JobKinds kinds, Shiming
         }
     }
 
+    /// <summary>The follow-up of a job terminated while it waited for it is terminated too, if it has not ended.</summary>
+    public async Task TerminateFollowUpAsync(Job parent, CancellationToken cancellationToken)
+    {
+        if (parent.FollowUp is { } followUp && kinds.Find(followUp.Kind) is { } kind)
+        {
+            await Lines[kind].Transitions.TerminateAsync(parent.AccountKey, followUp.Id, cancellationToken);
+        }
+    }
+
     /// <summary>The follow-up of a job being purged goes with it (it holds what was read from the parent's input).</summary>
     public async Task PurgeFollowUpAsync(Job parent, CancellationToken cancellationToken)
     {

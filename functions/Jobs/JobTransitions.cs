@@ -171,6 +171,7 @@ public sealed class JobTransitions(JobStorage storage, JobRecords records, Backl
             {
                 await backlog.RemoveAsync(job, cancellationToken);
                 await storage.Images.DeleteBlobIfExistsAsync(id, cancellationToken: cancellationToken);
+                await followUps.TerminateFollowUpAsync(job, cancellationToken); // it would be a call spent for nothing
                 metrics.JobFinished(job.Kind.Name, "terminated");
                 return TerminateOutcome.Terminated;
             }

@@ -76,6 +76,24 @@ public sealed class IdentityCheckFlowTests
     }
 
     [TestMethod]
+    public async Task A_card_terminated_at_the_identity_stage_takes_its_check_with_it_and_no_call_is_spent()
+    {
+        await using var app = await StartAsync(runTimers: false);
+        var (_, statusUri) = await app.SubmitJobAsync(SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(27_150))));
+        await app.DrainOnceAsync();
+        Assert.AreEqual("identityCheck", (await app.GetStatusAsync(statusUri)).Body.GetProperty("customStatus").GetProperty("stage").GetString());
+
+        using var terminated = await app.Client.PostAsync($"{statusUri}/terminate", null);
+        await app.RunFunctionAsync("DrainIdentityChecks");
+
+        Assert.AreEqual(HttpStatusCode.Accepted, terminated.StatusCode);
+        var (code, status) = await app.GetStatusAsync(statusUri);
+        Assert.AreEqual(HttpStatusCode.OK, code);
+        Assert.AreEqual("Terminated", status.GetProperty("runtimeStatus").GetString());
+        Assert.IsEmpty(app.CallsTo(EmulatorApis.IdMatch), "the check of a terminated card was still sent");
+    }
+
+    [TestMethod]
     public async Task A_matched_card_registers_a_patient_a_mismatched_one_is_refused_and_typed_in_details_are_checked_too()
     {
         await using var app = await StartAsync(runTimers: true);
