@@ -133,7 +133,6 @@ public sealed class FunctionsHost : IAsyncDisposable
             GracePeriod = options.GracePeriod,
             WorkerStartTimeout = options.WorkerStartTimeout,
             RestartDelay = options.RestartDelay,
-            QueueServiceVersion = options.QueueServiceVersion,
             CorsOrigins = options.CorsOrigins,
         };
         var owned = loggerFactory is null ? CreateConsoleLoggerFactory() : null;
@@ -224,6 +223,17 @@ public sealed class FunctionsHost : IAsyncDisposable
             hostLogger.LogInformation("Function '{Function}' is disabled", name);
         }
 
+        // What a start that fails part-way leaves behind.
+        async Task DisposeStartedAsync()
+        {
+            await supervisor.DisposeAsync().ConfigureAwait(false);
+            await rpcServer.DisposeAsync().ConfigureAwait(false);
+            await frontDoor.DisposeAsync().ConfigureAwait(false);
+            forwarder.Dispose();
+            listening.Dispose();
+            owned?.Dispose();
+        }
+
         ScriptJobHost jobHost;
         try
         {
@@ -232,12 +242,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         }
         catch
         {
-            await supervisor.DisposeAsync().ConfigureAwait(false);
-            await rpcServer.DisposeAsync().ConfigureAwait(false);
-            await frontDoor.DisposeAsync().ConfigureAwait(false);
-            forwarder.Dispose();
-            listening.Dispose();
-            owned?.Dispose();
+            await DisposeStartedAsync();
             throw;
         }
 
@@ -255,12 +260,7 @@ public sealed class FunctionsHost : IAsyncDisposable
             await listening.CancelAsync().ConfigureAwait(false);
             await jobHost.StopAsync(CancellationToken.None).ConfigureAwait(false);
             await jobHost.DisposeAsync().ConfigureAwait(false);
-            await supervisor.DisposeAsync().ConfigureAwait(false);
-            await rpcServer.DisposeAsync().ConfigureAwait(false);
-            await frontDoor.DisposeAsync().ConfigureAwait(false);
-            forwarder.Dispose();
-            listening.Dispose();
-            owned?.Dispose();
+            await DisposeStartedAsync();
             throw;
         }
 
