@@ -34,7 +34,6 @@ public sealed class LocalHttpPortTests
                 {
                     ScriptRoot = root,
                     Settings = new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString },
-                    QueueServiceVersion = TestHosts.AzuriteQueueVersion,
                 },
                 LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Warning)));
             using var client = new HttpClient();
@@ -62,7 +61,6 @@ public sealed class LocalHttpPortTests
                 ScriptRoot = TestHosts.TestWorkerOutput,
                 Port = ((IPEndPoint)taken.LocalEndpoint).Port,
                 Settings = new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString },
-                QueueServiceVersion = TestHosts.AzuriteQueueVersion,
             },
             LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Critical))));
     }

@@ -54,7 +54,6 @@ public static class TestHosts
                 Settings = all,
                 GracePeriod = gracePeriod ?? TimeSpan.FromSeconds(10),
                 RestartDelay = TimeSpan.FromMilliseconds(200),
-                QueueServiceVersion = AzuriteQueueVersion,
             },
             loggerFactory ?? LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Warning)));
     }

@@ -18,10 +18,6 @@ public sealed class FunctionsHostOptions
     /// <summary>How long a worker may take from process start to its functions loaded.</summary>
     public TimeSpan WorkerStartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>No longer used: the queue triggers are the Storage Queues extension's, which speaks its SDK's newest
-    /// service version (Azurite must run with <c>--skipApiVersionCheck</c>, as the tests' does). Kept so callers build.</summary>
-    public Azure.Storage.Queues.QueueClientOptions.ServiceVersion? QueueServiceVersion { get; init; }
-
     /// <summary>The wait before a worker that died is started again.</summary>
     public TimeSpan RestartDelay { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -6,9 +6,6 @@ namespace Shiming.Tests.Infrastructure;
 /// <summary>Starts the app's build output under the Functions host emulator, as <c>func start</c> would.</summary>
 internal static class WorkerHost
 {
-    /// <summary>The newest Queue service version the shared Azurite accepts.</summary>
-    public const Azure.Storage.Queues.QueueClientOptions.ServiceVersion AzuriteQueueVersion = Azure.Storage.Queues.QueueClientOptions.ServiceVersion.V2026_06_06;
-
     public static readonly string[] TimerFunctions = ["DrainVerifications", "DrainIdentityChecks", "DrainTextRecognitions", "DrainImageModerations", "PurgeExpiredVerifications"];
 
     /// <summary>The app's build output: functions.metadata, worker.config.json, host.json and the worker.</summary>
@@ -94,7 +91,6 @@ internal static class WorkerHost
                 Settings = values,
                 GracePeriod = gracePeriod ?? TimeSpan.FromSeconds(10),
                 RestartDelay = TimeSpan.FromMilliseconds(200),
-                QueueServiceVersion = AzuriteQueueVersion,
                 CorsOrigins = corsOrigins ?? [],
             },
             LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Warning)));
