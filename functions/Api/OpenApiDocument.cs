@@ -98,7 +98,10 @@ internal sealed class HttpFunctionDescriptions(Assembly assembly, IServiceProvid
             builder.Metadata.Add(new EndpointNameMetadata(name));
             if (method.GetCustomAttribute<AllowAnonymousAttribute>() is null)
             {
+                // Every operation on an account's data needs its caller, and reads storage: while storage is away it
+                // answers 503 with Retry-After (UnhandledExceptionMiddleware), whatever the operation.
                 builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
+                builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status503ServiceUnavailable, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
             }
 
             endpoints.Add(builder.Build());

@@ -66,7 +66,7 @@ public sealed class ProducesProblemAttribute(int statusCode)
     : Microsoft.AspNetCore.Mvc.ProducesResponseTypeAttribute(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), statusCode, "application/problem+json");
 
 /// <summary>
-/// The problems every image submission may answer (400, 409, 413, 415, 422, 429, 503): one attribute for the
+/// The problems every image submission may answer (400, 409, 413, 415, 422, 429; 503 as every account operation): one attribute for the
 /// submit functions of every kind, expanded into a <see cref="ProducesProblemAttribute"/> each in the OpenAPI document.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
@@ -80,7 +80,6 @@ public sealed class ProducesImageSubmissionProblemsAttribute : Attribute
         Microsoft.AspNetCore.Http.StatusCodes.Status415UnsupportedMediaType,
         Microsoft.AspNetCore.Http.StatusCodes.Status422UnprocessableEntity,
         Microsoft.AspNetCore.Http.StatusCodes.Status429TooManyRequests,
-        Microsoft.AspNetCore.Http.StatusCodes.Status503ServiceUnavailable,
     ];
 
     public IEnumerable<ProducesProblemAttribute> Expand() => StatusCodes.Select(code => new ProducesProblemAttribute(code));

@@ -18,7 +18,6 @@ public sealed class IdentityCheckFunctions(JobEndpoints endpoints, JobDrains dra
     [ProducesProblem(StatusCodes.Status409Conflict)]
     [ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
     [ProducesProblem(StatusCodes.Status429TooManyRequests)]
-    [ProducesProblem(StatusCodes.Status503ServiceUnavailable)]
     public async Task<Results<Accepted<JobAccepted>, ProblemHttpResult>> SubmitIdentityCheck(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "identity-checks")] HttpRequest request, CancellationToken cancellationToken)
     {
