@@ -40,7 +40,7 @@ public sealed class TakenMessages(QueueClient fallback)
             taken.Message = taken.Message.Update(receipt.Value);
             return LeaseRenewal.Renewed;
         }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 400)
+        catch (RequestFailedException ex) when (NoLongerOurs(ex))
         {
             taken.Gone = true; // deleted elsewhere, or taken by another drain: ours no more
             _taken.TryRemove(new KeyValuePair<string, Taken>(message.MessageId, taken));
@@ -54,20 +54,22 @@ public sealed class TakenMessages(QueueClient fallback)
 
     /// <summary>
     /// Removes the message from its queue by <paramref name="remove"/>, given the queue and the message with its latest
-    /// pop receipt, with no renewal under way; it is forgotten here once removed.
+    /// pop receipt, with no renewal under way; it is forgotten here once removed. A message that is no longer this
+    /// process's (gone, or taken by another drain once its lease ran out) is left to whoever has it, as the Functions
+    /// host's queue listener leaves it: the job's record says what was done.
     /// </summary>
     public async Task RemoveAsync(QueueMessage message, Func<QueueClient, QueueMessage, Task> remove, CancellationToken cancellationToken)
     {
         if (!_taken.TryGetValue(message.MessageId, out var taken))
         {
-            await remove(fallback, message);
+            await RemoveIfOursAsync(remove, fallback, message);
             return;
         }
 
         await taken.Gate.WaitAsync(cancellationToken);
         try
         {
-            await remove(taken.Queue, taken.Message);
+            await RemoveIfOursAsync(remove, taken.Queue, taken.Message);
             taken.Gone = true;
             _taken.TryRemove(new KeyValuePair<string, Taken>(message.MessageId, taken));
         }
@@ -76,6 +78,22 @@ public sealed class TakenMessages(QueueClient fallback)
             taken.Gate.Release();
         }
     }
+
+    private static async Task RemoveIfOursAsync(Func<QueueClient, QueueMessage, Task> remove, QueueClient queue, QueueMessage message)
+    {
+        try
+        {
+            await remove(queue, message);
+        }
+        catch (RequestFailedException ex) when (NoLongerOurs(ex))
+        {
+            // Deleted already, or another drain holds it now.
+        }
+    }
+
+    /// <summary>The message or its queue is gone (404), or its pop receipt is not the latest (400 PopReceiptMismatch).</summary>
+    private static bool NoLongerOurs(RequestFailedException ex) =>
+        ex.Status == 404 || (ex.Status == 400 && ex.ErrorCode == "PopReceiptMismatch");
 
     private sealed class Taken(QueueClient queue, QueueMessage message)
     {
