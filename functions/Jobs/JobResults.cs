@@ -12,7 +12,7 @@ namespace Shiming.Jobs;
 /// given up because storage is briefly away: the recording is tried again with backoff for about a minute and a half
 /// (the drain keeps renewing the job's lease meanwhile), and each step may be done again (see <see cref="JobTransitions.FinishAsync"/>).
 /// </summary>
-public sealed class JobResults(FollowUps followUps, ShimingMetrics metrics, TimeProvider time, ILogger<JobResults> logger)
+public sealed class JobResults(FollowUps followUps, StorageAvailability storage, ShimingMetrics metrics, TimeProvider time, ILogger<JobResults> logger)
 {
     private static readonly JsonSerializerOptions OutputJson = new(JsonSerializerDefaults.Web);
 
@@ -29,7 +29,10 @@ public sealed class JobResults(FollowUps followUps, ShimingMetrics metrics, Time
             UseJitter = true,
             OnRetry = args =>
             {
-                Log.RecordingRetried(logger, args.Context.Properties.GetValue(JobKey, ""), args.Outcome.Exception?.GetType().Name ?? "", args.RetryDelay.TotalMilliseconds);
+                // An outage is said once (StorageAvailability); each job's retries within it are only detail.
+                var outage = args.Outcome.Exception is { } fault && storage.Failed(fault);
+                Log.RecordingRetried(
+                    logger, outage ? LogLevel.Debug : LogLevel.Warning, args.Context.Properties.GetValue(JobKey, ""), args.Outcome.Exception?.GetType().Name ?? "", args.RetryDelay.TotalMilliseconds);
                 return ValueTask.CompletedTask;
             },
         })

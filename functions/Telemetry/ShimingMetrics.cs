@@ -30,7 +30,7 @@ public sealed class ShimingMetrics : IDisposable
         _baiduCalls = _meter.CreateCounter<long>(
             "shiming.baidu.calls", "{call}", "Calls to Baidu, by outcome class: success, qps_refused, quota, token, transient, input.");
         _repeatedCalls = _meter.CreateCounter<long>(
-            "shiming.baidu.repeated_calls", "{call}", "Calls to Baidu for a job whose earlier call's outcome was never recorded (its drain died or lost storage): calls Baidu may charge twice.");
+            "shiming.baidu.repeated_calls", "{call}", "Calls to Baidu for a job taken again with no outcome recorded for its earlier take (its drain died or lost storage): calls Baidu may charge twice; an upper bound, as the earlier take may have died before its call left.");
         _baiduCallDuration = _meter.CreateHistogram<double>(
             "shiming.baidu.call.duration", "s", "How long Baidu took to answer a call.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10] });

@@ -32,6 +32,7 @@ public sealed class StorageOutageTests
                 settings => settings["Baidu:RequestTimeout"] = "00:00:30",
                 new EmulatorOptions { LatencyMedian = TimeSpan.FromSeconds(14) },
                 runTimers: false,
+                verboseLogs: true,
                 storage: azurite);
 
             var statusUris = new List<string>();
@@ -66,7 +67,10 @@ public sealed class StorageOutageTests
             }
 
             Assert.HasCount(Jobs, app.CallsTo("idcard"), "Baidu was called again for an answer already received");
-            Assert.IsTrue(app.LogLines.Any(line => line.Contains("outcome not recorded yet", StringComparison.Ordinal)), "the recording was not retried");
+            var retries = app.LogLines.Where(line => line.Contains("outcome not recorded yet", StringComparison.Ordinal)).ToList();
+            Assert.IsNotEmpty(retries, "the recording was not retried");
+            Assert.AreEqual(1, app.LogLines.Count(line => line.Contains("Storage is unreachable", StringComparison.Ordinal)), "the outage was not said once");
+            Assert.IsFalse(retries.Any(line => line.Contains("warn", StringComparison.OrdinalIgnoreCase)), $"each retry within a known outage was a warning: {retries[0]}");
         }
         finally
         {
