@@ -44,11 +44,12 @@ public sealed class JobOptions
 
     /// <summary>
     /// How long a taken job stays invisible to other drains, renewed every third of it while the drain works on the job;
-    /// a job whose drain died comes back within it. Short, so a crash costs seconds; long enough that a renewal
-    /// missed to a storage blip leaves another before it runs out (see docs/operations.md).
+    /// a job whose drain died comes back within it. About as long as a dead instance holds the drains' timer lock, so
+    /// a crash costs its jobs in flight no more than the drains' own pause; long enough that a renewal missed to a
+    /// storage blip leaves another before it runs out (see docs/pacing.md).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:10", "00:10:00")]
-    public TimeSpan ProcessingLease { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ProcessingLease { get; set; } = TimeSpan.FromSeconds(20);
 }
 
 /// <summary>
