@@ -61,12 +61,23 @@ internal sealed class AppInstances : IAsyncDisposable
     /// Stops instance <paramref name="index"/> as the platform does at scale-in or a deployment (SIGTERM to its host,
     /// which gives the worker its grace period), then starts a new one on the same address.
     /// </summary>
+    /// <param name="hard">
+    /// Kill the host and its worker at once (SIGKILL, no grace), as a crash or a machine lost would, instead.
+    /// </param>
     /// <returns>When the stop was signalled, and how long the instance was away.</returns>
-    public async Task<(DateTimeOffset StoppedAt, TimeSpan Away)> RestartAsync(int index)
+    public async Task<(DateTimeOffset StoppedAt, TimeSpan Away)> RestartAsync(int index, bool hard = false)
     {
         var old = _instances[index];
         var stoppedAt = DateTimeOffset.UtcNow;
-        await old.StopAsync(TimeSpan.FromSeconds(60));
+        if (hard)
+        {
+            await old.KillAsync();
+        }
+        else
+        {
+            await old.StopAsync(TimeSpan.FromSeconds(60));
+        }
+
         _stopped.Add(old);
         _instances[index] = await StartOneAsync(index, old.BaseAddress.Port);
         return (stoppedAt, DateTimeOffset.UtcNow - stoppedAt);

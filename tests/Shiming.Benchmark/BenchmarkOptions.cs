@@ -24,12 +24,15 @@ internal sealed class BenchmarkOptions
         ["--submitters"] = nameof(Submitters),
         ["--instances"] = nameof(Instances),
         ["--graceful-stop"] = nameof(GracefulStop),
+        ["--crash-after"] = nameof(CrashAfter),
+        ["--storage-outage"] = nameof(StorageOutage),
+        ["--storage-outage-after"] = nameof(StorageOutageAfter),
         ["--telemetry"] = nameof(Telemetry),
         ["--plot"] = nameof(Plot),
     };
 
     public const string Usage =
-        "usage: benchmark [--cards 1000] [--texts 0] [--moderations 0] [--qps 10] [--text-qps 10] [--moderation-qps 50] [--identity-checks true [--identity-qps 2]] [--latency 00:00:00.100] [--latency-p99 <timespan>] [--faults 0.05 [--qps-bursts 0]] [--accounts 100] [--seed 1] [--submitters 16] [--instances 1] [--graceful-stop <timespan>] [--telemetry true [--plot burst.svg]]";
+        "usage: benchmark [--cards 1000] [--texts 0] [--moderations 0] [--qps 10] [--text-qps 10] [--moderation-qps 50] [--identity-checks true [--identity-qps 2]] [--latency 00:00:00.100] [--latency-p99 <timespan>] [--faults 0.05 [--qps-bursts 0]] [--accounts 100] [--seed 1] [--submitters 16] [--instances 1] [--graceful-stop <timespan> | --crash-after <timespan> | --storage-outage <timespan> [--storage-outage-after 00:00:15]] [--telemetry true [--plot burst.svg]]";
 
     /// <summary>Synthetic cards submitted in one burst.</summary>
     public int Cards { get; set; } = 1000;
@@ -104,6 +107,25 @@ internal sealed class BenchmarkOptions
     /// </summary>
     public TimeSpan? GracefulStop { get; set; }
 
+    /// <summary>
+    /// When given, this long into the drain (after the first card was accepted) the first instance is killed (SIGKILL
+    /// to its host and worker: no grace, as a crash or a lost machine) and a new one started in its place.
+    /// </summary>
+    public TimeSpan? CrashAfter { get; set; }
+
+    /// <summary>
+    /// When given, storage is unreachable this long, from <see cref="StorageOutageAfter"/> into the drain (after the
+    /// first card was accepted): every request to it is cut, those in flight too, while the apps keep running. Azurite
+    /// keeps its data, as Azure Storage would.
+    /// </summary>
+    public TimeSpan? StorageOutage { get; set; }
+
+    /// <summary>With <see cref="StorageOutage"/>: how long into the drain storage goes away.</summary>
+    public TimeSpan StorageOutageAfter { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Whether an instance is stopped or killed and started again: its clients see it away meanwhile.</summary>
+    public bool RestartsAnInstance => GracefulStop is not null || CrashAfter is not null;
+
     /// <summary>Each app exports its traces, metrics and logs over OTLP (http/protobuf) to a receiver in this process.</summary>
     public bool Telemetry { get; set; }
 
@@ -122,10 +144,12 @@ internal sealed class BenchmarkOptions
         : Submitters < 1 ? "--submitters must be at least 1"
         : Instances is < 1 or > 4 ? "--instances must be between 1 and 4"
         : Plot is not null && !Telemetry ? "--plot needs --telemetry true"
-        : GracefulStop < TimeSpan.Zero ? "--graceful-stop must be zero or more"
+        : GracefulStop < TimeSpan.Zero || CrashAfter < TimeSpan.Zero || StorageOutageAfter < TimeSpan.Zero ? "--graceful-stop, --crash-after and --storage-outage-after must be zero or more"
+        : StorageOutage is { } outage && (outage <= TimeSpan.Zero || outage > TimeSpan.FromMinutes(10)) ? "--storage-outage must be more than zero and at most 10 minutes"
+        : new[] { GracefulStop is not null, CrashAfter is not null, StorageOutage is not null }.Count(given => given) > 1 ? "give at most one of --graceful-stop, --crash-after and --storage-outage"
         : null;
 
     public string Describe() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Cards} cards, QPS {Qps}{(Mixed ? $"; {Texts} texts, QPS {TextQps}; {Moderations} moderations, QPS {ModerationQps}" : "")}, Baidu latency {Latency.TotalMilliseconds:0} ms median{(LatencyP99 is { } p99 ? $" / {p99.TotalMilliseconds:0} ms p99" : " (fixed)")}, {Faults:P0} faults{(QpsBursts is null ? "" : string.Create(CultureInfo.InvariantCulture, $" ({QpsBurstShare:P0} starting an error-18 burst)"))}, {Instances} app instance{(Instances == 1 ? "" : "s")}{(GracefulStop is { } stop ? $", the first stopped gracefully {stop.TotalSeconds:0} s after the burst was accepted" : "")}{(Telemetry ? ", telemetry exported over OTLP" : ", telemetry off")}");
+        $"{Cards} cards, QPS {Qps}{(Mixed ? $"; {Texts} texts, QPS {TextQps}; {Moderations} moderations, QPS {ModerationQps}" : "")}, Baidu latency {Latency.TotalMilliseconds:0} ms median{(LatencyP99 is { } p99 ? $" / {p99.TotalMilliseconds:0} ms p99" : " (fixed)")}, {Faults:P0} faults{(QpsBursts is null ? "" : string.Create(CultureInfo.InvariantCulture, $" ({QpsBurstShare:P0} starting an error-18 burst)"))}, {Instances} app instance{(Instances == 1 ? "" : "s")}{(GracefulStop is { } stop ? $", the first stopped gracefully {stop.TotalSeconds:0} s after the burst was accepted" : "")}{(CrashAfter is { } crash ? $", the first killed {crash.TotalSeconds:0} s into the drain" : "")}{(StorageOutage is { } outage ? $", storage away for {outage.TotalSeconds:0} s from {StorageOutageAfter.TotalSeconds:0} s into the drain" : "")}{(Telemetry ? ", telemetry exported over OTLP" : ", telemetry off")}");
 }

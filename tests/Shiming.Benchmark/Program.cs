@@ -128,10 +128,15 @@ var burstTime = TimeSpan.Zero;
 var submitters = new SemaphoreSlim(options.Submitters);
 var refused = 0;
 (DateTimeOffset At, TimeSpan Away)? stop = null; // the graceful stop, once it is over
+var unavailable = 0; // submissions and status polls answered 503 (storage away)
 var accepted = 0;
 var following = new List<Task<JobResult?>>(plan.Submissions.Count);
 var submits = new RoundTrips();
 var polls = new RoundTrips();
+// A crash or a storage outage falls a given time into the drain, which starts with the first acceptance, whether or
+// not every card is in by then.
+var fault = new MidBurstFault(options, apps, storage, Progress);
+var faulting = fault.Asked ? fault.RunAsync(() => Volatile.Read(ref accepted) > 0) : Task.CompletedTask;
 for (var i = 0; i < plan.Submissions.Count; i++)
 {
     await submitters.WaitAsync();
@@ -152,6 +157,8 @@ if (options.GracefulStop is { } stopAfter)
     stop = await apps.RestartAsync(0);
     Progress(string.Create(invariant, $"the first instance was away for {stop.Value.Away.TotalSeconds:0.0} s"));
 }
+
+await faulting;
 
 // Every job's outcome, in submission order; the card figures below are the cards' alone.
 var outcomes = await Task.WhenAll(following);
@@ -182,10 +189,7 @@ async Task<JobResult?> SubmitAndFollowAsync(int i)
     string statusUri;
     try
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, submission.Kind.Route) { Content = new ByteArrayContent(submission.Image) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
-        request.Headers.Add("X-MS-CLIENT-PRINCIPAL-ID", account);
-        using var response = await submits.TimeAsync(() => http.SendAsync(request));
+        using var response = await SubmitAsync(http, submission, account);
         if (response.StatusCode != HttpStatusCode.Accepted)
         {
             if (submission.Kind == plan.Cards)
@@ -212,6 +216,38 @@ async Task<JobResult?> SubmitAndFollowAsync(int i)
     return await FollowAsync(http, (account, statusUri));
 }
 
+// A submission as a phone sends it: again a moment later while its instance is away, and after Retry-After while
+// storage is (nothing was accepted; the same image again is the same submission).
+async Task<HttpResponseMessage> SubmitAsync(HttpClient http, BurstSubmission submission, string account)
+{
+    while (true)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, submission.Kind.Route) { Content = new ByteArrayContent(submission.Image) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        request.Headers.Add("X-MS-CLIENT-PRINCIPAL-ID", account);
+        HttpResponseMessage response;
+        try
+        {
+            response = await submits.TimeAsync(() => http.SendAsync(request));
+        }
+        catch (HttpRequestException) when (options.RestartsAnInstance && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            continue;
+        }
+
+        if (response.StatusCode != HttpStatusCode.ServiceUnavailable || DateTime.UtcNow >= deadline)
+        {
+            return response;
+        }
+
+        Interlocked.Increment(ref unavailable);
+        var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+        response.Dispose();
+        await Task.Delay(wait);
+    }
+}
+
 async Task<JobResult?> FollowAsync(HttpClient http, (string Account, string StatusUri) job)
 {
     while (DateTime.UtcNow < deadline)
@@ -223,7 +259,7 @@ async Task<JobResult?> FollowAsync(HttpClient http, (string Account, string Stat
         {
             response = await polls.TimeAsync(() => http.SendAsync(request));
         }
-        catch (HttpRequestException) when (stop is null && options.GracefulStop is not null)
+        catch (HttpRequestException) when (options.RestartsAnInstance)
         {
             // The instance is being restarted: a phone would try again a moment later.
             await Task.Delay(TimeSpan.FromSeconds(1));
@@ -242,7 +278,11 @@ async Task<JobResult?> FollowAsync(HttpClient http, (string Account, string Stat
                 finishedAt);
         }
 
-        if (response.StatusCode != HttpStatusCode.Accepted)
+        if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+        {
+            Interlocked.Increment(ref unavailable); // storage away: Retry-After says when to look again
+        }
+        else if (response.StatusCode != HttpStatusCode.Accepted)
         {
             return null; // 404: the job is gone
         }
@@ -291,7 +331,9 @@ Console.WriteLine(string.Create(invariant, $"| longest time between two calls wh
 Console.WriteLine(string.Create(invariant, $"| most calls in any sliding second, at arrival by the emulator's clock | {maxInAnySecond} |"));
 Console.WriteLine(string.Create(invariant, $"| error 18 from going over the limit | {refusedAsOverLimit} |"));
 Console.WriteLine(string.Create(invariant, $"| most call starts in any sliding second, by the apps' clocks | {StartWindows.MaxStartsInAnySecond(departures)} |"));
-Console.WriteLine(string.Create(invariant, $"| start to arrival p50 / p99 / max ({spread.Paired} calls paired) | {spread.P50:0.0} / {spread.P99:0.0} / {spread.Max:0.0} ms |"));
+Console.WriteLine(!fault.IsCrash
+    ? string.Create(invariant, $"| start to arrival p50 / p99 / max ({spread.Paired} calls paired) | {spread.P50:0.0} / {spread.P99:0.0} / {spread.Max:0.0} ms |")
+    : "| start to arrival | n/a: the calls the killed instance had out are in no log, so starts and arrivals do not pair |");
 Console.WriteLine($"| call start after its start time p50 / p99 / max | {pacing.DescribeStartLateness()} |");
 Console.WriteLine($"| call start to its first byte written p50 / p99 / max | {pacing.DescribeStartToWrite()} |");
 Console.WriteLine($"| start times given up by their callers, and passed unused | {pacing.DescribeGivenUp()} |");
@@ -321,8 +363,10 @@ if (stop is { } stopped)
     double AfterStop(double p) => Percentiles.At(afterStop, p);
     Console.WriteLine(string.Create(invariant, $"| graceful stop: the first instance away (SIGTERM to the new one's first answer) | {stopped.Away.TotalSeconds:0.0} s |"));
     Console.WriteLine(string.Create(invariant, $"| jobs taken before the stop and finished after it: given back / in flight | {interrupted.Count(j => j.GivenBack)} / {interrupted.Count(j => !j.GivenBack)} |"));
-    Console.WriteLine(string.Create(invariant, $"| those jobs, stop to finished p50 / p95 / max (the lease: {appSettings.GetValueOrDefault("Verifications:ProcessingLease", "00:02:00")}) | {AfterStop(0.50):0.0} s / {AfterStop(0.95):0.0} s / {(afterStop.Length == 0 ? double.NaN : afterStop[^1]):0.0} s |"));
+    Console.WriteLine(string.Create(invariant, $"| those jobs, stop to finished p50 / p95 / max (the lease: {appSettings.GetValueOrDefault("Verifications:ProcessingLease", new Shiming.Jobs.JobOptions().ProcessingLease.ToString("c", invariant))}) | {AfterStop(0.50):0.0} s / {AfterStop(0.95):0.0} s / {(afterStop.Length == 0 ? double.NaN : afterStop[^1]):0.0} s |"));
 }
+
+fault.Report(calls, results.Length, stopLog.TakenAgain, finished.ToDictionary(r => r.Id, r => r.FinishedAt, StringComparer.Ordinal), unavailable);
 
 if (otlp is not null)
 {

@@ -8,12 +8,17 @@ namespace Shiming.Benchmark;
 /// What the instance stopped in the middle of the burst had taken: the jobs its drain gave back because the worker was
 /// stopping (event 3017), and the jobs whose calls it started (3012, logged once a call is over, so a call in flight at
 /// the stop is logged during the grace period). Set beside when each job finished, that is how long a graceful stop
-/// held the jobs it interrupted.
+/// held the jobs it interrupted. After a crash, the instance started in its place names the jobs it took again with no
+/// outcome recorded for their earlier take (3033): those the dead instance held in flight.
 /// </summary>
 internal sealed partial class StopLog
 {
     private readonly ConcurrentDictionary<string, byte> _givenBack = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _started = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _takenAgain = new(StringComparer.Ordinal);
+
+    /// <summary>The jobs taken again with no outcome recorded for an earlier take (each once).</summary>
+    public IReadOnlyCollection<string> TakenAgain => [.. _takenAgain.Keys];
 
     public void Read(string line)
     {
@@ -24,6 +29,10 @@ internal sealed partial class StopLog
         else if (StartedLine().Match(line) is { Success: true } started)
         {
             _started[started.Groups[1].Value] = DateTimeOffset.Parse(started.Groups[2].Value, CultureInfo.InvariantCulture);
+        }
+        else if (TakenAgainLine().Match(line) is { Success: true } takenAgain)
+        {
+            _takenAgain.TryAdd(takenAgain.Groups[1].Value, 0);
         }
     }
 
@@ -39,6 +48,9 @@ internal sealed partial class StopLog
 
     [GeneratedRegex(@"Job (\S+) given back: the worker is stopping$")]
     private static partial Regex GivenBackLine();
+
+    [GeneratedRegex(@"Job (\S+) taken again with no outcome recorded for its earlier call")]
+    private static partial Regex TakenAgainLine();
 
     [GeneratedRegex(@"Baidu call for job (\S+) started at (\S+) for the start time \S+, its first byte written \S+ ms after the start$")]
     private static partial Regex StartedLine();

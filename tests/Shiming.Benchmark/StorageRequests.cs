@@ -14,15 +14,17 @@ namespace Shiming.Benchmark;
 
 /// <summary>
 /// One request an app made to storage: when it reached the proxy, which service, its path and query, and how the
-/// forwarding ended (<see cref="ForwarderError.None"/>: Azurite's answer, of any status, went back to the app).
+/// forwarding ended (<see cref="ForwarderError.None"/>: Azurite's answer, of any status, went back to the app), or
+/// whether an outage cut it (<see cref="StorageRequests.Cut"/>).
 /// </summary>
-internal sealed record StorageRequest(DateTimeOffset At, string Service, string Target, ForwarderError Error);
+internal sealed record StorageRequest(DateTimeOffset At, string Service, string Target, ForwarderError Error, bool Cut = false);
 
 /// <summary>
 /// Every request the apps (their workers and their hosts) make to storage, counted by a reverse proxy in front of
 /// Azurite that their connection string points at: one port per service, as a storage account has one endpoint per
 /// service. Each request is one billed Azure Storage transaction (the app sends no batches). Only the apps are given
-/// the proxy's address, so nothing else is counted.
+/// the proxy's address, so nothing else is counted. The proxy can also take storage away (<see cref="Cut"/>): every
+/// request then has its connection dropped, as an app sees an account it cannot reach, while Azurite keeps its data.
 /// </summary>
 internal sealed partial class StorageRequests : IAsyncDisposable
 {
@@ -31,6 +33,8 @@ internal sealed partial class StorageRequests : IAsyncDisposable
     private readonly WebApplication _proxy;
     private readonly HttpMessageInvoker _azurite;
     private readonly ConcurrentQueue<StorageRequest> _requests = new();
+    private readonly ConcurrentDictionary<HttpContext, byte> _inFlight = new();
+    private volatile bool _cut;
 
     private StorageRequests(WebApplication proxy, HttpMessageInvoker azurite, string connectionString)
     {
@@ -82,12 +86,44 @@ internal sealed partial class StorageRequests : IAsyncDisposable
         {
             var route = byPort[context.Connection.LocalPort];
             var at = DateTimeOffset.UtcNow;
-            var error = await forwarder.SendAsync(context, route.Destination, client, config, HttpTransformer.Default);
-            requests._requests.Enqueue(new StorageRequest(at, route.Service, context.Request.Path + context.Request.QueryString, error));
+            var target = context.Request.Path + context.Request.QueryString;
+            if (requests._cut)
+            {
+                context.Abort();
+                requests._requests.Enqueue(new StorageRequest(at, route.Service, target, ForwarderError.RequestCanceled, Cut: true));
+                return;
+            }
+
+            requests._inFlight.TryAdd(context, 0);
+            try
+            {
+                var error = await forwarder.SendAsync(context, route.Destination, client, config, HttpTransformer.Default);
+                requests._requests.Enqueue(new StorageRequest(at, route.Service, target, error, Cut: error != ForwarderError.None && requests._cut));
+            }
+            finally
+            {
+                requests._inFlight.TryRemove(context, out _);
+            }
         });
         await proxy.StartAsync();
         return requests;
     }
+
+    /// <summary>
+    /// Takes storage away: from now until <see cref="Restore"/>, every request has its connection dropped, and so
+    /// do those in flight (whether Azurite did what they asked is not known to the app, as in a real outage).
+    /// </summary>
+    public void Cut()
+    {
+        _cut = true;
+        foreach (var context in _inFlight.Keys)
+        {
+            context.Abort();
+        }
+    }
+
+    /// <summary>Brings storage back, with everything Azurite held.</summary>
+    public void Restore() => _cut = false;
 
     /// <summary>The requests that reached the proxy from <paramref name="from"/> up to <paramref name="to"/> and are over.</summary>
     public IReadOnlyList<StorageRequest> Between(DateTimeOffset from, DateTimeOffset to) => [.. _requests.Where(r => r.At >= from && r.At < to)];
@@ -101,11 +137,12 @@ internal sealed partial class StorageRequests : IAsyncDisposable
 
     /// <summary>
     /// How many of <paramref name="requests"/> were not passed on and answered, by why: the app gave up on them
-    /// (<c>RequestCanceled</c>, a timeout or a stop of its own), or the way to Azurite failed.
+    /// (<c>RequestCanceled</c>, a timeout or a stop of its own), or the way to Azurite failed; those an outage cut are
+    /// counted apart.
     /// </summary>
     public static string DescribeUnanswered(IReadOnlyCollection<StorageRequest> requests)
     {
-        var unanswered = requests.Where(r => r.Error != ForwarderError.None).ToList();
+        var unanswered = requests.Where(r => r.Error != ForwarderError.None && !r.Cut).ToList();
         return unanswered.Count == 0
             ? "0"
             : string.Create(CultureInfo.InvariantCulture, $"{unanswered.Count} ({string.Join(", ", unanswered.GroupBy(r => r.Error).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()} {g.Key}"))})");
