@@ -1,4 +1,5 @@
 using Shiming.Tests.Infrastructure;
+using Shiming.Tests.Web;
 
 namespace Shiming.Tests;
 
@@ -8,6 +9,8 @@ public static class TestAssembly
     [AssemblyCleanup]
     public static async Task StopSharedServicesAsync()
     {
+        await Chromium.StopSharedAsync();
+        CardFiles.Delete();
         await ShimingTestApp.StopSharedAsync();
         await Azurite.StopSharedAsync();
     }

@@ -28,6 +28,8 @@ internal sealed class Chromium : IAsyncDisposable
         TimezoneId = "Asia/Shanghai",
     };
 
+    private static readonly Lazy<Task<Chromium>> s_shared = new(LaunchAsync);
+
     private readonly IPlaywright _playwright;
 
     private Chromium(IPlaywright playwright, IBrowser browser)
@@ -38,7 +40,21 @@ internal sealed class Chromium : IAsyncDisposable
 
     public IBrowser Browser { get; }
 
-    public static async Task<Chromium> LaunchAsync()
+    /// <summary>
+    /// The one browser every test class shares: the first to ask launches it, the assembly cleanup closes it. Each
+    /// page runs in a context of its own (<see cref="NewContextAsync"/>), so classes side by side see nothing of each other.
+    /// </summary>
+    public static Task<Chromium> GetSharedAsync() => s_shared.Value;
+
+    public static async Task StopSharedAsync()
+    {
+        if (s_shared.IsValueCreated && s_shared.Value.IsCompletedSuccessfully)
+        {
+            await (await s_shared.Value).DisposeAsync();
+        }
+    }
+
+    private static async Task<Chromium> LaunchAsync()
     {
         if (!File.Exists(ExecutablePath))
         {

@@ -132,21 +132,31 @@ internal sealed class PageSession : IAsyncDisposable
     }
 }
 
-/// <summary>Synthetic card photos written to files, for the browser's file inputs.</summary>
-internal sealed class CardFiles : IDisposable
+/// <summary>
+/// Synthetic card photos written to files, for the browser's file inputs: one folder for every test class, each file
+/// in a folder of its own so that classes side by side never write over each other's; gone at the assembly cleanup.
+/// </summary>
+internal static class CardFiles
 {
-    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("shiming-web-cards-");
+    private static readonly Lazy<DirectoryInfo> s_folder = new(() => Directory.CreateTempSubdirectory("shiming-web-cards-"));
 
-    public string Front(SyntheticPerson person) => Write($"front-{person.IdNumber[^4..]}.png", SyntheticCardImages.RenderFront(person));
+    public static string Front(SyntheticPerson person) => Write("front.png", SyntheticCardImages.RenderFront(person));
 
-    public string Back(SyntheticCardBack back) => Write($"back-{Guid.NewGuid():N}.png", SyntheticCardImages.RenderBack(back));
+    public static string Back(SyntheticCardBack back) => Write("back.png", SyntheticCardImages.RenderBack(back));
 
-    public string Write(string name, byte[] content)
+    public static string Write(string name, byte[] content)
     {
-        var path = Path.Combine(_folder.FullName, name);
+        var folder = s_folder.Value.CreateSubdirectory(Guid.NewGuid().ToString("N"));
+        var path = Path.Combine(folder.FullName, name);
         File.WriteAllBytes(path, content);
         return path;
     }
 
-    public void Dispose() => _folder.Delete(recursive: true);
+    public static void Delete()
+    {
+        if (s_folder.IsValueCreated)
+        {
+            s_folder.Value.Delete(recursive: true);
+        }
+    }
 }

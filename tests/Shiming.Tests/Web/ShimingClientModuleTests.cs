@@ -18,7 +18,7 @@ public sealed class ShimingClientModuleTests
     public static async Task StartAsync(TestContext _)
     {
         s_app = await ShimingTestApp.StartAsync(runTimers: false);
-        s_chromium = await Chromium.LaunchAsync();
+        s_chromium = await Chromium.GetSharedAsync();
         s_session = await PageSession.OpenAsync(s_chromium, s_app.BaseAddress, Chromium.Desktop, principalId: "module");
     }
 
@@ -26,7 +26,6 @@ public sealed class ShimingClientModuleTests
     public static async Task StopAsync()
     {
         await s_session.DisposeAsync();
-        await s_chromium.DisposeAsync();
         await s_app.DisposeAsync();
     }
 

@@ -15,7 +15,6 @@ public sealed class WebPageFlowTests
 {
     private static ShimingTestApp s_app = null!;
     private static Chromium s_chromium = null!;
-    private static CardFiles s_cards = null!;
 
     public TestContext TestContext { get; set; } = null!;
 
@@ -23,15 +22,7 @@ public sealed class WebPageFlowTests
     public static async Task StartAsync(TestContext _)
     {
         s_app = await ShimingTestApp.GetSharedAsync(SharedApp.TimersDisabled);
-        s_chromium = await Chromium.LaunchAsync();
-        s_cards = new CardFiles();
-    }
-
-    [ClassCleanup]
-    public static async Task StopAsync()
-    {
-        s_cards.Dispose();
-        await s_chromium.DisposeAsync();
+        s_chromium = await Chromium.GetSharedAsync();
     }
 
     [TestMethod]
@@ -46,7 +37,7 @@ public sealed class WebPageFlowTests
         await Expect(page.Locator("#roster-summary")).ToContainTextAsync("还没有就诊人");
 
         // Choose, upload, wait.
-        await session.ChooseFileAsync(s_cards.Front(people[0]));
+        await session.ChooseFileAsync(CardFiles.Front(people[0]));
         await Expect(page.Locator("#preview-image")).ToBeVisibleAsync();
         await session.ScreenshotAsync(TestContext, "01-card-chosen");
         await session.SubmitAsync();
@@ -85,7 +76,7 @@ public sealed class WebPageFlowTests
         for (var i = 1; i < 5; i++)
         {
             await page.Locator("#start-over-button").ClickAsync();
-            await VerifyAsync(session, s_cards.Front(people[i]));
+            await VerifyAsync(session, CardFiles.Front(people[i]));
             await page.Locator("#add-patient-button").ClickAsync();
             await session.ExpectFreePlacesAsync(4 - i);
         }
@@ -95,7 +86,7 @@ public sealed class WebPageFlowTests
 
         // A sixth person cannot be added while the roster is full, and the page says what to do.
         await page.Locator("#start-over-button").ClickAsync();
-        await VerifyAsync(session, s_cards.Front(people[5]));
+        await VerifyAsync(session, CardFiles.Front(people[5]));
         await Expect(page.Locator("#add-patient-button")).ToBeDisabledAsync();
         await Expect(page.Locator("#add-hint")).ToContainTextAsync("请先在下方移除一位");
         await session.ScreenshotAsync(TestContext, "04-roster-full");
@@ -140,7 +131,7 @@ public sealed class WebPageFlowTests
         await using var session = await PageSession.OpenAsync(s_chromium, s_app.BaseAddress, Chromium.Phone, principalId: Account);
         var page = session.Page;
         await session.ExpectFreePlacesAsync(1);
-        await VerifyAsync(session, s_cards.Front(people[5]));
+        await VerifyAsync(session, CardFiles.Front(people[5]));
         using (var fifth = await Patients.PatientTestClient.AddAsync(s_app, Account, elsewhere[4]))
         {
             Assert.AreEqual(System.Net.HttpStatusCode.Created, fifth.StatusCode);
@@ -168,7 +159,7 @@ public sealed class WebPageFlowTests
         await Expect(page.Locator("h1")).ToHaveTextAsync("ID card check · Patients");
         await Expect(toggle).ToHaveTextAsync("中文");
         await Expect(page.Locator("label[for=camera-input]")).ToHaveTextAsync("Take a photo");
-        await VerifyAsync(session, s_cards.Front(SyntheticIdentities.CreatePerson(new Random(6301))));
+        await VerifyAsync(session, CardFiles.Front(SyntheticIdentities.CreatePerson(new Random(6301))));
         await Expect(page.Locator("#result-fields")).ToContainTextAsync("checksum valid");
         await session.ScreenshotAsync(TestContext, "06-english");
 
@@ -186,14 +177,14 @@ public sealed class WebPageFlowTests
         var page = session.Page;
 
         // Not an image at all: refused at once with 415.
-        await session.ChooseFileAsync(s_cards.Write("notes.png", "these are not the bytes of an image"u8.ToArray()));
+        await session.ChooseFileAsync(CardFiles.Write("notes.png", "these are not the bytes of an image"u8.ToArray()));
         await session.SubmitAsync();
         await Expect(page.Locator("#message")).ToBeVisibleAsync();
         await Expect(page.Locator("#message-detail")).ToHaveTextAsync("这不是 JPEG、PNG 或 BMP 图片。请上传身份证的照片。");
         await Expect(page.Locator("#status-section")).ToBeHiddenAsync();
 
         // A picture with no card in it: accepted, then failed with advice.
-        await session.ChooseFileAsync(s_cards.Write("plain.png", SyntheticCardImages.RenderPlainPicture()));
+        await session.ChooseFileAsync(CardFiles.Write("plain.png", SyntheticCardImages.RenderPlainPicture()));
         await Expect(page.Locator("#message")).ToBeHiddenAsync();
         await session.SubmitAsync();
         await session.ExpectStateAsync("waiting");
@@ -219,7 +210,7 @@ public sealed class WebPageFlowTests
         var back = SyntheticIdentities.CreateBack(random, SyntheticIdentities.CreatePerson(random));
 
         await session.ChooseSideAsync("back");
-        await VerifyAsync(session, s_cards.Back(back));
+        await VerifyAsync(session, CardFiles.Back(back));
 
         await Expect(page.Locator("#result-fields")).ToContainTextAsync(back.IssuingAuthority);
         await Expect(page.Locator("#add-patient-button")).ToBeHiddenAsync();
@@ -232,7 +223,7 @@ public sealed class WebPageFlowTests
         await using var session = await PageSession.OpenAsync(s_chromium, s_app.BaseAddress, Chromium.Phone, principalId: "cancel");
         var page = session.Page;
 
-        await session.ChooseFileAsync(s_cards.Front(SyntheticIdentities.CreatePerson(new Random(6501))));
+        await session.ChooseFileAsync(CardFiles.Front(SyntheticIdentities.CreatePerson(new Random(6501))));
         await session.SubmitAsync();
         await session.ExpectStateAsync("waiting");
         await page.Locator("#cancel-button").ClickAsync();
@@ -265,7 +256,7 @@ public sealed class WebPageFlowTests
                 """,
         }));
 
-        await session.ChooseFileAsync(s_cards.Front(SyntheticIdentities.CreatePerson(new Random(6601))));
+        await session.ChooseFileAsync(CardFiles.Front(SyntheticIdentities.CreatePerson(new Random(6601))));
         await session.SubmitAsync();
 
         var details = page.Locator("#status-details");
@@ -279,7 +270,7 @@ public sealed class WebPageFlowTests
     {
         await using var session = await PageSession.OpenAsync(s_chromium, s_app.BaseAddress, Chromium.Desktop, principalId: "keyboard");
         var page = session.Page;
-        var card = s_cards.Front(SyntheticIdentities.CreatePerson(new Random(6701)));
+        var card = CardFiles.Front(SyntheticIdentities.CreatePerson(new Random(6701)));
 
         await TabToAsync(page, "file-input");
         Assert.AreEqual("solid", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('label[for=file-input]')).outlineStyle"),

@@ -21,7 +21,6 @@ public sealed class WebPageIdentityCheckTests
 
     private static ShimingTestApp s_app = null!;
     private static Chromium s_chromium = null!;
-    private static CardFiles s_cards = null!;
 
     public TestContext TestContext { get; set; } = null!;
 
@@ -29,15 +28,7 @@ public sealed class WebPageIdentityCheckTests
     public static async Task StartAsync(TestContext _)
     {
         s_app = await ShimingTestApp.GetSharedAsync(SharedApp.TimersDisabled);
-        s_chromium = await Chromium.LaunchAsync();
-        s_cards = new CardFiles();
-    }
-
-    [ClassCleanup]
-    public static async Task StopAsync()
-    {
-        s_cards.Dispose();
-        await s_chromium.DisposeAsync();
+        s_chromium = await Chromium.GetSharedAsync();
     }
 
     [TestMethod]
@@ -70,7 +61,7 @@ public sealed class WebPageIdentityCheckTests
         var answer = Checking(start, queuePosition: 3);
         await page.RouteAsync(StatusPoll, route => route.FulfillAsync(answer));
 
-        await session.ChooseFileAsync(s_cards.Front(person));
+        await session.ChooseFileAsync(CardFiles.Front(person));
         await session.SubmitAsync();
 
         var section = page.Locator("#status-section");
@@ -110,7 +101,7 @@ public sealed class WebPageIdentityCheckTests
         var person = SyntheticIdentities.CreatePerson(new Random(7201));
         await page.RouteAsync(StatusPoll, route => route.FulfillAsync(Finished(person, result, numberValid)));
 
-        await session.ChooseFileAsync(s_cards.Front(person));
+        await session.ChooseFileAsync(CardFiles.Front(person));
         await session.SubmitAsync();
 
         await session.ExpectStateAsync("Completed");
@@ -144,7 +135,7 @@ public sealed class WebPageIdentityCheckTests
         var person = SyntheticIdentities.CreatePerson(new Random(7301));
         await page.RouteAsync(StatusPoll, route => route.FulfillAsync(Finished(person, result: null)));
 
-        await session.ChooseFileAsync(s_cards.Front(person));
+        await session.ChooseFileAsync(CardFiles.Front(person));
         await session.SubmitAsync();
 
         await session.ExpectStateAsync("Completed");
@@ -172,7 +163,7 @@ public sealed class WebPageIdentityCheckTests
                     """,
             })
             : route.ContinueAsync());
-        await session.ChooseFileAsync(s_cards.Front(person));
+        await session.ChooseFileAsync(CardFiles.Front(person));
         await session.SubmitAsync();
         await session.ExpectStateAsync("Completed");
 

@@ -11,21 +11,12 @@ public sealed class WebPageLiveTests
 {
     private static ShimingTestApp s_app = null!;
     private static Chromium s_chromium = null!;
-    private static CardFiles s_cards = null!;
 
     [ClassInitialize]
     public static async Task StartAsync(TestContext _)
     {
         s_app = await ShimingTestApp.GetSharedAsync(SharedApp.TimersRunning);
-        s_chromium = await Chromium.LaunchAsync();
-        s_cards = new CardFiles();
-    }
-
-    [ClassCleanup]
-    public static async Task StopAsync()
-    {
-        s_cards.Dispose();
-        await s_chromium.DisposeAsync();
+        s_chromium = await Chromium.GetSharedAsync();
     }
 
     [TestMethod]
@@ -34,7 +25,7 @@ public sealed class WebPageLiveTests
         await using var session = await PageSession.OpenAsync(s_chromium, s_app.BaseAddress, Chromium.Phone, principalId: "live");
         var person = SyntheticIdentities.CreatePerson(new Random(6801));
 
-        await VerifyAsync(session, s_cards.Front(person));
+        await VerifyAsync(session, CardFiles.Front(person));
 
         await Expect(session.Page.Locator("#result-fields")).ToContainTextAsync(person.Name);
         var polls = session.Requests.Count(url => url.Contains("/api/verifications/", StringComparison.Ordinal));
@@ -50,7 +41,7 @@ public sealed class WebPageLiveTests
         await using var session = await PageSession.OpenAsync(s_chromium, s_app.BaseAddress, Chromium.Desktop, principalId: "origin-check");
         var page = session.Page;
 
-        await VerifyAsync(session, s_cards.Front(SyntheticIdentities.CreatePerson(new Random(6201))));
+        await VerifyAsync(session, CardFiles.Front(SyntheticIdentities.CreatePerson(new Random(6201))));
         await page.Locator("#add-patient-button").ClickAsync();
         await session.ExpectFreePlacesAsync(4);
         await page.Locator("#language-toggle").ClickAsync();

@@ -14,13 +14,12 @@ public sealed class WebPageSignedOutTests
     public static async Task StartAsync(TestContext _)
     {
         s_app = await ShimingTestApp.StartAsync(environment: "Production", runTimers: false);
-        s_chromium = await Chromium.LaunchAsync();
+        s_chromium = await Chromium.GetSharedAsync();
     }
 
     [ClassCleanup]
     public static async Task StopAsync()
     {
-        await s_chromium.DisposeAsync();
         await s_app.DisposeAsync();
     }
 
