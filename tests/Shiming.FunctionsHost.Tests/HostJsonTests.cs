@@ -46,53 +46,19 @@ public sealed class HostJsonTests
     [DataRow("00:10:00", 600)]
     public void A_function_timeout_of_minus_one_is_none(string value, int? seconds)
     {
-        var root = Directory.CreateTempSubdirectory("host-json-").FullName;
-        try
-        {
-            File.WriteAllText(Path.Combine(root, "host.json"), $$"""{ "version": "2.0", "functionTimeout": "{{value}}" }""");
+        var settings = Load($$"""{ "version": "2.0", "functionTimeout": "{{value}}" }""");
 
-            Assert.AreEqual(seconds is { } s ? TimeSpan.FromSeconds(s) : null, HostJson.Load(root).FunctionTimeout);
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        Assert.AreEqual(seconds is { } s ? TimeSpan.FromSeconds(s) : null, settings.FunctionTimeout);
     }
 
     [TestMethod]
-    public void A_recovery_polling_interval_under_15_seconds_is_refused_as_the_sdk_refuses_it()
+    [DataRow("listenerLockRecoveryPollingInterval", "00:00:10", DisplayName = "a recovery polling interval under 15 s, as the SDK refuses it")]
+    [DataRow("listenerLockPeriod", "00:02:00", DisplayName = "a listener lock period that a blob lease cannot have")]
+    public void A_singleton_setting_out_of_range_is_refused(string setting, string value)
     {
-        var root = Directory.CreateTempSubdirectory("host-json-").FullName;
-        try
-        {
-            File.WriteAllText(Path.Combine(root, "host.json"), """{ "version": "2.0", "singleton": { "listenerLockRecoveryPollingInterval": "00:00:10" } }""");
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => Load($$"""{ "version": "2.0", "singleton": { "{{setting}}": "{{value}}" } }"""));
 
-            var error = Assert.ThrowsExactly<InvalidDataException>(() => HostJson.Load(root));
-
-            StringAssert.Contains(error.Message, "singleton.listenerLockRecoveryPollingInterval");
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
-    }
-
-    [TestMethod]
-    public void A_listener_lock_period_that_a_blob_lease_cannot_have_is_refused()
-    {
-        var root = Directory.CreateTempSubdirectory("host-json-").FullName;
-        try
-        {
-            File.WriteAllText(Path.Combine(root, "host.json"), """{ "version": "2.0", "singleton": { "listenerLockPeriod": "00:02:00" } }""");
-
-            var error = Assert.ThrowsExactly<InvalidDataException>(() => HostJson.Load(root));
-
-            StringAssert.Contains(error.Message, "singleton.listenerLockPeriod");
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        StringAssert.Contains(error.Message, $"singleton.{setting}");
     }
 
     [TestMethod]
@@ -104,5 +70,20 @@ public sealed class HostJsonTests
         Assert.AreEqual(7199, settings.LocalHttpPort);
         CollectionAssert.AreEqual(new[] { "https://allowed.example" }, settings.CorsOrigins.ToArray());
         Assert.IsTrue(settings.CorsCredentials);
+    }
+
+    /// <summary>Loads <paramref name="hostJson"/> as the <c>host.json</c> of a script root of its own.</summary>
+    private static HostJson Load(string hostJson)
+    {
+        var root = Directory.CreateTempSubdirectory("host-json-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(root, "host.json"), hostJson);
+            return HostJson.Load(root);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 }
