@@ -35,6 +35,17 @@ public sealed record Job(
     /// <summary>The job that started this one, and ends with it.</summary>
     public JobRef? Parent { get; init; }
 
+    /// <summary>
+    /// The queue message whose take marked the job <c>Running</c>. A queue may deliver a message twice, and a follow-up
+    /// accepted again has a second message: one that finds the job held through another leaves it to that one, which
+    /// finishes it, or comes back once its lease runs out if its drain died.
+    /// </summary>
+    public string? TakenBy { get; init; }
+
+    /// <summary>Whether the job is <c>Running</c> through a message other than <paramref name="messageId"/>.</summary>
+    public bool IsHeldThroughAnother(string messageId) =>
+        Status == RuntimeStatus.Running && TakenBy is { } holder && holder != messageId;
+
     public JsonElement? Output => OutputJson is null ? null : JsonDocument.Parse(OutputJson).RootElement.Clone();
 
     /// <summary>
@@ -86,6 +97,11 @@ public sealed record Job(
             entity["Parent"] = parent.ToString();
         }
 
+        if (TakenBy is not null)
+        {
+            entity["TakenBy"] = TakenBy;
+        }
+
         if (Error is not null)
         {
             entity["ErrorCode"] = Error.Code;
@@ -117,6 +133,7 @@ public sealed record Job(
             InputJson = entity.GetString("Input") is { } input ? protector.Unprotect(input, $"VerificationJobs/Input/{entity.PartitionKey}/{entity.RowKey}") : null,
             FollowUp = JobRef.Parse(entity.GetString("FollowUp")),
             Parent = JobRef.Parse(entity.GetString("Parent")),
+            TakenBy = entity.GetString("TakenBy"),
         };
     }
 

@@ -145,9 +145,10 @@ public sealed class JobDrain(
         }
 
         var job = await line.Records.FindAsync(pointer.Account, pointer.Id, cancellationToken);
-        if (job is null || job.Status.IsTerminal())
+        if (job is null || job.Status.IsTerminal() || job.IsHeldThroughAnother(message.MessageId))
         {
-            // Purged, terminated, or finished by an earlier run that stopped before it could clean up.
+            // Purged, terminated, finished by an earlier run that stopped before it could clean up, or held through
+            // another message for the same job (a second delivery, a follow-up accepted again), which finishes it.
             await line.Transitions.DiscardAsync(pointer, job, message, cancellationToken);
             return JobOutcome.Skipped;
         }
@@ -157,7 +158,7 @@ public sealed class JobDrain(
             return await followUps.ResumeAsync(line, job, message, cancellationToken); // its call is done and recorded
         }
 
-        // Running already: taken before, and nothing recorded of its call (a crash, or storage lost for good).
+        // Running through this message already: nothing recorded of its earlier call (a crash, or storage lost for good).
         var repeat = job.Status == RuntimeStatus.Running;
         var image = job.InputJson is { } details ? BinaryData.FromString(details) : await line.Transitions.GetImageAsync(job.Id, cancellationToken);
         if (image is null)
@@ -174,7 +175,7 @@ public sealed class JobDrain(
             return JobOutcome.Returned;
         }
 
-        var running = await line.Transitions.StartAsync(job, cancellationToken);
+        var running = await line.Transitions.StartAsync(job, message, cancellationToken);
         if (running is null)
         {
             return JobOutcome.Skipped; // terminated or purged meanwhile: the next take sees its new state

@@ -56,8 +56,8 @@ public sealed class JobTransitions(JobStorage storage, JobRecords records, Backl
 
     /// <summary>
     /// Moves a taken message to the returned queue, seen again after <paramref name="delay"/>: written there first, then
-    /// deleted here, so a crash between the two leaves the job twice in line (the second copy is discarded once the job
-    /// is over, or runs it again as a lease running out does), never nowhere.
+    /// deleted here, so a crash between the two leaves the job twice in line (the copy taken second is let go: the job is
+    /// over, or held through the other copy), never nowhere.
     /// </summary>
     private async Task MoveToReturnedAsync(QueueMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
@@ -81,11 +81,15 @@ public sealed class JobTransitions(JobStorage storage, JobRecords records, Backl
     /// <summary>Removes a message that points at nothing a drain can work on.</summary>
     public Task CompleteMessageAsync(QueueMessage message, CancellationToken cancellationToken) => DeleteMessageAsync(message, cancellationToken);
 
-    /// <summary>The job's call is starting: it is <c>Running</c>, and out of the line. Null when it was terminated or purged meanwhile.</summary>
-    public async Task<Job?> StartAsync(Job job, CancellationToken cancellationToken)
+    /// <summary>
+    /// The job's call is starting: it is <c>Running</c>, held through <paramref name="message"/>, and out of the line.
+    /// Null when it changed meanwhile (terminated, purged, or taken through another message).
+    /// </summary>
+    public async Task<Job?> StartAsync(Job job, QueueMessage message, CancellationToken cancellationToken)
     {
         // Both at once: the call to Baidu waits for these, and its start time is already reserved.
-        var running = records.TryUpdateAsync(job with { Status = RuntimeStatus.Running, Attempts = job.Attempts + 1 }, cancellationToken);
+        var running = records.TryUpdateAsync(
+            job with { Status = RuntimeStatus.Running, Attempts = job.Attempts + 1, TakenBy = message.MessageId }, cancellationToken);
         await Task.WhenAll(running, backlog.RemoveAsync(job, cancellationToken));
         return await running;
     }
@@ -132,13 +136,18 @@ public sealed class JobTransitions(JobStorage storage, JobRecords records, Backl
 
     /// <summary>
     /// Clears what is left of a job that is already over (terminated or purged, or finished by a run that stopped
-    /// before it could clean up) when its message comes back: its place in line, its image and the message.
+    /// before it could clean up) when its message comes back: its place in line, its image and the message. A message
+    /// for a job held through another (<see cref="Job.IsHeldThroughAnother"/>) goes alone.
     /// </summary>
     public async Task DiscardAsync(JobMessage pointer, Job? job, QueueMessage message, CancellationToken cancellationToken)
     {
-        if (job is null)
+        if (job is null || job.IsHeldThroughAnother(message.MessageId))
         {
-            await storage.Images.DeleteBlobIfExistsAsync(pointer.Id, cancellationToken: cancellationToken);
+            if (job is null)
+            {
+                await storage.Images.DeleteBlobIfExistsAsync(pointer.Id, cancellationToken: cancellationToken);
+            }
+
             await CompleteMessageAsync(message, cancellationToken);
             return;
         }
