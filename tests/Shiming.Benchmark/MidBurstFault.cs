@@ -67,7 +67,7 @@ internal sealed class MidBurstFault(BenchmarkOptions options, AppInstances apps,
         var afterBack = takenAgain.Where(finishedAt.ContainsKey).Select(id => (finishedAt[id] - backAt).TotalSeconds).Order().ToArray();
         Console.WriteLine(IsCrash
             ? string.Create(Invariant, $"| crash: the first instance killed (SIGKILL to host and worker), away until the new one's first answer | {fault.Away.TotalSeconds:0.0} s |")
-            : string.Create(Invariant, $"| storage outage: every request cut for | {fault.Away.TotalSeconds:0.0} s ({storage.Between(fault.At, backAt).Count(r => r.Cut)} requests cut, {unavailable} submissions and status polls answered 503) |"));
+            : string.Create(Invariant, $"| storage outage: every request cut for | {fault.Away.TotalSeconds:0.0} s ({storage.Between(fault.At, backAt).Count(r => r.Refused)} requests cut, {unavailable} submissions and status polls answered 503) |"));
         Console.WriteLine(string.Create(Invariant, $"| Baidu calls in flight at the fault (arrived before it, answered after it or never) | {inFlight} |"));
         Console.WriteLine(string.Create(Invariant, $"| calls that read a card, for {cards} cards (at most {cards + inFlight}: the cards and the calls in flight) | {readings} |"));
         Console.WriteLine(string.Create(Invariant, $"| jobs taken again with no outcome recorded (event 3033), finished after {(IsCrash ? "the restart" : "storage came back")} p50 / p95 / max | {takenAgain.Count}; {Percentiles.At(afterBack, 0.50):0.0} s / {Percentiles.At(afterBack, 0.95):0.0} s / {(afterBack.Length == 0 ? double.NaN : afterBack[^1]):0.0} s |"));

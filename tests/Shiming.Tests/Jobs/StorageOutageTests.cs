@@ -9,7 +9,8 @@ namespace Shiming.Tests.Jobs;
 
 /// <summary>
 /// Storage (an Azurite of the test's own, its data on disk) stopped while the app is running and started again on the
-/// same data and ports: Baidu's answers that came meanwhile are recorded once it is back, without a second call.
+/// same data and ports: Baidu's answers that came meanwhile are recorded once it is back, without a second call. And
+/// storage throttling (503 ServerBusy to every request) answered as an outage.
 /// </summary>
 [TestClass]
 [DoNotParallelize]
@@ -93,18 +94,7 @@ public sealed class StorageOutageTests
 
             // Submit, status and the roster: each a 503 problem with Retry-After, none a 500 or a request left hanging.
             var drainWhileAway = await app.Host.RunFunctionAsync("DrainVerifications");
-            using var submit = await app.SubmitAsync(SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(9701))));
-            using var status = await app.Client.GetAsync(statusUri);
-            using var patients = await app.Client.GetAsync("/api/patients");
-            foreach (var (name, response) in new[] { ("submit", submit), ("status", status), ("patients", patients) })
-            {
-                Assert.AreEqual(HttpStatusCode.ServiceUnavailable, response.StatusCode, name);
-                Assert.AreEqual("application/problem+json", response.Content.Headers.ContentType?.MediaType, name);
-                Assert.IsNotNull(response.Headers.RetryAfter?.Delta, $"{name}: no Retry-After");
-                var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-                Assert.AreEqual("storage_unavailable", problem.GetProperty("code").GetString(), name);
-            }
-
+            await AssertAnsweredStorageUnavailableAsync(app, statusUri, new Random(9701));
             Assert.IsTrue(drainWhileAway.Succeeded, $"a drain failed while storage was away: {drainWhileAway.ExceptionType}");
 
             azurite = await Azurite.StartAsync(location: data.FullName, samePortsAs: azurite);
@@ -123,6 +113,47 @@ public sealed class StorageOutageTests
         {
             await azurite.DisposeAsync();
             data.Delete(recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public async Task While_storage_throttles_the_API_answers_503_with_Retry_After_and_the_job_is_finished_once_it_stops()
+    {
+        // Azure Storage answering 503 ServerBusy to everything the app and its host ask, after the SDK's own retries.
+        await using var storage = await StorageProxy.StartAsync(await Azurite.GetSharedAsync());
+        await using var app = await ShimingTestApp.StartAsync(settings => settings["AzureWebJobsStorage"] = storage.ConnectionString, runTimers: false);
+        var (_, statusUri) = await app.SubmitJobAsync(SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(new Random(9720))));
+        storage.State = StorageState.Busy;
+
+        var drainWhileBusy = await app.Host.RunFunctionAsync("DrainVerifications");
+        await AssertAnsweredStorageUnavailableAsync(app, statusUri, new Random(9721));
+        Assert.IsTrue(drainWhileBusy.Succeeded, $"a drain failed while storage throttled: {drainWhileBusy.ExceptionType}");
+        Assert.IsEmpty(app.CallsTo("idcard"), "a job was sent to Baidu though its start could not be recorded");
+
+        storage.State = StorageState.Reachable;
+        var result = await app.DrainUntilFinishedAsync(statusUri);
+
+        Assert.AreEqual("Completed", result.GetProperty("runtimeStatus").GetString());
+        Assert.HasCount(1, app.CallsTo("idcard"));
+        var lines = app.LogLines;
+        Assert.AreEqual(1, lines.Count(line => line.Contains("Storage is unreachable (503 ServerBusy)", StringComparison.Ordinal)), string.Join('\n', lines));
+        Assert.AreEqual(1, lines.Count(line => line.Contains("Storage is reachable again", StringComparison.Ordinal)));
+        Assert.IsFalse(lines.Any(line => line.Contains("   at ", StringComparison.Ordinal)), "a stack trace was logged");
+    }
+
+    /// <summary>Submit, status and the roster: each a 503 problem with Retry-After, none a 500 or a request left hanging.</summary>
+    private static async Task AssertAnsweredStorageUnavailableAsync(ShimingTestApp app, string statusUri, Random person)
+    {
+        using var submit = await app.SubmitAsync(SyntheticCardImages.RenderFront(SyntheticIdentities.CreatePerson(person)));
+        using var status = await app.Client.GetAsync(statusUri);
+        using var patients = await app.Client.GetAsync("/api/patients");
+        foreach (var (name, response) in new[] { ("submit", submit), ("status", status), ("patients", patients) })
+        {
+            Assert.AreEqual(HttpStatusCode.ServiceUnavailable, response.StatusCode, name);
+            Assert.AreEqual("application/problem+json", response.Content.Headers.ContentType?.MediaType, name);
+            Assert.IsNotNull(response.Headers.RetryAfter?.Delta, $"{name}: no Retry-After");
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.AreEqual("storage_unavailable", problem.GetProperty("code").GetString(), name);
         }
     }
 
