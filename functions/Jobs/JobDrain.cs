@@ -171,7 +171,7 @@ public sealed class JobDrain(
         if (stopping.IsCancellationRequested)
         {
             Log.GivenBackOnStop(logger, job.Id);
-            await line.Transitions.ReleaseAsync(message, cancellationToken);
+            await line.Transitions.ReleaseAsync(job, message, cancellationToken);
             return JobOutcome.Returned;
         }
 

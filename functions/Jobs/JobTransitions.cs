@@ -94,9 +94,15 @@ public sealed class JobTransitions(JobStorage storage, JobRecords records, Backl
         return await running;
     }
 
-    /// <summary>Gives a taken message back, visible at once and ahead of the line (the job was not started).</summary>
-    public Task ReleaseAsync(QueueMessage message, CancellationToken cancellationToken) =>
-        MoveToReturnedAsync(message, TimeSpan.Zero, cancellationToken);
+    /// <summary>
+    /// Gives a taken job back before this take started it, visible at once and ahead of the line. A job still
+    /// <c>Running</c> from an earlier take that died goes back <c>Pending</c>: its message moves to a copy with an id
+    /// of its own, which must not find the job held through the message it replaces (<see cref="Job.IsHeldThroughAnother"/>).
+    /// </summary>
+    public Task ReleaseAsync(Job job, QueueMessage message, CancellationToken cancellationToken) =>
+        job.Status == RuntimeStatus.Running
+            ? ReturnAsync(job, message, TimeSpan.Zero, cancellationToken)
+            : MoveToReturnedAsync(message, TimeSpan.Zero, cancellationToken);
 
     /// <summary>Puts a taken job back in line, <c>Pending</c> at its old place, seen again by a drain after <paramref name="delay"/>.</summary>
     public async Task ReturnAsync(Job job, QueueMessage message, TimeSpan delay, CancellationToken cancellationToken)
@@ -141,14 +147,14 @@ public sealed class JobTransitions(JobStorage storage, JobRecords records, Backl
     /// </summary>
     public async Task DiscardAsync(JobMessage pointer, Job? job, QueueMessage message, CancellationToken cancellationToken)
     {
+        if (job is null)
+        {
+            await storage.Images.DeleteBlobIfExistsAsync(pointer.Id, cancellationToken: cancellationToken);
+        }
+
         if (job is null || job.IsHeldThroughAnother(message.MessageId))
         {
-            if (job is null)
-            {
-                await storage.Images.DeleteBlobIfExistsAsync(pointer.Id, cancellationToken: cancellationToken);
-            }
-
-            await CompleteMessageAsync(message, cancellationToken);
+            await CompleteMessageAsync(message, cancellationToken); // the holder finishes the job
             return;
         }
 
