@@ -66,8 +66,9 @@ public sealed class ProducesProblemAttribute(int statusCode)
     : Microsoft.AspNetCore.Mvc.ProducesResponseTypeAttribute(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), statusCode, "application/problem+json");
 
 /// <summary>
-/// The problems every image submission may answer (400, 409, 413, 415, 422, 429; 503 as every account operation): one attribute for the
-/// submit functions of every kind, expanded into a <see cref="ProducesProblemAttribute"/> each in the OpenAPI document.
+/// The problems every image submission may answer (400, 409, 413, 415, 422, 429; and 503, as every account operation):
+/// one attribute for the submit functions of every kind, expanded into a <see cref="ProducesProblemAttribute"/> each in
+/// the OpenAPI document.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class ProducesImageSubmissionProblemsAttribute : Attribute

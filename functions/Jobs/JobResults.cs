@@ -29,10 +29,9 @@ public sealed class JobResults(FollowUps followUps, StorageAvailability storage,
             UseJitter = true,
             OnRetry = args =>
             {
-                // An outage is said once (StorageAvailability); each job's retries within it are only detail.
-                var outage = args.Outcome.Exception is { } fault && storage.Failed(fault);
-                Log.RecordingRetried(
-                    logger, outage ? LogLevel.Debug : LogLevel.Warning, args.Context.Properties.GetValue(JobKey, ""), args.Outcome.Exception?.GetType().Name ?? "", args.RetryDelay.TotalMilliseconds);
+                // Only an outage is retried; StorageAvailability says it once, and each job's retries within it are detail.
+                storage.Failed(args.Outcome.Exception!);
+                Log.RecordingRetried(logger, args.Context.Properties.GetValue(JobKey, ""), args.Outcome.Exception!.GetType().Name, args.RetryDelay.TotalMilliseconds);
                 return ValueTask.CompletedTask;
             },
         })

@@ -54,6 +54,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 3033, Level = LogLevel.Warning, Message = "Job {JobId} taken again with no outcome recorded for its earlier call; Baidu is called again")]
     public static partial void TakenAgain(ILogger logger, string jobId);
 
-    [LoggerMessage(EventId = 3034, Message = "Job {JobId}'s outcome not recorded yet ({Fault}); trying again in {DelayMilliseconds:0} ms")]
-    public static partial void RecordingRetried(ILogger logger, LogLevel level, string jobId, string fault, double delayMilliseconds);
+    [LoggerMessage(EventId = 3034, Level = LogLevel.Debug, Message = "Job {JobId}'s outcome not recorded yet ({Fault}); trying again in {DelayMilliseconds:0} ms")]
+    public static partial void RecordingRetried(ILogger logger, string jobId, string fault, double delayMilliseconds);
 }

@@ -135,8 +135,9 @@ var submits = new RoundTrips();
 var polls = new RoundTrips();
 // A crash or a storage outage falls a given time into the drain, which starts with the first acceptance, whether or
 // not every card is in by then.
+var firstAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 var fault = new MidBurstFault(options, apps, storage, Progress);
-var faulting = fault.Asked ? fault.RunAsync(() => Volatile.Read(ref accepted) > 0) : Task.CompletedTask;
+var faulting = fault.RunAsync(firstAnswered.Task);
 for (var i = 0; i < plan.Submissions.Count; i++)
 {
     await submitters.WaitAsync();
@@ -211,6 +212,7 @@ async Task<JobResult?> SubmitAndFollowAsync(int i)
     finally
     {
         submitters.Release();
+        firstAnswered.TrySetResult(); // accepted, as a rule: the drain has work from here on
     }
 
     return await FollowAsync(http, (account, statusUri));
@@ -331,9 +333,9 @@ Console.WriteLine(string.Create(invariant, $"| longest time between two calls wh
 Console.WriteLine(string.Create(invariant, $"| most calls in any sliding second, at arrival by the emulator's clock | {maxInAnySecond} |"));
 Console.WriteLine(string.Create(invariant, $"| error 18 from going over the limit | {refusedAsOverLimit} |"));
 Console.WriteLine(string.Create(invariant, $"| most call starts in any sliding second, by the apps' clocks | {StartWindows.MaxStartsInAnySecond(departures)} |"));
-Console.WriteLine(!fault.IsCrash
-    ? string.Create(invariant, $"| start to arrival p50 / p99 / max ({spread.Paired} calls paired) | {spread.P50:0.0} / {spread.P99:0.0} / {spread.Max:0.0} ms |")
-    : "| start to arrival | n/a: the calls the killed instance had out are in no log, so starts and arrivals do not pair |");
+Console.WriteLine(fault.IsCrash
+    ? "| start to arrival | n/a: the calls the killed instance had out are in no log, so starts and arrivals do not pair |"
+    : string.Create(invariant, $"| start to arrival p50 / p99 / max ({spread.Paired} calls paired) | {spread.P50:0.0} / {spread.P99:0.0} / {spread.Max:0.0} ms |"));
 Console.WriteLine($"| call start after its start time p50 / p99 / max | {pacing.DescribeStartLateness()} |");
 Console.WriteLine($"| call start to its first byte written p50 / p99 / max | {pacing.DescribeStartToWrite()} |");
 Console.WriteLine($"| start times given up by their callers, and passed unused | {pacing.DescribeGivenUp()} |");
